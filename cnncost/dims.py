@@ -1,0 +1,99 @@
+"""Arithmetic that works on Python numbers and on sympy expressions alike.
+
+Every formula in the layer catalogue is written once with these helpers, so the same
+code gives exact ints for a numeric spec and sympy expressions for a symbolic one.
+sympy is imported only when a non-number actually reaches one of these functions.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+Number = (int, Fraction)
+
+
+def is_number(x) -> bool:
+    return isinstance(x, Number) and not isinstance(x, bool)
+
+
+def _sympy():
+    import sympy  # deferred: numeric runs never import it
+
+    return sympy
+
+
+def exact(x):
+    """An int when the value is whole (Fraction(6, 1) -> 6), else the value unchanged."""
+    if isinstance(x, Fraction) and x.denominator == 1:
+        return x.numerator
+    return x
+
+
+def floordiv(a, b):
+    """floor(a / b)."""
+    if is_number(a) and is_number(b):
+        return exact(Fraction(a) // Fraction(b))
+    sp = _sympy()
+    return sp.floor(sp.sympify(a) / b)
+
+
+def ceildiv(a, b):
+    """ceil(a / b)."""
+    if is_number(a) and is_number(b):
+        return exact(-(Fraction(-a) // Fraction(b)))
+    sp = _sympy()
+    return sp.ceiling(sp.sympify(a) / b)
+
+
+def floor(x):
+    if is_number(x):
+        return math.floor(x)
+    if isinstance(x, float):
+        return math.floor(x)
+    return _sympy().floor(x)
+
+
+def ceil(x):
+    if is_number(x) or isinstance(x, float):
+        return math.ceil(x)
+    return _sympy().ceiling(x)
+
+
+def maximum(*xs):
+    if all(is_number(x) or isinstance(x, float) for x in xs):
+        return max(xs)
+    return _sympy().Max(*xs)
+
+
+def minimum(*xs):
+    if all(is_number(x) or isinstance(x, float) for x in xs):
+        return min(xs)
+    return _sympy().Min(*xs)
+
+
+def product(xs):
+    out = 1
+    for x in xs:
+        out = out * x
+    return out
+
+
+def is_whole(x) -> bool:
+    """True for ints, whole Fractions and sympy expressions not known to be fractional."""
+    if isinstance(x, bool):
+        return False
+    if isinstance(x, int):
+        return True
+    if isinstance(x, Fraction):
+        return x.denominator == 1
+    if isinstance(x, float):
+        return x.is_integer()
+    return getattr(x, "is_integer", None) is not False and getattr(x, "free_symbols", None) is not None
+
+
+def known_below(x, bound) -> bool:
+    """x < bound, when that can be decided (always for numbers; sympy: when provable)."""
+    try:
+        return bool(x < bound)
+    except TypeError:  # sympy: an undecidable relational
+        return False

@@ -1,0 +1,224 @@
+"""Text -> lark tree -> AST, with every syntax error mapped to a located SpecSyntaxError."""
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+from lark import Lark, Token
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.indenter import DedentError, Indenter
+
+from ..errors import Span, SpecSyntaxError
+from . import ast
+from .transform import ToAst
+
+
+class _SpecIndenter(Indenter):
+    """Python-style INDENT/DEDENT tokens; a closing bracket with no opener is a syntax
+    error (lark's Indenter only asserts)."""
+
+    NL_type = "_NL"
+    OPEN_PAREN_types = ["LPAR"]
+    CLOSE_PAREN_types = ["RPAR"]
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
+
+    def _process(self, stream):
+        for token in stream:
+            if token.type == "RPAR" and self.paren_level == 0:
+                raise UnexpectedToken(token, expected={"a matching '('"})
+            if token.type == self.NL_type:
+                yield from self.handle_NL(token)
+            else:
+                yield token
+            if token.type in self.OPEN_PAREN_types:
+                self.paren_level += 1
+            elif token.type in self.CLOSE_PAREN_types:
+                self.paren_level -= 1
+        while len(self.indent_level) > 1:
+            self.indent_level.pop()
+            yield Token(self.DEDENT_type, "", 0, 0, 0, 0, 0, 0)
+
+
+@functools.lru_cache(maxsize=1)
+def _lark() -> Lark:
+    grammar = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        postlex=_SpecIndenter(),
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+# Example bad inputs, each labelled with the message and hint the user sees
+# (lark's UnexpectedInput.match_examples picks the closest one).
+_EXAMPLES: dict[tuple[str, str], list[str]] = {
+    ("a block header needs a ':' at the end",
+     "write e.g. 'repeat 3:' and indent the block below it"): [
+        "repeat 3\n    conv 3x3 8\n",
+        "def f(c)\n    conv 3x3 c\n",
+        "if x > 1\n    relu\n",
+    ],
+    ("unexpected indentation",
+     "indent a line only inside a block (after a line ending in ':')"): [
+        "input 8x8x3\n    conv 3x3 8\n",
+    ],
+    ("a block header must be followed by an indented block",
+     "indent the lines that belong to the block by the same number of spaces"): [
+        "repeat 2:\nconv 3x3 8\n",
+        "residual:\nrelu\n",
+    ],
+    ("unbalanced parentheses", "check that every '(' has a matching ')'"): [
+        "input (8, 8, 3\n",
+        "conv (3, 3 8\n",
+        "stage(64, 2\n",
+    ],
+    ("an expression is incomplete",
+     "an operator needs a value on both sides, e.g. 'c * 2'"): [
+        "let a = 3 +\n",
+        "param a =\n",
+        "conv 3x3 c*\n",
+    ],
+    ("'=' needs a name on its left",
+     "options are written key=value without spaces around a value, e.g. stride=2"): [
+        "conv 3x3 8 2=1\n",
+    ],
+}
+
+
+def _span_of(err: UnexpectedInput, source: str, file: str) -> Span:
+    lines = source.splitlines()
+    line = getattr(err, "line", None)
+    col = getattr(err, "column", None)
+    token = getattr(err, "token", None)
+    if (line is None or line < 1) and isinstance(token, Token) and token.line:
+        line, col = token.line, token.column
+    if line is None or line < 1:  # end of input
+        line = max(1, len(lines))
+        col = len(lines[line - 1]) + 1 if lines else 1
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    width = 1
+    if isinstance(token, Token) and token.type == "_INDENT" and token.end_line:
+        line = token.end_line  # the indented line itself, not the end of the one before
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return Span(file, line, 1, max(1, len(text) - len(text.lstrip())), text)
+    if isinstance(token, Token) and token.type not in ("_NL", "_INDENT", "_DEDENT", "$END"):
+        width = max(1, len(str(token).splitlines()[0]) if str(token) else 1)
+    return Span(file, line, max(1, col or 1), width, text)
+
+
+def _describe(err: UnexpectedInput) -> str:
+    if isinstance(err, UnexpectedCharacters):
+        return f"unexpected character {err.char!r}"
+    token = getattr(err, "token", None)
+    if isinstance(token, Token):
+        if token.type == "$END":
+            return "unexpected end of file"
+        if token.type == "_NL":
+            return "unexpected end of line"
+        if token.type == "_INDENT":
+            return "unexpected indentation"
+        if token.type == "_DEDENT":
+            return "unexpected end of block"
+        return f"unexpected {token.value!r}"
+    return "syntax error"
+
+
+def _check_indentation(source: str, file: str) -> None:
+    """Tabs in indentation are an error: blocks are indented with spaces (spec rule).
+    The first statement may not be indented (lark's Indenter would silently accept it)."""
+    first = True
+    for number, text in enumerate(source.splitlines(), 1):
+        if first and text.strip() and not text.strip().startswith("#"):
+            first = False
+            if text[0] == " ":
+                raise SpecSyntaxError(
+                    "unexpected indentation", Span(file, number, 1, len(text) - len(text.lstrip()), text),
+                    "the first statement of a spec starts at column 1")
+        indent = re.match(r"[ \t]*", text).group()
+        if "\t" in indent and text.strip() and not text.strip().startswith("#"):
+            col = indent.index("\t") + 1
+            raise SpecSyntaxError(
+                "a tab in indentation", Span(file, number, col, 1, text),
+                "indent blocks with spaces only (4 spaces per level is usual)")
+
+
+def normalise(source: str) -> str:
+    """Drop a byte-order mark, turn CRLF into LF, end with a newline."""
+    source = source.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return source if source.endswith("\n") else source + "\n"
+
+
+def parse(source: str, file: str = "<spec>") -> ast.Module:
+    """Parse spec text into an AST. Raises SpecSyntaxError with the place and a hint."""
+    source = normalise(source)
+    _check_indentation(source, file)
+    parser = _lark()
+    try:
+        tree = parser.parse(source)
+    except UnexpectedInput as err:
+        span = _span_of(err, source, file)
+        label = None
+        try:
+            label = err.match_examples(parser.parse, _EXAMPLES, use_accepts=True)
+        except Exception:  # match_examples re-parses; never let it mask the real error
+            label = None
+        message, hint = label if label else (_describe(err), None)
+        if hint is None:
+            hint = _default_hint(err)
+        raise SpecSyntaxError(message, span, hint) from None
+    except DedentError:
+        raise _dedent_error(source, file) from None
+    except LarkError as err:
+        raise SpecSyntaxError(f"syntax error: {err}", Span(file, 1, 1, 1, ""), None) from None
+    return ToAst(file, source).transform(tree)
+
+
+def _default_hint(err: UnexpectedInput) -> str | None:
+    if isinstance(err, UnexpectedCharacters):
+        if err.char in "\"'":
+            return "the spec language has no strings; write names and numbers bare"
+        if err.char == "[":
+            return "tuples are written with parentheses: (2, 1)"
+        return "only letters, digits, operators, parentheses, ',', ':', '=' and '~' are used"
+    expected = sorted(getattr(err, "expected", None) or getattr(err, "accepts", None) or [])
+    nice = [e for e in expected if not e.startswith("_") and e not in ("$END",)]
+    if nice:
+        return "expected one of: " + ", ".join(_terminal_names(nice[:8]))
+    return None
+
+
+_TERMINAL_WORDS = {
+    "NAME": "a name", "NUMBER": "a number", "DIMS": "dimensions like 3x3", "LPAR": "'('",
+    "RPAR": "')'", "COLON": "':'", "EQUAL": "'='", "COMMA": "','",
+}
+
+
+def _terminal_names(names: list[str]) -> list[str]:
+    return [_TERMINAL_WORDS.get(n, n.lower()) for n in names]
+
+
+def _dedent_error(source: str, file: str) -> SpecSyntaxError:
+    """Find the line whose indentation matches no enclosing block."""
+    levels = [0]
+    for number, text in enumerate(source.splitlines(), 1):
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(text) - len(text.lstrip(" "))
+        if indent > levels[-1]:
+            levels.append(indent)
+            continue
+        while indent < levels[-1]:
+            levels.pop()
+        if indent != levels[-1]:
+            return SpecSyntaxError(
+                f"this line's indentation ({indent} spaces) matches no enclosing block",
+                Span(file, number, 1, max(1, indent), text),
+                "indent it like the block it belongs to: "
+                + " or ".join(f"{n} spaces" for n in levels))
+    return SpecSyntaxError("inconsistent indentation", Span(file, 1, 1, 1, ""), None)

@@ -1,0 +1,200 @@
+"""lark tree -> AST (cnncost.dsl.ast). One method per grammar rule."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from lark import Token, Transformer, v_args
+
+from . import ast
+
+
+def _pos(meta_or_token) -> ast.Pos:
+    line = getattr(meta_or_token, "line", 1) or 1
+    col = getattr(meta_or_token, "column", 1) or 1
+    end_line = getattr(meta_or_token, "end_line", line)
+    end_col = getattr(meta_or_token, "end_column", col + 1) or col + 1
+    width = end_col - col if end_line == line else 1
+    return ast.Pos(line, col, max(1, width))
+
+
+def _number(text: str):
+    """Exact values: integers stay int, decimals become Fraction (0.1 * 30 == 3)."""
+    clean = text.replace("_", "")
+    if all(ch.isdigit() for ch in clean):
+        return int(clean)
+    value = Fraction(clean)
+    return value.numerator if value.denominator == 1 else value
+
+
+def _split_items(items):
+    """Items of a call or paren: positional expressions and (key, expr) pairs."""
+    args, kwargs, trailing_comma = [], [], False
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, Token) and item.type == "COMMA":
+            trailing_comma = True
+        elif isinstance(item, ast.KwArg):
+            kwargs.append((item.key, item.value))
+        else:
+            args.append(item)
+    return args, kwargs, trailing_comma
+
+
+def _stmts(items) -> tuple:
+    return tuple(i for i in items if i is not None and not isinstance(i, Token))
+
+
+@v_args(meta=True)
+class ToAst(Transformer):
+    def __init__(self, file: str, source: str):
+        super().__init__()
+        self.file = file
+        self.source = source
+
+    # ------------------------------------------------------------------ module
+    def start(self, meta, items):
+        return ast.Module(self.file, tuple(self.source.splitlines()), _stmts(items))
+
+    def suite(self, meta, items):
+        return _stmts(items)
+
+    # ------------------------------------------------------------------ simple statements
+    def network_stmt(self, meta, items):
+        return ast.NetworkStmt(str(items[0]), _pos(meta))
+
+    def input_stmt(self, meta, items):
+        return ast.InputStmt(items[0], _pos(meta))
+
+    def param_stmt(self, meta, items):
+        return ast.ParamStmt(str(items[0]), items[1], _pos(meta))
+
+    def symbol_stmt(self, meta, items):
+        return ast.SymbolStmt(tuple(str(t) for t in items), _pos(meta))
+
+    def let_stmt(self, meta, items):
+        return ast.LetStmt(str(items[0]), items[1], _pos(meta))
+
+    def default_stmt(self, meta, items):
+        return ast.DefaultStmt(str(items[0]), tuple(items[1:]), _pos(meta))
+
+    def output_stmt(self, meta, items):
+        return ast.OutputStmt(str(items[0]), _pos(meta))
+
+    def expect_stmt(self, meta, items):
+        total, quantity, approx, value = items
+        suffix = None
+        if isinstance(value, Token):  # METRIC: 60k, 15.5G
+            suffix = value[-1]
+            value = ast.Number(_number(value[:-1]), str(value), _pos(value))
+        return ast.ExpectStmt(total is not None, str(quantity), approx is not None, value,
+                              suffix, _pos(meta))
+
+    def layer(self, meta, items):
+        kind = items[0]
+        return ast.LayerStmt(str(kind), tuple(items[1:]), None, _pos(meta), _pos(kind))
+
+    def layer_stmt(self, meta, items):
+        return items[0]
+
+    def assign_stmt(self, meta, items):
+        name, layer = items
+        return ast.LayerStmt(layer.kind, layer.args, str(name), _pos(meta), layer.kind_pos)
+
+    # ------------------------------------------------------------------ layer arguments
+    def pos_arg(self, meta, items):
+        return ast.PosArg(items[0], _pos(meta))
+
+    def kw_arg(self, meta, items):
+        return ast.KwArg(str(items[0]), items[1], _pos(meta))
+
+    def range_arg(self, meta, items):
+        return ast.RangeArg(items[0], items[1], _pos(meta))
+
+    # ------------------------------------------------------------------ compound statements
+    def def_stmt(self, meta, items):
+        name, *rest = items
+        body = rest[-1]
+        params = tuple(p for p in rest[:-1] if isinstance(p, ast.DefParam))
+        return ast.DefStmt(str(name), params, body, _pos(meta))
+
+    def def_param(self, meta, items):
+        return ast.DefParam(str(items[0]), items[1], _pos(meta))
+
+    def repeat_stmt(self, meta, items):
+        count, var, body = items
+        return ast.RepeatStmt(count, str(var) if var is not None else None, body, _pos(meta))
+
+    def if_stmt(self, meta, items):
+        cond, body, *rest = items
+        branches = [(cond, body)]
+        orelse = None
+        for clause in rest:
+            if clause is None:
+                continue
+            if clause[0] == "elif":
+                branches.append((clause[1], clause[2]))
+            else:
+                orelse = clause[1]
+        return ast.IfStmt(tuple(branches), orelse, _pos(meta))
+
+    def elif_clause(self, meta, items):
+        return ("elif", items[0], items[1])
+
+    def else_clause(self, meta, items):
+        return ("else", items[0])
+
+    def block_stmt(self, meta, items):
+        kind, cond, body = items
+        return ast.BlockStmt(str(kind), cond, body, None, _pos(meta))
+
+    def assign_block_stmt(self, meta, items):
+        name, kind, cond, body = items
+        return ast.BlockStmt(str(kind), cond, body, str(name), _pos(meta))
+
+    # ------------------------------------------------------------------ expressions
+    def number(self, meta, items):
+        return ast.Number(_number(str(items[0])), str(items[0]), _pos(meta))
+
+    def dims(self, meta, items):
+        text = str(items[0])
+        return ast.Dims(tuple(int(p) for p in text.split("x")), text, _pos(meta))
+
+    def name(self, meta, items):
+        return ast.Name(str(items[0]), _pos(meta))
+
+    def attr(self, meta, items):
+        return ast.Attr(str(items[0]), str(items[1]), _pos(meta))
+
+    def call(self, meta, items):
+        func, *rest = items
+        args, kwargs, _ = _split_items(rest)
+        return ast.Call(str(func), tuple(args), tuple(kwargs), _pos(meta))
+
+    def paren(self, meta, items):
+        args, kwargs, trailing = _split_items(items)
+        if len(args) == 1 and not kwargs and not trailing:
+            return args[0]  # grouping: (c * 2)
+        return ast.Tuple(tuple(args), tuple(kwargs), _pos(meta))
+
+    def binop(self, meta, items):
+        left = items[0]
+        for i in range(1, len(items), 2):
+            left = ast.BinOp(str(items[i]), left, items[i + 1], _pos(meta))
+        return left
+
+    def unary(self, meta, items):
+        return ast.Unary(str(items[0]), items[1], _pos(meta))
+
+    def compare(self, meta, items):
+        rest = tuple((str(items[i]), items[i + 1]) for i in range(1, len(items), 2))
+        return ast.Compare(items[0], rest, _pos(meta))
+
+    def or_(self, meta, items):
+        return ast.BoolOp("or", tuple(items), _pos(meta))
+
+    def and_(self, meta, items):
+        return ast.BoolOp("and", tuple(items), _pos(meta))
+
+    def not_(self, meta, items):
+        return ast.Not(items[0], _pos(meta))

@@ -1,0 +1,194 @@
+"""Convolutions: conv, dwconv, sepconv, deconv."""
+from __future__ import annotations
+
+from .. import dims
+from ..errors import ShapeError
+from .base import Layer, RFStep, register, spatial
+from .window import window_out
+
+_SPATIAL = frozenset({"kernel", "stride", "pad", "dilation"})
+_PAD_WORDS = {"same": ("padding", "same"), "valid": ("padding", "valid")}
+
+
+def _rf(a, ins):
+    h, w, _ = ins[0]
+    _, (t, _b, l, _r) = window_out(a, h, w)
+    return RFStep(a["kernel"], a.get("stride", (1, 1)), a.get("dilation", (1, 1)), (t, l))
+
+
+@register
+class Conv(Layer):
+    """Standard (grouped) convolution `conv K N [gG] [nobias]`; padding defaults to valid.
+
+    out = floor((H + pt + pb - k') / s) + 1 per axis (k' = d*(k-1) + 1)
+    params = kh*kw*(C/g)*N + N (bias)
+    MACs = Hout*Wout*N * kh*kw*C/g
+    other ops: one bias add per output element
+    """
+
+    name = "conv"
+    aliases = ("conv2d",)
+    category = "weight"
+    positional = ("kernel", "channels")
+    required = ("kernel", "channels")
+    options = _SPATIAL | {"groups", "channels"}
+    words = {**_PAD_WORDS, "nobias": ("bias", False)}
+    defaults = {"stride": (1, 1), "dilation": (1, 1), "groups": 1, "bias": True}
+    width_scaled = True
+    has_bias = True
+
+    def shape(self, a, ins):
+        h, w, c = spatial(ins[0], self.name)
+        g, n = a["groups"], a["channels"]
+        if dims.is_number(c) and c % g:
+            raise ShapeError(f"groups={g} does not divide the {c} input channels",
+                             hint=f"choose groups that divides {c}")
+        if dims.is_number(n) and n % g:
+            raise ShapeError(f"groups={g} does not divide the {n} output channels",
+                             hint=f"choose an output channel count that is a multiple of {g}")
+        (oh, ow), _ = window_out(a, h, w)
+        return (oh, ow, n)
+
+    def params(self, a, ins, out):
+        kh, kw = a["kernel"]
+        c, n, g = ins[0][2], a["channels"], a["groups"]
+        return kh * kw * (c // g if dims.is_number(c) else c / g) * n + (n if a["bias"] else 0)
+
+    def macs(self, a, ins, out):
+        kh, kw = a["kernel"]
+        c, g = ins[0][2], a["groups"]
+        oh, ow, n = out
+        return oh * ow * n * kh * kw * (c // g if dims.is_number(c) else c / g)
+
+    def other_ops(self, a, ins, out):
+        return dims.product(out) if a["bias"] else 0
+
+    def rf(self, a, ins):
+        return _rf(a, ins)
+
+
+@register
+class DepthwiseConv(Layer):
+    """Depthwise convolution `dwconv K [mM]`: one K filter per input channel (M per
+    channel), output channels C*M; bias on by default (Keras DepthwiseConv2D).
+
+    params = kh*kw*C*M + C*M; MACs = Hout*Wout*C*M * kh*kw
+    """
+
+    name = "dwconv"
+    aliases = ("depthwise",)
+    category = "weight"
+    positional = ("kernel",)
+    required = ("kernel",)
+    options = _SPATIAL | {"mult"}
+    words = {**_PAD_WORDS, "nobias": ("bias", False)}
+    defaults = {"stride": (1, 1), "dilation": (1, 1), "mult": 1, "bias": True}
+    has_bias = True
+
+    def shape(self, a, ins):
+        h, w, c = spatial(ins[0], self.name)
+        (oh, ow), _ = window_out(a, h, w)
+        return (oh, ow, c * a["mult"])
+
+    def params(self, a, ins, out):
+        kh, kw = a["kernel"]
+        n = out[2]
+        return kh * kw * n + (n if a["bias"] else 0)
+
+    def macs(self, a, ins, out):
+        kh, kw = a["kernel"]
+        return dims.product(out) * kh * kw
+
+    def other_ops(self, a, ins, out):
+        return dims.product(out) if a["bias"] else 0
+
+    def rf(self, a, ins):
+        return _rf(a, ins)
+
+
+@register
+class SeparableConv(Layer):
+    """Depthwise-separable convolution `sepconv K N [mM]`: a depthwise K (no bias) then a
+    pointwise `conv 1x1 N` carrying the bias, reported as two rows under one name like
+    Keras SeparableConv2D."""
+
+    name = "sepconv"
+    aliases = ("separable",)
+    category = "weight"
+    positional = ("kernel", "channels")
+    required = ("kernel", "channels")
+    options = _SPATIAL | {"mult", "channels"}
+    words = {**_PAD_WORDS, "nobias": ("bias", False)}
+    defaults = {"stride": (1, 1), "dilation": (1, 1), "mult": 1, "bias": True}
+    width_scaled = True
+    has_bias = True
+    composite = True
+
+    def expand(self, builder, a, source):
+        spatial_attrs = {k: a[k] for k in ("kernel", "stride", "dilation", "padding", "pad") if k in a}
+        dw = builder.add_node("dwconv", {**spatial_attrs, "mult": a["mult"], "bias": False},
+                              (source,), name="depthwise")
+        return builder.add_node("conv", {"kernel": (1, 1), "channels": a["channels"], "stride": (1, 1),
+                                         "dilation": (1, 1), "groups": 1, "bias": a["bias"]},
+                                (dw,), name="pointwise")
+
+
+@register
+class TransposedConv(Layer):
+    """Transposed convolution `deconv K N [sS] [pP] [outpad=P]` (PyTorch ConvTranspose2d).
+
+    out = (H - 1)*s - pt - pb + d*(k - 1) + outpad + 1; with `same`, out = H*s (Keras)
+    params = kh*kw*(C/g)*N + N; MACs = Hin*Win*C * kh*kw*N/g (each input element is
+    multiplied into a kh x kw x N/g patch, as torch's FlopCounterMode counts it)
+    """
+
+    name = "deconv"
+    aliases = ("convtranspose", "conv2dtranspose")
+    category = "weight"
+    positional = ("kernel", "channels")
+    required = ("kernel", "channels")
+    options = _SPATIAL | {"groups", "outpad", "channels"}
+    words = {**_PAD_WORDS, "nobias": ("bias", False)}
+    defaults = {"stride": (1, 1), "dilation": (1, 1), "groups": 1, "bias": True, "outpad": (0, 0)}
+    width_scaled = True
+    has_bias = True
+
+    def _axis(self, size, k, s, d, before, after, op, mode, axis):
+        if mode == "same":
+            return size * s
+        out = (size - 1) * s - before - after + d * (k - 1) + op + 1
+        if dims.known_below(out, 1):
+            raise ShapeError(f"output {axis} would be {out}: ({size} - 1)*{s} - {before} - {after} "
+                             f"+ {d}*({k} - 1) + {op} + 1", hint="reduce the padding")
+        return out
+
+    def shape(self, a, ins):
+        h, w, c = spatial(ins[0], self.name)
+        g, n = a["groups"], a["channels"]
+        if dims.is_number(c) and c % g:
+            raise ShapeError(f"groups={g} does not divide the {c} input channels")
+        (kh, kw), (sh, sw), (dh, dw) = a["kernel"], a["stride"], a["dilation"]
+        mode = a.get("padding") or "explicit"
+        t, b, l, r = a.get("pad", (0, 0, 0, 0)) if mode == "explicit" else (0, 0, 0, 0)
+        oph, opw = a["outpad"]
+        return (self._axis(h, kh, sh, dh, t, b, oph, mode, "height"),
+                self._axis(w, kw, sw, dw, l, r, opw, mode, "width"), n)
+
+    def params(self, a, ins, out):
+        kh, kw = a["kernel"]
+        c, n, g = ins[0][2], a["channels"], a["groups"]
+        return kh * kw * c * (n // g if dims.is_number(n) else n / g) + (n if a["bias"] else 0)
+
+    def macs(self, a, ins, out):
+        kh, kw = a["kernel"]
+        n, g = a["channels"], a["groups"]
+        return dims.product(ins[0]) * kh * kw * (n // g if dims.is_number(n) else n / g)
+
+    def other_ops(self, a, ins, out):
+        return dims.product(out) if a["bias"] else 0
+
+    def rf(self, a, ins):
+        (kh, kw), (sh, sw), (dh, dw) = a["kernel"], a["stride"], a["dilation"]
+        # each output unit gathers ceil(k'/s) input positions; the jump shrinks by s
+        return RFStep((dims.ceildiv(dh * (kh - 1) + 1, sh), dims.ceildiv(dw * (kw - 1) + 1, sw)),
+                      (1, 1), (1, 1), (0, 0), (sh, sw))

@@ -1,0 +1,65 @@
+"""Fully connected layers and flattening."""
+from __future__ import annotations
+
+from .. import dims
+from ..errors import ShapeError
+from .base import GLOBAL, Layer, register
+
+
+@register
+class Flatten(Layer):
+    """`flatten`: HxWxC -> a vector of H*W*C."""
+
+    name = "flatten"
+    category = "reshape"
+
+    def shape(self, a, ins):
+        return (dims.product(ins[0]),)
+
+    def rf(self, a, ins):
+        return GLOBAL if len(ins[0]) == 3 else None
+
+
+def _features(shape, kind):
+    """A vector's length; a 1x1xC map counts as a vector of C (Keras: Dense after GAP)."""
+    if len(shape) == 1:
+        return shape[0]
+    h, w, c = shape
+    if h == 1 and w == 1:
+        return c
+    raise ShapeError(f"{kind} needs a vector, but its input is a {h}x{w}x{c} feature map",
+                     hint="add `flatten` (or `gap`) before it")
+
+
+@register
+class Dense(Layer):
+    """Fully connected `fc N` (alias `dense N`) `[nobias]` on a vector.
+
+    params = C_in*N + N; MACs = C_in*N; other ops: N bias adds
+    """
+
+    name = "fc"
+    aliases = ("dense", "linear")
+    category = "weight"
+    positional = ("units",)
+    required = ("units",)
+    options = frozenset({"units"})
+    words = {"nobias": ("bias", False)}
+    defaults = {"bias": True}
+    has_bias = True
+
+    def shape(self, a, ins):
+        _features(ins[0], self.name)
+        return (a["units"],)
+
+    def params(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"] + (a["units"] if a["bias"] else 0)
+
+    def macs(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"]
+
+    def other_ops(self, a, ins, out):
+        return a["units"] if a["bias"] else 0
+
+    def rf(self, a, ins):
+        return GLOBAL if len(ins[0]) == 3 else None

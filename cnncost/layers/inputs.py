@@ -1,0 +1,16 @@
+"""The network's input node."""
+from __future__ import annotations
+
+from .base import Layer, register
+
+
+@register
+class Input(Layer):
+    """The input tensor, HxWxC (or a vector); written with the `input` statement."""
+
+    name = "input"
+    category = "input"
+    internal = True
+
+    def shape(self, a, ins):
+        return a["shape"]

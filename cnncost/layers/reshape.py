@@ -1,0 +1,102 @@
+"""Layers that move or select values without learning anything: dropout, identity,
+shuffle, pad, upsample, slice."""
+from __future__ import annotations
+
+from ..errors import ShapeError
+from .base import Layer, RFStep, register, spatial
+
+
+@register
+class Dropout(Layer):
+    """`dropout P`: identity at inference; changes no shape and no count."""
+
+    name = "dropout"
+    category = "reshape"
+    positional = ("rate",)
+    required = ("rate",)
+    options = frozenset({"rate"})
+
+
+@register
+class Identity(Layer):
+    """`identity`: passes its input through (a DenseNet `branch:` of identity)."""
+
+    name = "identity"
+    category = "reshape"
+
+
+@register
+class Shuffle(Layer):
+    """Channel shuffle `shuffle G` (ShuffleNet): G must divide the channels."""
+
+    name = "shuffle"
+    category = "reshape"
+    positional = ("shuffle_groups",)
+    required = ("shuffle_groups",)
+    options = frozenset({"shuffle_groups"})
+
+    def shape(self, a, ins):
+        h, w, c = spatial(ins[0], self.name)
+        g = a["shuffle_groups"]
+        if isinstance(c, int) and isinstance(g, int) and c % g:
+            raise ShapeError(f"shuffle {g} does not divide the {c} channels")
+        return ins[0]
+
+
+@register
+class ZeroPad(Layer):
+    """Zero padding `pad P`, `pad (h, w)` or `pad (top, bottom, left, right)`."""
+
+    name = "pad"
+    aliases = ("zeropad",)
+    category = "reshape"
+    positional = ("pad",)
+    required = ("pad",)
+    options = frozenset({"pad"})
+
+    def shape(self, a, ins):
+        h, w, c = spatial(ins[0], self.name)
+        t, b, l, r = a["pad"]
+        return (h + t + b, w + l + r, c)
+
+    def rf(self, a, ins):
+        t, _b, l, _r = a["pad"]
+        return RFStep((1, 1), (1, 1), (1, 1), (t, l))
+
+
+@register
+class Upsample(Layer):
+    """Nearest-neighbour upsampling `upsample F` (or `upsample (fh, fw)`)."""
+
+    name = "upsample"
+    category = "reshape"
+    positional = ("factor",)
+    required = ("factor",)
+    options = frozenset({"factor"})
+
+    def shape(self, a, ins):
+        h, w, c = spatial(ins[0], self.name)
+        fh, fw = a["factor"]
+        return (h * fh, w * fw, c)
+
+    def rf(self, a, ins):
+        return RFStep((1, 1), (1, 1), (1, 1), (0, 0), a["factor"])
+
+
+@register
+class Slice(Layer):
+    """Channel slice `slice A:B`: channels A to B-1 (ShuffleNet's channel split)."""
+
+    name = "slice"
+    category = "reshape"
+    positional = ("range",)
+    required = ("range",)
+
+    def shape(self, a, ins):
+        lo, hi = a["range"]
+        c = ins[0][-1]
+        if isinstance(c, int) and not (0 <= lo < hi <= c):
+            raise ShapeError(f"slice {lo}:{hi} is outside the {c} channels",
+                             hint=f"use 0 <= A < B <= {c}")
+        return (*ins[0][:-1], hi - lo)
+

@@ -1,0 +1,35 @@
+"""Per-node counts from the layer catalogue's rules: params, buffers, MACs, other ops."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import dims
+from ..errors import CnnCostError, Span
+from ..graph import Graph
+from ..layers import REGISTRY
+
+
+@dataclass(frozen=True)
+class Counts:
+    params: object
+    buffers: object
+    macs: object
+    other_ops: object
+    activations: object  # elements of the node's output
+    frozen: bool
+
+
+def count(graph: Graph) -> list[Counts]:
+    """One Counts per node, in graph order; exact ints (or sympy expressions)."""
+    out = []
+    for node in graph.nodes:
+        layer = REGISTRY[node.kind]
+        ins = [graph.nodes[i].shape for i in node.inputs]
+        try:
+            values = [dims.exact(rule(node.attrs, ins, node.shape)) for rule in
+                      (layer.params, layer.buffers, layer.macs, layer.other_ops)]
+        except CnnCostError as err:
+            text = graph.lines[node.line - 1] if 0 < node.line <= len(graph.lines) else ""
+            raise err.located(Span(graph.file, node.line, 1, 1, text))
+        out.append(Counts(*values, dims.product(node.shape), node.frozen))
+    return out

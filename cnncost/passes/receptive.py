@@ -1,0 +1,69 @@
+"""Receptive field of every node's output unit on the input: size, jump, start.
+
+Per axis (height, width), the classic recurrence (Araujo et al., "Computing Receptive
+Fields of Convolutional Neural Networks", Distill 2019):
+    size_out  = size_in + (k' - 1) * jump_in          (k' = d*(k-1) + 1)
+    jump_out  = jump_in * s
+    start_out = start_in - pad_before * jump_in
+`start` is the input coordinate of the first output unit's top-left field edge
+(negative when the field reaches into padding). Merges take the union of their inputs'
+fields; global layers (gap, flatten, fc on a map) see the whole input.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .. import dims
+from ..graph import Graph
+from ..layers import GLOBAL, REGISTRY
+
+
+@dataclass(frozen=True)
+class Field:
+    size: tuple
+    jump: tuple
+    start: tuple
+
+
+def _axis(rf: Field, i: int, step, extent):
+    size, jump, start = rf.size[i], rf.jump[i], rf.start[i]
+    if step == GLOBAL:
+        return size + (extent - 1) * jump, jump * extent, start
+    k, s, d, pad, up = step.kernel[i], step.stride[i], step.dilation[i], step.pad[i], step.upsample[i]
+    keff = d * (k - 1) + 1
+    if up != 1:
+        jump = dims.exact(Fraction(jump) / up) if dims.is_number(jump) else jump / up
+    return size + (keff - 1) * jump, jump * s, start - pad * jump
+
+
+def receptive_fields(graph: Graph) -> list[Field]:
+    fields: list[Field] = []
+    for node in graph.nodes:
+        if not node.inputs:
+            fields.append(Field((1, 1), (1, 1), (0, 0)))
+            continue
+        ins = [fields[i] for i in node.inputs]
+        if len(ins) > 1:
+            fields.append(_union(ins))
+            continue
+        step = REGISTRY[node.kind].rf(node.attrs, [graph.nodes[i].shape for i in node.inputs])
+        if step is None:
+            fields.append(ins[0])
+            continue
+        in_shape = graph.nodes[node.inputs[0]].shape
+        extent = in_shape[:2] if len(in_shape) == 3 else (1, 1)
+        axes = [_axis(ins[0], i, step, extent[i]) for i in (0, 1)]
+        fields.append(Field(*(tuple(dims.exact(a[j]) for a in axes) for j in range(3))))
+    return fields
+
+
+def _union(ins: list[Field]) -> Field:
+    size, jump, start = [], [], []
+    for i in (0, 1):
+        lo = dims.minimum(*(f.start[i] for f in ins))
+        hi = dims.maximum(*(f.start[i] + f.size[i] for f in ins))
+        size.append(hi - lo)
+        jump.append(dims.maximum(*(f.jump[i] for f in ins)))
+        start.append(lo)
+    return Field(tuple(size), tuple(jump), tuple(start))

@@ -1,0 +1,61 @@
+"""JSON output. The schema is documented in docs/json-schema.md; keys are only added."""
+from __future__ import annotations
+
+import json
+
+from ..report import Report
+from .numbers import jsonable
+
+SCHEMA_VERSION = 1
+
+UNITS = {
+    "params": "learnable parameters (weights and biases)",
+    "buffers": "non-learnable state (batch-norm running mean and variance)",
+    "macs": "multiply-accumulates of conv, dwconv, deconv and fc layers",
+    "flops": "floating-point operations = 2 x MACs",
+    "other_ops": "bias adds, normalisation, activations, pooling and merges (not in MACs)",
+    "activations": "elements of every layer's output",
+    "peak_activation_bytes": "bytes of layer outputs alive at once, at the dtype and batch",
+    "weight_bytes": "(params + buffers) x bytes per value",
+}
+
+
+def report_dict(report: Report) -> dict:
+    t = report.totals
+    return {
+        "schema": SCHEMA_VERSION,
+        "network": report.network,
+        "input": jsonable(report.input),
+        "output": jsonable(report.output),
+        "dtype": report.dtype,
+        "batch": report.batch,
+        "totals": {key: jsonable(getattr(t, key)) for key in (
+            "params", "trainable", "frozen", "buffers", "macs", "flops", "other_ops",
+            "activations", "peak_activation_bytes", "weight_bytes")},
+        "units": UNITS,
+        "params": {k: jsonable(v) for k, v in report.params.items()},
+        "notes": list(report.notes),
+        "layers": [
+            {
+                "name": row.name,
+                "op": row.op,
+                "output": jsonable(row.output),
+                "params": jsonable(row.params),
+                "trainable": jsonable(row.trainable),
+                "frozen": jsonable(row.frozen),
+                "buffers": jsonable(row.buffers),
+                "macs": jsonable(row.macs),
+                "other_ops": jsonable(row.other_ops),
+                "activations": jsonable(row.activations),
+                "rf": {"size": jsonable(row.rf_size), "jump": jsonable(row.rf_jump),
+                       "start": jsonable(row.rf_start)},
+                "line": row.line,
+                "depth": row.depth,
+            }
+            for row in report.layers
+        ],
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_dict(report), indent=2) + "\n"

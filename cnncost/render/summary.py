@@ -1,0 +1,25 @@
+"""The totals as sentences, shared by the table and Markdown renderers."""
+from __future__ import annotations
+
+from ..report import Report
+from .numbers import bytes_, exact, is_plain, short
+
+
+def summary_lines(report: Report) -> list[str]:
+    t = report.totals
+    lines = []
+    params = f"Params: {exact(t.params)} ({short(t.params)})"
+    if is_plain(t.frozen) and t.frozen:
+        params += f": {exact(t.trainable)} trainable, {exact(t.frozen)} frozen"
+    lines.append(params)
+    if not is_plain(t.buffers) or t.buffers:
+        lines.append(f"Buffers (non-learnable, e.g. BN statistics): {exact(t.buffers)}")
+    batch = f", batch {report.batch}" if report.batch != 1 else ""
+    lines.append(f"MACs (multiply-accumulates{batch}): {exact(t.macs)} ({short(t.macs)}); "
+                 f"FLOPs = 2 x MACs = {short(t.flops)}")
+    lines.append(f"Other ops (bias, norm, activations, pooling, merges): {exact(t.other_ops)}")
+    lines.append(f"Activations: {exact(t.activations)} elements; peak activation memory "
+                 f"{bytes_(t.peak_activation_bytes)} ({report.dtype})")
+    lines.append(f"Weights: {bytes_(t.weight_bytes)} ({report.dtype})")
+    lines += [f"Note: {note}" for note in report.notes]
+    return lines

@@ -1,0 +1,44 @@
+"""The terminal table (rich): one row per layer, totals in the footer."""
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from ..report import Report
+from .numbers import exact, pair, shape, short
+from .summary import summary_lines
+
+
+def build_table(report: Report, fancy: bool = True) -> Table:
+    table = Table(title=f"{report.network}  (input {shape(report.input)})", show_footer=True,
+                  box=box.ROUNDED if fancy else box.SIMPLE, title_justify="left",
+                  header_style="bold" if fancy else "")
+    t = report.totals
+    table.add_column("Layer", footer="Total", no_wrap=True)
+    table.add_column("Op", no_wrap=True)
+    table.add_column("Output", footer=shape(report.output), no_wrap=True)
+    table.add_column("Params", justify="right", footer=f"{exact(t.params)}", no_wrap=True)
+    table.add_column("MACs", justify="right", footer=f"{exact(t.macs)}", no_wrap=True)
+    table.add_column("RF", justify="right", no_wrap=True)
+    previous_depth = 0
+    for r in report.layers:
+        if fancy and r.depth == 0 and previous_depth > 0:
+            table.add_section()
+        previous_depth = r.depth
+        table.add_row(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size))
+    table.add_row("", "", "", short(t.params), short(t.macs), "", style="dim", end_section=True)
+    return table
+
+
+def render_table(report: Report, fancy: bool = False, width: int | None = None) -> str:
+    """Render as text; `fancy` for a terminal (rounded box, colour)."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or 160, color_system="auto" if fancy else None,
+                      force_terminal=fancy, highlight=False)
+    console.print(build_table(report, fancy))
+    for line in summary_lines(report):
+        console.print(line, highlight=False, markup=False)
+    return buffer.getvalue()

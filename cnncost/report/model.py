@@ -1,0 +1,54 @@
+"""The report model: what a summary says, as raw numbers (ints or sympy expressions)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    name: str
+    op: str
+    output: tuple
+    params: Any
+    trainable: Any
+    frozen: Any
+    buffers: Any
+    macs: Any
+    other_ops: Any
+    activations: Any  # output elements (times the batch)
+    rf_size: tuple
+    rf_jump: tuple
+    rf_start: tuple
+    line: int
+    depth: int  # nesting level: 0 for top-level lines
+
+
+@dataclass(frozen=True)
+class Totals:
+    params: Any
+    trainable: Any
+    frozen: Any
+    buffers: Any
+    macs: Any
+    flops: Any  # 2 x MACs
+    other_ops: Any
+    activations: Any
+    peak_activation_bytes: Any
+    weight_bytes: Any  # (params + buffers) x dtype bytes
+
+
+@dataclass(frozen=True)
+class Report:
+    network: str
+    file: str
+    input: tuple
+    output: tuple
+    layers: tuple[LayerRow, ...]
+    totals: Totals
+    dtype: str = "fp32"
+    batch: int = 1
+    notes: tuple[str, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
