@@ -162,7 +162,7 @@ class _Bound:
     kind: str
     attrs: dict
     refs: list = field(default_factory=list)
-    source: str | None = None  # from=NAME
+    source: tuple | None = None  # from=NAME: (name, position)
     postops: list = field(default_factory=list)  # [_Bound]
     slot: int = 0
 
@@ -181,6 +181,7 @@ class Builder:
         self.network = None
         self.output = None
         self.line = 0
+        self.pos: ast.Pos | None = None  # the statement being run, for error places
         self._line_input: int | None = None
         self._used_overrides: set[str] = set()
         self.declared_width = any(isinstance(s, ast.ParamStmt) and s.name == "width"
@@ -189,7 +190,12 @@ class Builder:
         self._scope_stack: list[tuple[_Scope, bool]] = []
 
     # ------------------------------------------------------------------ places
+    def _at(self, pos: ast.Pos):
+        self.line, self.pos = pos.line, pos
+
     def span(self, pos: ast.Pos | None) -> Span:
+        if pos is None and self.pos is not None:
+            pos = self.pos
         if pos is None:
             return Span(self.module.file, self.line or 1, 1, 1, self._text(self.line or 1))
         return Span(self.module.file, pos.line, pos.col, pos.width, self._text(pos.line))
@@ -262,7 +268,8 @@ class Builder:
         i = 0
         while i < len(stmts):
             st = stmts[i]
-            self.line = st.pos.line
+            self._at(st.pos)
+            self._line_input = cursor  # `in.h/w/c`: the previous statement's output
             start = len(self.nodes)
             made = True
             if isinstance(st, ast.LayerStmt):
@@ -434,9 +441,10 @@ class Builder:
 
     def _inputs(self, layer, bound: _Bound, frame: Frame, cursor, st) -> tuple[int, ...]:
         if bound.source is not None:
-            node = frame.find_output(bound.source)
+            name, pos = bound.source
+            node = frame.find_output(name)
             if node is None:
-                raise self._unknown_output(bound.source, st.pos, frame)
+                raise self._unknown_output(name, pos, frame)
             return (node,)
         if layer.merge:
             ids = []
@@ -512,7 +520,7 @@ class Builder:
                 if not isinstance(arg.value, ast.Name):
                     raise SpecValueError("from= takes the name of an earlier output",
                                          self.span(arg.pos))
-                main.source = arg.value.id
+                main.source = (arg.value.id, arg.pos)
                 return target
             if arg.key not in layer.options:
                 raise self._unknown_option(layer, arg.key, arg.pos)
@@ -642,7 +650,7 @@ class Builder:
         body_frame = Frame(closure_env.child(), frame.scope.child(name), definition.closure, {},
                            dict(frame.defaults), frame.frozen, None, None, frame.depth + 1)
         out = self.run(d.body, body_frame, cursor)
-        self.line = st.pos.line
+        self._at(st.pos)
         return out
 
     def repeat_stmt(self, st: ast.RepeatStmt, frame: Frame, cursor):
@@ -722,7 +730,7 @@ class Builder:
             collected: list[int] = []
             body = frame.child(scope, merge=collected, merge_input=cursor)
             self.run(st.body, body, cursor)
-            self.line = st.pos.line
+            self._at(st.pos)
             if not collected:
                 raise SpecSyntaxError(f"`{kind}:` has no `branch:` blocks", self.span(st.pos),
                                       "indent one `branch:` block per input under it")
@@ -748,11 +756,11 @@ class Builder:
             skip = 1
             take = True
             if follower.cond is not None:
-                self.line = follower.pos.line
+                self._at(follower.pos)
                 take = self._truth(follower.cond, frame)
             if take:
                 shortcut_out = self.run(follower.body, frame.child(scope.child("shortcut")), cursor)
-        self.line = st.pos.line
+        self._at(st.pos)
         self._push(scope, frame.frozen)
         try:
             out = self.add_node("add", {}, (body_out, shortcut_out), name="add")

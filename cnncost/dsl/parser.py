@@ -90,6 +90,32 @@ _EXAMPLES: dict[tuple[str, str], list[str]] = {
 }
 
 
+def _signature(err: UnexpectedInput):
+    """What identifies a kind of syntax error: the offending token type (or character
+    error) and the set of tokens the parser would have accepted there."""
+    token = getattr(err, "token", None)
+    kind = token.type if isinstance(token, Token) else type(err).__name__
+    return kind, frozenset(getattr(err, "accepts", None) or getattr(err, "expected", None) or ())
+
+
+@functools.lru_cache(maxsize=1)
+def _example_signatures() -> dict:
+    """Signature -> (message, hint), from parsing each labelled bad example once. (lark's
+    match_examples compares whole parser states, which differ with what came before.)"""
+    table = {}
+    for label, examples in _EXAMPLES.items():
+        for example in examples:
+            try:
+                _lark().parse(example)
+            except UnexpectedInput as err:
+                table.setdefault(_signature(err), label)
+    return table
+
+
+def _match_example(err: UnexpectedInput):
+    return _example_signatures().get(_signature(err))
+
+
 def _span_of(err: UnexpectedInput, source: str, file: str) -> Span:
     lines = source.splitlines()
     line = getattr(err, "line", None)
@@ -162,11 +188,7 @@ def parse(source: str, file: str = "<spec>") -> ast.Module:
         tree = parser.parse(source)
     except UnexpectedInput as err:
         span = _span_of(err, source, file)
-        label = None
-        try:
-            label = err.match_examples(parser.parse, _EXAMPLES, use_accepts=True)
-        except Exception:  # match_examples re-parses; never let it mask the real error
-            label = None
+        label = _match_example(err)
         message, hint = label if label else (_describe(err), None)
         if hint is None:
             hint = _default_hint(err)
@@ -186,6 +208,8 @@ def _default_hint(err: UnexpectedInput) -> str | None:
             return "tuples are written with parentheses: (2, 1)"
         return "only letters, digits, operators, parentheses, ',', ':', '=' and '~' are used"
     expected = sorted(getattr(err, "expected", None) or getattr(err, "accepts", None) or [])
+    if "RPAR" in expected and "COMMA" in expected:
+        return "is a ')' missing on an earlier line? expected ',' or ')'"
     nice = [e for e in expected if not e.startswith("_") and e not in ("$END",)]
     if nice:
         return "expected one of: " + ", ".join(_terminal_names(nice[:8]))

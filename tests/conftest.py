@@ -1,0 +1,43 @@
+"""Shared helpers: build a spec from text and get its report."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import cnncost
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def analyze_text(text: str, **kwargs):
+    """Report of a spec given as text (no file)."""
+    return cnncost.analyze(cnncost.load("<test>", text=text, **kwargs))
+
+
+def rows_after_input(report):
+    return [r for r in report.layers if r.op != "input"]
+
+
+@pytest.fixture(scope="session")
+def zoo_records():
+    return json.loads((DATA / "zoo-visible.json").read_text())
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run the CLI in-process: (exit code, stdout, stderr)."""
+    from cnncost.cli import main
+
+    def run(*args):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
