@@ -101,9 +101,7 @@ def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, 
     if depth is not None:
         report = collapse(report, depth)
     if fmt == "table":
-        from .render.table import render_table
-
-        _emit(render_table(report, fancy=_fancy()))
+        _emit(FORMATS["table"](report, fancy=_fancy()))
     else:
         _emit(FORMATS[fmt](report))
 

@@ -10,10 +10,12 @@ import math
 from fractions import Fraction
 
 Number = (int, Fraction)
+_PLAIN = (int, Fraction, float)
 
 
 def is_number(x) -> bool:
-    return isinstance(x, Number) and not isinstance(x, bool)
+    """An exact plain number (int or Fraction), not a bool and not a sympy expression."""
+    return type(x) is int or type(x) is Fraction
 
 
 def _sympy():
@@ -31,6 +33,8 @@ def exact(x):
 
 def floordiv(a, b):
     """floor(a / b)."""
+    if type(a) is int and type(b) is int:
+        return a // b
     if is_number(a) and is_number(b):
         return exact(Fraction(a) // Fraction(b))
     sp = _sympy()
@@ -39,6 +43,8 @@ def floordiv(a, b):
 
 def ceildiv(a, b):
     """ceil(a / b)."""
+    if type(a) is int and type(b) is int:
+        return -(-a // b)
     if is_number(a) and is_number(b):
         return exact(-(Fraction(-a) // Fraction(b)))
     sp = _sympy()
@@ -60,13 +66,13 @@ def ceil(x):
 
 
 def maximum(*xs):
-    if all(is_number(x) or isinstance(x, float) for x in xs):
+    if all(type(x) in _PLAIN for x in xs):
         return max(xs)
     return _sympy().Max(*xs)
 
 
 def minimum(*xs):
-    if all(is_number(x) or isinstance(x, float) for x in xs):
+    if all(type(x) in _PLAIN for x in xs):
         return min(xs)
     return _sympy().Min(*xs)
 

@@ -320,6 +320,8 @@ class Builder:
             if lookup(st.name) is not None:
                 raise SpecNameError(f"'{st.name}' is a layer kind and cannot name a def",
                                     self.span(st.pos), "choose another name, e.g. " + st.name + "_block")
+            for param in st.params:
+                self._check_name(param.name, param.pos)
             frame.env.values[st.name] = Definition(st, frame)
         elif isinstance(st, ast.OutputStmt):
             node = frame.find_output(st.name)
@@ -387,7 +389,7 @@ class Builder:
             frame.env.values[name] = symbol
 
     def _check_name(self, name: str, pos):
-        if FLAG_RE.match(name) and name[0].lower() in FLAGS:
+        if FLAG_RE.match(name):  # a letter and digits: reserved for flags (spec rule)
             raise SpecNameError(f"'{name}' has the form of a flag and cannot name a variable",
                                 self.span(pos), "flags like s2, p1, d2, g32, m2 are reserved; "
                                                 "choose another name")
@@ -757,6 +759,7 @@ class Builder:
             take = True
             if follower.cond is not None:
                 self._at(follower.pos)
+                self._line_input = cursor  # the shortcut's input is the block's input
                 take = self._truth(follower.cond, frame)
             if take:
                 shortcut_out = self.run(follower.body, frame.child(scope.child("shortcut")), cursor)

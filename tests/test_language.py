@@ -199,3 +199,19 @@ def test_batch_scales_activations_and_macs_not_params():
     assert four.totals.macs == 4 * one.totals.macs
     assert four.totals.activations == 4 * one.totals.activations
     assert four.totals.peak_activation_bytes == 4 * one.totals.peak_activation_bytes
+
+
+@pytest.mark.parametrize("asked,has_shortcut", [(7, False), (16, True)])
+def test_shortcut_if_sees_the_block_input(asked, has_shortcut):
+    # in.c in `shortcut if` is the residual block's input (16), not the body's last
+    # inner output (7), so `in.c == 7` must not build a shortcut
+    text = (f"input 8x8x16\nresidual:\n    conv 1x1 7\n    conv 1x1 16\n"
+            f"shortcut if in.c == {asked}:\n    conv 1x1 16\n")
+    report = analyze_text(text)
+    assert any(".shortcut." in r.name for r in report.layers) == has_shortcut
+
+
+def test_flag_shaped_def_parameter_is_an_error_at_the_def():
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.load("<t>", text="def f(c1):\n    conv 3x3 c1\ninput 8x8x3\nf(4)\n")
+    assert err.value.span.line == 1 and "form of a flag" in err.value.message

@@ -1,16 +1,16 @@
-"""The spec's abstract syntax: frozen dataclasses named after the grammar rules.
+"""The spec's abstract syntax: immutable records named after the grammar rules.
 
 Every node keeps its position (line, column, width) so any later error can point at it.
+They are NamedTuples rather than frozen dataclasses only because they are created at
+every start-up and a NamedTuple class costs a seventh as much to define.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Union
+from typing import NamedTuple, Union
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(NamedTuple):
     line: int
     col: int
     width: int = 1
@@ -18,82 +18,71 @@ class Pos:
 
 # --------------------------------------------------------------------------- expressions
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     value: Union[int, Fraction]
     text: str
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Dims:
+class Dims(NamedTuple):
     """A dims literal: 3x3, 224x224x3."""
     values: tuple[int, ...]
     text: str
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
     id: str
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Attr:
+class Attr(NamedTuple):
     """Only `in.h`, `in.w`, `in.c`: the shape of the current line's input."""
     obj: str
     attr: str
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     func: str
     args: tuple["Expr", ...]
     kwargs: tuple[tuple[str, "Expr"], ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Tuple:
+class Tuple(NamedTuple):
     """A parenthesised list `(H, W, 3)`; may hold key=value items when it is a def call."""
     items: tuple["Expr", ...]
     kwargs: tuple[tuple[str, "Expr"], ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
-class BinOp:
+class BinOp(NamedTuple):
     op: str
     left: "Expr"
     right: "Expr"
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Unary:
+class Unary(NamedTuple):
     op: str
     operand: "Expr"
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Compare:
+class Compare(NamedTuple):
     first: "Expr"
     rest: tuple[tuple[str, "Expr"], ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
-class BoolOp:
+class BoolOp(NamedTuple):
     op: str  # "and" | "or"
     values: tuple["Expr", ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
-class Not:
+class Not(NamedTuple):
     operand: "Expr"
     pos: Pos
 
@@ -103,21 +92,18 @@ Expr = Union[Number, Dims, Name, Attr, Call, Tuple, BinOp, Unary, Compare, BoolO
 
 # --------------------------------------------------------------------------- layer arguments
 
-@dataclass(frozen=True)
-class PosArg:
+class PosArg(NamedTuple):
     value: Expr
     pos: Pos
 
 
-@dataclass(frozen=True)
-class KwArg:
+class KwArg(NamedTuple):
     key: str
     value: Expr
     pos: Pos
 
 
-@dataclass(frozen=True)
-class RangeArg:
+class RangeArg(NamedTuple):
     """`A:B` as in `slice 0:58`."""
     lo: Expr
     hi: Expr
@@ -129,53 +115,45 @@ Arg = Union[PosArg, KwArg, RangeArg]
 
 # --------------------------------------------------------------------------- statements
 
-@dataclass(frozen=True)
-class NetworkStmt:
+class NetworkStmt(NamedTuple):
     name: str
     pos: Pos
 
 
-@dataclass(frozen=True)
-class InputStmt:
+class InputStmt(NamedTuple):
     shape: Expr
     pos: Pos
 
 
-@dataclass(frozen=True)
-class ParamStmt:
+class ParamStmt(NamedTuple):
     name: str
     value: Expr
     pos: Pos
 
 
-@dataclass(frozen=True)
-class SymbolStmt:
+class SymbolStmt(NamedTuple):
     names: tuple[str, ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
-class LetStmt:
+class LetStmt(NamedTuple):
     name: str
     value: Expr
     pos: Pos
 
 
-@dataclass(frozen=True)
-class DefaultStmt:
+class DefaultStmt(NamedTuple):
     kind: str
     args: tuple[Arg, ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
-class OutputStmt:
+class OutputStmt(NamedTuple):
     name: str
     pos: Pos
 
 
-@dataclass(frozen=True)
-class ExpectStmt:
+class ExpectStmt(NamedTuple):
     total: bool
     quantity: str
     approx: bool
@@ -184,8 +162,7 @@ class ExpectStmt:
     pos: Pos
 
 
-@dataclass(frozen=True)
-class LayerStmt:
+class LayerStmt(NamedTuple):
     """`conv 3x3 64 same relu`, or with `assign`, `x = conv ...`."""
     kind: str
     args: tuple[Arg, ...]
@@ -194,38 +171,33 @@ class LayerStmt:
     kind_pos: Pos
 
 
-@dataclass(frozen=True)
-class DefParam:
+class DefParam(NamedTuple):
     name: str
     default: Expr | None
     pos: Pos
 
 
-@dataclass(frozen=True)
-class DefStmt:
+class DefStmt(NamedTuple):
     name: str
     params: tuple[DefParam, ...]
     body: tuple["Stmt", ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
-class RepeatStmt:
+class RepeatStmt(NamedTuple):
     count: Expr
     var: str | None
     body: tuple["Stmt", ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
-class IfStmt:
+class IfStmt(NamedTuple):
     branches: tuple[tuple[Expr, tuple["Stmt", ...]], ...]
     orelse: tuple["Stmt", ...] | None
     pos: Pos
 
 
-@dataclass(frozen=True)
-class BlockStmt:
+class BlockStmt(NamedTuple):
     """`residual:`, `shortcut:`, `shortcut if EXPR:`, `concat:`, `add:`, `mul:`,
     `branch:`, `freeze:`; with `assign`, `x = concat:`."""
     kind: str
@@ -239,8 +211,7 @@ Stmt = Union[NetworkStmt, InputStmt, ParamStmt, SymbolStmt, LetStmt, DefaultStmt
              ExpectStmt, LayerStmt, DefStmt, RepeatStmt, IfStmt, BlockStmt]
 
 
-@dataclass(frozen=True)
-class Module:
+class Module(NamedTuple):
     file: str
     lines: tuple[str, ...]
     body: tuple[Stmt, ...]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from importlib import resources
 
@@ -42,16 +43,34 @@ class _SpecIndenter(Indenter):
             yield Token(self.DEDENT_type, "", 0, 0, 0, 0, 0, 0)
 
 
+def _cache_file(grammar: str) -> str | bool:
+    """Where lark keeps its analysed grammar between runs: the user's cache folder
+    (XDG_CACHE_HOME), never the package folder. Keyed by grammar and lark version."""
+    import zlib
+
+    import lark
+
+    folder = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "cnncost")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return False
+    key = f"{zlib.crc32((lark.__version__ + grammar).encode()):08x}"
+    return os.path.join(folder, f"grammar-{key}.lark-cache")
+
+
 @functools.lru_cache(maxsize=1)
 def _lark() -> Lark:
     grammar = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        postlex=_SpecIndenter(),
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
+    options = dict(parser="lalr", postlex=_SpecIndenter(), propagate_positions=True,
+                   maybe_placeholders=True)
+    cache = _cache_file(grammar)
+    if cache:
+        try:
+            return Lark(grammar, cache=cache, **options)
+        except (OSError, EOFError, ValueError):  # unwritable or damaged cache: build afresh
+            pass
+    return Lark(grammar, **options)
 
 
 # Example bad inputs, each labelled with the message and hint the user sees

@@ -1,8 +1,23 @@
-"""Renderers: the only code that formats numbers. Each takes a Report and returns text."""
+"""Renderers: the only code that formats numbers. Each takes a Report and returns text.
+The rich table is imported only when asked for, so other formats start faster."""
+from __future__ import annotations
+
 from .csv import render_csv
 from .json import render_json, report_dict
 from .markdown import render_markdown
-from .table import render_table
+
+
+def render_table(report, fancy: bool = False, width: int | None = None) -> str:
+    """The per-layer table: rich's, with a box and colour, for a terminal (`fancy`);
+    plain aligned text otherwise."""
+    if not fancy:
+        from .text import render_text
+
+        return render_text(report)
+    from .table import render_table as render
+
+    return render(report, fancy, width)
+
 
 FORMATS = {
     "table": render_table,

@@ -58,4 +58,11 @@ def report_dict(report: Report) -> dict:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2) + "\n"
+    """Indented at the top, one compact line per layer: readable, and fast for 10,000
+    layers (json's C encoder only runs without `indent`)."""
+    data = report_dict(report)
+    layers = data.pop("layers")
+    head = json.dumps(data, indent=2)[:-2]  # drop the closing "\n}"
+    rows = ",\n".join("    " + json.dumps(layer) for layer in layers)
+    return f'{head},\n  "layers": [\n{rows}\n  ]\n}}\n'
+

@@ -50,8 +50,11 @@ def pair(values) -> str:
 
 def jsonable(value):
     """ints stay ints; a whole Fraction becomes an int, another a float; sympy a string."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+    kind = type(value)
+    if kind is int or kind is str or value is None or kind is bool:
         return value
+    if kind is tuple and all(type(v) is int for v in value):
+        return list(value)
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else float(value)
     if isinstance(value, float):

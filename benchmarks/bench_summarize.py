@@ -1,0 +1,71 @@
+"""Time `cnncost summarize` end to end (run by hand; results go in the issue notes).
+
+    python benchmarks/bench_summarize.py [--runs 5]
+
+Targets (2-core machine): the 10,000-layer spec in under 1 s; the vgg16 summary within
+2x the time of `python -c "import click, rich.table"`; growth linear (20,000 layers take
+about twice as long as 10,000); no sympy or numpy imported on a numeric run.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def generated_spec(layers: int) -> str:
+    """A plain chain of `layers` layer nodes: conv + bn + relu triples and residual adds."""
+    lines = ["# generated benchmark spec", "input 32x32x16", "default conv nobias"]
+    blocks = layers // 4  # each residual block: conv, bn, relu, add
+    lines.append(f"repeat {blocks}:")
+    lines.append("    residual:")
+    lines.append("        conv 3x3 16 same bn relu")
+    return "\n".join(lines) + "\n"
+
+
+def timed(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def imported_modules(cmd: list[str]) -> set[str]:
+    run = subprocess.run([sys.executable, "-X", "importtime", *cmd], capture_output=True, text=True)
+    return {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines()
+            if line.startswith("import time:")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    py = sys.executable
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}; median of {args.runs} runs")
+    baseline = timed([py, "-c", "import click, rich.table"], args.runs)
+    vgg = timed([py, "-m", "cnncost", "summarize", "vgg16"], args.runs)
+    print(f"import click, rich.table          {baseline:7.3f} s")
+    print(f"cnncost summarize vgg16           {vgg:7.3f} s  ({vgg / baseline:.2f}x the imports; target <= 2x)")
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for n in (10_000, 20_000):
+            path = os.path.join(tmp, f"chain{n}.spec")
+            with open(path, "w") as f:
+                f.write(generated_spec(n))
+            results[n] = timed([py, "-m", "cnncost", "summarize", path, "--format", "json"], args.runs)
+            print(f"cnncost summarize {n:,}-layer spec {results[n]:7.3f} s")
+        print(f"growth 20,000 / 10,000 layers: {results[20_000] / results[10_000]:.2f}x (linear: ~2x)")
+    modules = imported_modules(["-m", "cnncost", "summarize", "vgg16", "--format", "json"])
+    print("numeric run imports sympy:", "sympy" in modules, "| numpy:", "numpy" in modules)
+
+
+if __name__ == "__main__":
+    main()
