@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from . import dims
 from .dsl import ast
@@ -33,8 +33,7 @@ MERGE_BLOCKS = ("concat", "add", "mul")
 BLOCK_KINDS = ("residual", "shortcut", "branch", "freeze", *MERGE_BLOCKS)
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     id: int
     kind: str
     name: str
@@ -46,8 +45,7 @@ class Node:
     frozen: bool = False
 
 
-@dataclass(frozen=True)
-class Expectation:
+class Expectation(NamedTuple):
     """An `expect` line: what it claims about the statement before it (or the total)."""
 
     line: int
@@ -89,10 +87,13 @@ class BuildOptions:
     max_nodes: int = DEFAULT_MAX_NODES
 
 
-@dataclass(frozen=True)
 class Definition:
-    stmt: ast.DefStmt
-    closure: "Frame"
+    """A `def`: its statement and the frame it was defined in (lexical scope)."""
+
+    __slots__ = ("stmt", "closure")
+
+    def __init__(self, stmt: ast.DefStmt, closure: "Frame"):
+        self.stmt, self.closure = stmt, closure
 
 
 class _Scope:

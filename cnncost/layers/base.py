@@ -7,8 +7,7 @@ Everything that knows about a layer kind lives in its class.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Mapping, NamedTuple
 
 from .. import dims
 from ..errors import SpecValueError
@@ -43,8 +42,7 @@ def user_kinds() -> list[str]:
     return sorted(n for n, k in REGISTRY.items() if not k.internal)
 
 
-@dataclass(frozen=True)
-class RFStep:
+class RFStep(NamedTuple):
     """How one layer maps the receptive field (per axis: height, width)."""
 
     kernel: tuple = (1, 1)

@@ -1,7 +1,7 @@
 """Per-node counts from the layer catalogue's rules: params, buffers, MACs, other ops."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import dims
 from ..errors import CnnCostError, Span
@@ -9,8 +9,7 @@ from ..graph import Graph
 from ..layers import REGISTRY
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(NamedTuple):
     params: object
     buffers: object
     macs: object

@@ -11,7 +11,7 @@ fields; global layers (gap, flatten, fc on a map) see the whole input.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from fractions import Fraction
 
 from .. import dims
@@ -19,8 +19,7 @@ from ..graph import Graph
 from ..layers import GLOBAL, REGISTRY
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     size: tuple
     jump: tuple
     start: tuple
