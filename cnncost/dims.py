@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-Number = (int, Fraction)
 _PLAIN = (int, Fraction, float)
 
 

@@ -159,7 +159,7 @@ class Evaluator:
             for op, right_node in node.rest:
                 right = self._eval(right_node, env)
                 result = _COMPARE[op](left, right)
-                if not self._truth(result, node):
+                if not self.truth(result, node):
                     return False
                 left = right
             return True
@@ -167,12 +167,12 @@ class Evaluator:
             value = None
             for item in node.values:
                 value = self._eval(item, env)
-                truth = self._truth(value, item)
+                truth = self.truth(value, item)
                 if (node.op == "and" and not truth) or (node.op == "or" and truth):
                     return value
             return value
         if isinstance(node, ast.Not):
-            return not self._truth(self._eval(node.operand, env), node)
+            return not self.truth(self._eval(node.operand, env), node)
         if isinstance(node, ast.Call):
             return self._call(node, env)
         self._fail(SpecValueError, "not an expression", node)
@@ -194,7 +194,8 @@ class Evaluator:
         if isinstance(value, (tuple, str)) or isinstance(value, bool):
             self._fail(SpecValueError, "arithmetic needs numbers here", node, None)
 
-    def _truth(self, value, node) -> bool:
+    def truth(self, value, node) -> bool:
+        """bool(value), or a located error when a symbol makes it undecidable."""
         try:
             return bool(value)
         except TypeError:

@@ -429,7 +429,7 @@ class Builder:
         if layer is None or layer.internal:
             raise self._unknown_layer(st.kind, st.kind_pos, frame)
         if frame.merge is not None:
-            raise SpecSyntaxError(f"inside a merge block, layers belong in `branch:` blocks",
+            raise SpecSyntaxError("inside a merge block, layers belong in `branch:` blocks",
                                   self.span(st.pos), "indent this line under a `branch:`")
         if cursor is None:
             raise SpecSyntaxError("a layer before the `input` statement", self.span(st.pos),
@@ -508,8 +508,7 @@ class Builder:
                 target = self._bind_arg(bound, target, arg, frame)
         for b in (bound, *bound.postops):
             layer = REGISTRY[b.kind]
-            missing = [slot for slot in layer.required if slot not in b.attrs
-                       and not (slot == "refs")]
+            missing = [slot for slot in layer.required if slot not in b.attrs]
             if missing:
                 raise SpecValueError(
                     f"{b.kind} needs {' and '.join(_SLOT_WORDS.get(m, m) for m in missing)}",
@@ -684,12 +683,7 @@ class Builder:
         return cursor
 
     def _truth(self, cond, frame) -> bool:
-        value = self.evaluate(cond, frame.env)
-        try:
-            return bool(value)
-        except TypeError:
-            raise SpecValueError("this condition depends on a symbol and cannot be decided",
-                                 self.span(cond.pos), "give the symbol a value") from None
+        return self.evaluate.truth(self.evaluate(cond, frame.env), cond)
 
     def block_stmt(self, st: ast.BlockStmt, frame: Frame, cursor, follower):
         kind = st.kind

@@ -109,3 +109,11 @@ def test_python_dash_m_and_no_sympy_or_numpy_on_the_numeric_path():
                 if line.startswith("import time:")}
     assert "cnncost" in imported
     assert "sympy" not in imported and "numpy" not in imported
+
+
+def test_terminal_table_has_the_same_totals():
+    import cnncost
+    from cnncost.render import render_table
+
+    text = render_table(cnncost.analyze(cnncost.load("lenet5")), fancy=True)
+    assert "╭" in text and "61,706" in text and "416,520" in text

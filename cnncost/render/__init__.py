@@ -16,7 +16,7 @@ def render_table(report, fancy: bool = False, width: int | None = None) -> str:
         return render_text(report)
     from .table import render_table as render
 
-    return render(report, fancy, width)
+    return render(report, width)
 
 
 FORMATS = {

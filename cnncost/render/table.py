@@ -1,4 +1,5 @@
-"""The terminal table (rich): one row per layer, totals in the footer."""
+"""The terminal table (rich): one row per layer, totals in the footer, a section
+between top-level blocks. Pipes and files get the plain table of text.py."""
 from __future__ import annotations
 
 import io
@@ -12,10 +13,9 @@ from .numbers import exact, pair, shape, short
 from .summary import summary_lines
 
 
-def build_table(report: Report, fancy: bool = True) -> Table:
+def build_table(report: Report) -> Table:
     table = Table(title=f"{report.network}  (input {shape(report.input)})", show_footer=True,
-                  box=box.ROUNDED if fancy else box.SIMPLE, title_justify="left",
-                  header_style="bold" if fancy else "")
+                  box=box.ROUNDED, title_justify="left", header_style="bold")
     t = report.totals
     table.add_column("Layer", footer="Total", no_wrap=True)
     table.add_column("Op", no_wrap=True)
@@ -25,7 +25,7 @@ def build_table(report: Report, fancy: bool = True) -> Table:
     table.add_column("RF", justify="right", no_wrap=True)
     previous_depth = 0
     for r in report.layers:
-        if fancy and r.depth == 0 and previous_depth > 0:
+        if r.depth == 0 and previous_depth > 0:
             table.add_section()
         previous_depth = r.depth
         table.add_row(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size))
@@ -33,12 +33,12 @@ def build_table(report: Report, fancy: bool = True) -> Table:
     return table
 
 
-def render_table(report: Report, fancy: bool = False, width: int | None = None) -> str:
-    """Render as text; `fancy` for a terminal (rounded box, colour)."""
+def render_table(report: Report, width: int | None = None) -> str:
+    """Render for a terminal: rounded box and colour."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 160, color_system="auto" if fancy else None,
-                      force_terminal=fancy, highlight=False)
-    console.print(build_table(report, fancy))
+    console = Console(file=buffer, width=width or 160, color_system="auto", force_terminal=True,
+                      highlight=False)
+    console.print(build_table(report))
     for line in summary_lines(report):
         console.print(line, highlight=False, markup=False)
     return buffer.getvalue()
