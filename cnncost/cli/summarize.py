@@ -1,0 +1,41 @@
+"""`cnncost summarize`: the per-layer table of one network."""
+from __future__ import annotations
+
+import click
+
+from ..render import FORMATS
+from ..report import DTYPE_BYTES, analyze, collapse
+from .app import cli
+from .options import emit, fancy, load_from_options, spec_options
+
+
+@cli.command()
+@click.argument("spec")
+@spec_options
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Batch size: scales activations and MACs, never parameters.")
+@click.option("--dtype", type=click.Choice(sorted(DTYPE_BYTES)), default="fp32", show_default=True,
+              help="Bytes per value for activation and weight memory.")
+@click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Collapse blocks nested deeper than N into one row each (0: top level only).")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
+              help="Output format.")
+def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, fmt):
+    """Per-layer output shape, params, MACs and receptive field, with totals.
+
+    \b
+    Examples:
+      cnncost summarize vgg16
+      cnncost summarize my_net.spec -p width=0.5 --format json
+      cnncost summarize resnet50 --depth 1
+    """
+    graph = load_from_options(spec, params, width, depth_mult, resolution)
+    report = analyze(graph, dtype=dtype, batch=batch)
+    if depth is not None:
+        report = collapse(report, depth)
+    if fmt == "table":
+        emit(FORMATS["table"](report, fancy=fancy()))
+    else:
+        emit(FORMATS[fmt](report))
+
+
