@@ -37,6 +37,17 @@ def timed(cmd: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
+def timed_pair(first: list[str], second: list[str], runs: int) -> tuple[float, float]:
+    """Medians of `first` and `second`, run alternately."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for cmd, out in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            out.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def imported_modules(cmd: list[str]) -> set[str]:
     run = subprocess.run([sys.executable, "-X", "importtime", *cmd], capture_output=True, text=True)
     return {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines()
@@ -50,8 +61,9 @@ def main() -> None:
     py = sys.executable
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}; median of {args.runs} runs")
-    baseline = timed([py, "-c", "import click, rich.table"], args.runs)
-    vgg = timed([py, "-m", "cnncost", "summarize", "vgg16"], args.runs)
+    # interleaved, so a busy machine slows both sides alike
+    baseline, vgg = timed_pair([py, "-c", "import click, rich.table"],
+                               [py, "-m", "cnncost", "summarize", "vgg16"], args.runs)
     print(f"import click, rich.table          {baseline:7.3f} s")
     print(f"cnncost summarize vgg16           {vgg:7.3f} s  ({vgg / baseline:.2f}x the imports; target <= 2x)")
     with tempfile.TemporaryDirectory() as tmp:

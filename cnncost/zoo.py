@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import tomllib
-from importlib import resources
-from pathlib import Path
+import os
 from typing import Any, Mapping, NamedTuple
 
 
@@ -16,16 +14,21 @@ class ZooEntry(NamedTuple):
     resolution: int | None = None
 
 
-def _folder():
-    """The zoo folder: the installed cnncost.specs package, or specs/ of a checkout."""
-    try:
-        return resources.files("cnncost.specs")
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "specs"
+def _folder() -> str:
+    """The zoo folder: the installed cnncost/specs package, or specs/ of a checkout
+    (a wheel is always unpacked on disk, so a plain path will do)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    installed = os.path.join(package, "specs")
+    return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(package), "specs")
+
+
+def _read(name: str) -> str:
+    with open(os.path.join(_folder(), name), encoding="utf-8") as handle:
+        return handle.read()
 
 
 def spec_text(stem: str) -> str:
-    return _folder().joinpath(f"{stem}.spec").read_text(encoding="utf-8")
+    return _read(f"{stem}.spec")
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,17 +36,22 @@ def entries() -> dict[str, ZooEntry]:
     """Every zoo name: one per spec file, plus each variant of variants.toml."""
     folder = _folder()
     out = {}
-    for item in folder.iterdir():
-        if item.name.endswith(".spec"):
-            stem = item.name[:-5]
+    for filename in os.listdir(folder):
+        if filename.endswith(".spec"):
+            stem = filename[:-5]
             out[stem] = ZooEntry(stem, stem)
-    variants = folder.joinpath("variants.toml")
-    if variants.is_file():
-        for name, entry in tomllib.loads(variants.read_text(encoding="utf-8")).items():
+    if os.path.isfile(os.path.join(folder, "variants.toml")):
+        import tomllib  # deferred: only variant names need it
+
+        for name, entry in tomllib.loads(_read("variants.toml")).items():
             out[name] = ZooEntry(name, entry["spec"], dict(entry.get("params", {})),
                                  entry.get("resolution"))
     return dict(sorted(out.items()))
 
 
 def find(name: str) -> ZooEntry | None:
+    """The zoo entry called `name`; a spec file's own name resolves without reading
+    variants.toml (startup time: tomllib alone costs ~9 ms)."""
+    if name.isidentifier() and os.path.isfile(os.path.join(_folder(), f"{name}.spec")):
+        return ZooEntry(name, name)
     return entries().get(name)

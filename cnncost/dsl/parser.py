@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from importlib import resources
 
 from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -61,8 +60,9 @@ def _cache_file(grammar: str) -> str | bool:
 
 @functools.lru_cache(maxsize=1)
 def _lark() -> Lark:
-    grammar = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
-    options = dict(parser="lalr", postlex=_SpecIndenter(), propagate_positions=True,
+    with open(os.path.join(os.path.dirname(__file__), "grammar.lark"), encoding="utf-8") as handle:
+        grammar = handle.read()
+    options = dict(parser="lalr", lexer="basic", postlex=_SpecIndenter(), propagate_positions=True,
                    maybe_placeholders=True)
     cache = _cache_file(grammar)
     if cache:
