@@ -1,7 +1,8 @@
-"""Arithmetic that works on Python numbers and on sympy expressions alike.
+"""Arithmetic that works on Python numbers, sympy expressions and working Terms alike.
 
 Every formula in the layer catalogue is written once with these helpers, so the same
-code gives exact ints for a numeric spec and sympy expressions for a symbolic one.
+code gives exact ints for a numeric spec, sympy expressions for a symbolic one, and the
+working with the numbers filled in (`cnncost.working.Term`) for `check` and `explain`.
 sympy is imported only when a non-number actually reaches one of these functions.
 """
 from __future__ import annotations
@@ -9,12 +10,16 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from . import working
+from .working import Term
+
 _PLAIN = (int, Fraction, float)
 
 
 def is_number(x) -> bool:
-    """An exact plain number (int or Fraction), not a bool and not a sympy expression."""
-    return type(x) is int or type(x) is Fraction
+    """An exact known number (int, Fraction, or a Term carrying one), not a bool and not
+    a sympy expression."""
+    return type(x) is int or type(x) is Fraction or type(x) is Term
 
 
 def _sympy():
@@ -34,6 +39,8 @@ def floordiv(a, b):
     """floor(a / b)."""
     if type(a) is int and type(b) is int:
         return a // b
+    if working.traced(a, b):
+        return working.floordiv(a, b)
     if is_number(a) and is_number(b):
         return exact(Fraction(a) // Fraction(b))
     sp = _sympy()
@@ -44,10 +51,22 @@ def ceildiv(a, b):
     """ceil(a / b)."""
     if type(a) is int and type(b) is int:
         return -(-a // b)
+    if working.traced(a, b):
+        return working.ceildiv(a, b)
     if is_number(a) and is_number(b):
         return exact(-(Fraction(-a) // Fraction(b)))
     sp = _sympy()
     return sp.ceiling(sp.sympify(a) / b)
+
+
+def divide(a, b):
+    """a / b exactly: an int when b divides a (channels per group), else a Fraction; a
+    quotient for sympy and Terms."""
+    if type(a) is int and type(b) is int and a % b == 0:
+        return a // b
+    if working.traced(a, b) or not (is_number(a) and is_number(b)):
+        return a / b
+    return exact(Fraction(a) / b)
 
 
 def floor(x):
@@ -65,12 +84,16 @@ def ceil(x):
 
 
 def maximum(*xs):
+    if working.traced(*xs):
+        return working.maximum(*xs)
     if all(type(x) in _PLAIN for x in xs):
         return max(xs)
     return _sympy().Max(*xs)
 
 
 def minimum(*xs):
+    if working.traced(*xs):
+        return working.minimum(*xs)
     if all(type(x) in _PLAIN for x in xs):
         return min(xs)
     return _sympy().Min(*xs)
@@ -87,6 +110,8 @@ def is_whole(x) -> bool:
     """True for ints, whole Fractions and sympy expressions not known to be fractional."""
     if isinstance(x, bool):
         return False
+    if isinstance(x, Term):
+        return is_whole(x.value)
     if isinstance(x, int):
         return True
     if isinstance(x, Fraction):

@@ -52,13 +52,13 @@ class Conv(Layer):
     def params(self, a, ins, out):
         kh, kw = a["kernel"]
         c, n, g = ins[0][2], a["channels"], a["groups"]
-        return kh * kw * (c // g if dims.is_number(c) else c / g) * n + (n if a["bias"] else 0)
+        return kh * kw * dims.divide(c, g) * n + (n if a["bias"] else 0)
 
     def macs(self, a, ins, out):
         kh, kw = a["kernel"]
         c, g = ins[0][2], a["groups"]
         oh, ow, n = out
-        return oh * ow * n * kh * kw * (c // g if dims.is_number(c) else c / g)
+        return (oh * ow * n) * (kh * kw * dims.divide(c, g))  # outputs × window
 
     def other_ops(self, a, ins, out):
         return dims.product(out) if a["bias"] else 0
@@ -97,7 +97,7 @@ class DepthwiseConv(Layer):
 
     def macs(self, a, ins, out):
         kh, kw = a["kernel"]
-        return dims.product(out) * kh * kw
+        return dims.product(out) * (kh * kw)  # outputs × window
 
     def other_ops(self, a, ins, out):
         return dims.product(out) if a["bias"] else 0
@@ -177,12 +177,12 @@ class TransposedConv(Layer):
     def params(self, a, ins, out):
         kh, kw = a["kernel"]
         c, n, g = ins[0][2], a["channels"], a["groups"]
-        return kh * kw * c * (n // g if dims.is_number(n) else n / g) + (n if a["bias"] else 0)
+        return kh * kw * c * dims.divide(n, g) + (n if a["bias"] else 0)
 
     def macs(self, a, ins, out):
         kh, kw = a["kernel"]
         n, g = a["channels"], a["groups"]
-        return dims.product(ins[0]) * kh * kw * (n // g if dims.is_number(n) else n / g)
+        return dims.product(ins[0]) * (kh * kw * dims.divide(n, g))  # inputs × patch
 
     def other_ops(self, a, ins, out):
         return dims.product(out) if a["bias"] else 0

@@ -7,8 +7,8 @@ from ..errors import ShapeError
 
 
 def effective_kernel(k, d):
-    """k' = d*(k - 1) + 1: the extent a dilated kernel covers."""
-    return d * (k - 1) + 1
+    """k' = d*(k - 1) + 1: the extent a dilated kernel covers (k itself when d = 1)."""
+    return k if d == 1 else d * (k - 1) + 1
 
 
 def out_size(size, k, s, d, mode: str, before=0, after=0, ceil_mode=False, axis="height"):
@@ -30,7 +30,8 @@ def out_size(size, k, s, d, mode: str, before=0, after=0, ceil_mode=False, axis=
     else:
         if mode == "valid":
             before = after = 0
-        span = size + before + after - keff
+        pads = 2 * before if before == after else before + after  # the lecture's 2P
+        span = size + pads - keff
         if ceil_mode:
             out = dims.ceildiv(span, s) + 1
             if dims.is_number(out) and (out - 1) * s >= size + before:

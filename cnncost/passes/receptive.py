@@ -12,11 +12,11 @@ fields; global layers (gap, flatten, fc on a map) see the whole input.
 from __future__ import annotations
 
 from typing import NamedTuple
-from fractions import Fraction
 
 from .. import dims
 from ..graph import Graph
 from ..layers import GLOBAL, REGISTRY
+from ..layers.window import effective_kernel
 
 
 class Field(NamedTuple):
@@ -25,14 +25,15 @@ class Field(NamedTuple):
     start: tuple
 
 
-def _axis(rf: Field, i: int, step, extent):
+def axis_step(rf: Field, i: int, step, extent):
+    """(size, jump, start) along axis i after a layer taking `step` on the field `rf`."""
     size, jump, start = rf.size[i], rf.jump[i], rf.start[i]
     if step == GLOBAL:
         return size + (extent - 1) * jump, jump * extent, start
     k, s, d, pad, up = step.kernel[i], step.stride[i], step.dilation[i], step.pad[i], step.upsample[i]
-    keff = d * (k - 1) + 1
+    keff = effective_kernel(k, d)
     if up != 1:
-        jump = dims.exact(Fraction(jump) / up) if dims.is_number(jump) else jump / up
+        jump = dims.divide(jump, up)
     return size + (keff - 1) * jump, jump * s, start - pad * jump
 
 
@@ -52,7 +53,7 @@ def receptive_fields(graph: Graph) -> list[Field]:
             continue
         in_shape = graph.nodes[node.inputs[0]].shape
         extent = in_shape[:2] if len(in_shape) == 3 else (1, 1)
-        axes = [_axis(ins[0], i, step, extent[i]) for i in (0, 1)]
+        axes = [axis_step(ins[0], i, step, extent[i]) for i in (0, 1)]
         fields.append(Field(*(tuple(dims.exact(a[j]) for a in axes) for j in range(3))))
     return fields
 

@@ -1,0 +1,46 @@
+"""Marked homework: each expectation with ✓ or ✗, the true value and its working."""
+from __future__ import annotations
+
+import json
+
+from ..report.check import CheckReport, CheckResult
+from .numbers import jsonable
+
+
+def _shown(value) -> str:
+    if isinstance(value, tuple):
+        return "x".join(str(v) for v in value)
+    return f"{value:,}" if type(value) is int else str(value)
+
+
+def _mark(ok: bool, color: bool) -> str:
+    mark = "✓" if ok else "✗"
+    if not color:
+        return mark
+    import click
+
+    return click.style(mark, fg="green" if ok else "red", bold=True)
+
+
+def text(report: CheckReport, color: bool = False) -> str:
+    lines = [f"{report.file}"]
+    for r in report.results:
+        what = ("total " if r.total else "") + r.quantity
+        verdict = "" if r.ok else f"  — wrong: it is {_shown(r.actual)}"
+        lines.append(f"  {_mark(r.ok, color)} line {r.line:<4} {what} {r.expected}{verdict}")
+        lines.extend(f"        {w}" for w in r.working)
+    lines.append(f"{report.correct} of {report.total} correct")
+    return "\n".join(lines) + "\n"
+
+
+def _result(r: CheckResult) -> dict:
+    return {"line": r.line, "quantity": r.quantity, "total": r.total, "expected": r.expected,
+            "expected_value": jsonable(r.expected_value), "actual": jsonable(r.actual),
+            "ok": r.ok, "working": list(r.working)}
+
+
+def as_json(report: CheckReport) -> str:
+    data = {"network": report.network, "file": report.file,
+            "results": [_result(r) for r in report.results],
+            "correct": report.correct, "total": report.total}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

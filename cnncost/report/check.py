@@ -1,0 +1,192 @@
+"""`expect` lines checked against the truth, each with its working (homework marking).
+
+An expectation is about the statement before it (a layer with its post-ops, a block
+call, a repeat, a residual or concat block: all the nodes it made) or, with `total`,
+about the whole network:
+
+- shape: the statement's output shape (`expect shape 1000` for a vector)
+- params, buffers, macs: summed over the statement's layers; flops = 2 × MACs
+- activations: elements of the statement's output (total: of every layer's output)
+- rf: receptive-field size of the statement's output (`6` when square, `6x7` per axis)
+
+`~` compares after rounding the true value to the digits the expected value shows:
+`~15.5G` accepts 15.45e9 up to but excluding 15.55e9. An approximate value that is not a
+plain number (`~2*313600`) is compared to three significant digits.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from .. import dims
+from ..graph import Expectation, Graph
+from ..passes.explain import Step, explain_node
+from ..passes.receptive import receptive_fields
+from ..working import Term, text_of
+from .analyze import analyze
+
+SUFFIX = {None: 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+_LITERAL = re.compile(r"^\s*\d[\d_]*(?:\.(\d[\d_]*))?(?:[eE]([+-]?\d+))?\s*$")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    line: int
+    quantity: str
+    total: bool
+    expected: str  # as written, with ~ and suffix: "~60k", "28x28x16"
+    expected_value: Any
+    actual: Any  # int, Fraction or shape tuple
+    ok: bool
+    working: tuple[str, ...]  # "params = 5·5·1·16 + 16 = 416", ...
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    network: str
+    file: str
+    results: tuple[CheckResult, ...]
+
+    @property
+    def correct(self) -> int:
+        return sum(r.ok for r in self.results)
+
+    @property
+    def total(self) -> int:
+        return len(self.results)
+
+
+def check(graph: Graph) -> CheckReport:
+    """Every `expect` of the graph, marked."""
+    report = analyze(graph)
+    fields = receptive_fields(graph)
+    workings: dict[int, Any] = {}
+
+    def working_of(i):
+        if i not in workings:
+            workings[i] = explain_node(graph, i, fields)
+        return workings[i]
+
+    results = tuple(_check_one(graph, report, exp, working_of) for exp in graph.expectations)
+    return CheckReport(graph.name, graph.file, results)
+
+
+def _check_one(graph, report, exp: Expectation, working_of) -> CheckResult:
+    if exp.total:
+        actual, steps = _total(graph, report, exp.quantity)
+    else:
+        actual, steps = _statement(graph, report, exp, working_of)
+    expected = exp.expected
+    if exp.quantity in ("shape", "rf"):
+        ok = _same_shape(exp.quantity, actual, expected)
+    elif exp.approx:
+        ok = _close(actual, expected, exp.source, exp.suffix)
+    else:
+        ok = actual == expected
+    written = ("~" if exp.approx else "") + exp.source
+    return CheckResult(exp.line, exp.quantity, exp.total, written, expected, actual, bool(ok),
+                       tuple(step_line(s) for s in steps))
+
+
+def step_line(s: Step) -> str:
+    """`what = working = value` with the value grouped by thousands."""
+    value = s.value
+    shown = f"{value:,}" if type(value) is int else str(value)
+    return f"{s.what} = {s.text} = {shown}" if s.text else f"{s.what} = {shown}"
+
+
+# ---------------------------------------------------------------- statements and totals
+def _statement(graph, report, exp, working_of):
+    q = exp.quantity
+    out = exp.output
+    if q == "shape":
+        w = working_of(out) if graph.nodes[out].inputs else None
+        steps = [s for s in (w.shape if w else ()) if s.text]
+        return graph.nodes[out].shape, steps
+    if q == "rf":
+        row = report.layers[out]
+        w = working_of(out) if graph.nodes[out].inputs else None
+        return tuple(row.rf_size), [s for s in (w.rf if w else ()) if s.text]
+    if q == "activations":
+        shape = graph.nodes[out].shape
+        term = dims.product([Term.leaf(d) for d in shape])
+        return dims.product(shape), [Step("activations", term.text if len(shape) > 1 else "", term.value)]
+    field = "macs" if q == "flops" else q
+    terms = []
+    for i in exp.nodes:
+        w = working_of(i)
+        s = getattr(w, field)
+        if s.value != 0:
+            terms.append(_as_term(s, grouped=len(exp.nodes) > 1))
+    total = _sum_terms(terms)
+    what = {"params": "params", "buffers": "buffers", "macs": "MACs", "flops": "MACs"}[q]
+    steps = [Step(what, "" if _plain(total) else total.text, total.value)]
+    if q == "flops":
+        flops = 2 * Term.leaf(total.value)
+        steps.append(Step("FLOPs", flops.text, flops.value))
+        return flops.value, steps
+    return total.value, steps
+
+
+def _total(graph, report, q):
+    t = report.totals
+    if q == "shape":
+        return report.output, []
+    if q == "rf":
+        return tuple(report.layers[graph.output].rf_size), []
+    field = {"flops": "macs"}.get(q, q)
+    rows = report.layers if q != "activations" else report.layers[1:]
+    values = [getattr(r, field) for r in rows if getattr(r, field) != 0]
+    total = _sum_terms([Term.leaf(v) for v in values])
+    what = {"macs": "MACs", "flops": "MACs"}.get(q, q)
+    steps = [Step(f"total {what}", "" if _plain(total) else total.text, total.value)]
+    if q == "flops":
+        flops = 2 * Term.leaf(total.value)
+        steps.append(Step("total FLOPs", flops.text, flops.value))
+    return getattr(t, q), steps
+
+
+def _as_term(s: Step, grouped: bool) -> Term:
+    """A layer's working as one summand; in parentheses when it is a sum of its own
+    and other layers' terms follow."""
+    if not s.text:
+        return Term.leaf(s.value)
+    return Term(s.value, f"({s.text})" if grouped and " + " in s.text else s.text)
+
+
+def _sum_terms(terms: list[Term]) -> Term:
+    total = Term.lift(0)
+    for t in terms:
+        total = total + t
+    return total
+
+
+def _plain(t: Term) -> bool:
+    return t.text == text_of(t.value)
+
+
+# ---------------------------------------------------------------- comparing
+def _same_shape(quantity: str, actual: tuple, expected) -> bool:
+    if not isinstance(expected, tuple):
+        expected = (expected,) * (2 if quantity == "rf" else 1)
+    return tuple(actual) == tuple(expected)
+
+
+def _close(actual, expected, source: str, suffix: str | None) -> bool:
+    """actual rounds to expected at the digits the expected value shows."""
+    unit = _unit(source, suffix, expected)
+    half = Fraction(unit) / 2
+    return expected - half <= actual < expected + half
+
+
+def _unit(source: str, suffix: str | None, expected) -> Fraction:
+    text = source[:-1] if suffix and source.endswith(suffix) else source
+    match = _LITERAL.match(text)
+    if match:
+        decimals = len((match.group(1) or "").replace("_", ""))
+        exponent = int(match.group(2) or 0)
+        return Fraction(10) ** (exponent - decimals) * SUFFIX[suffix]
+    digits = len(str(abs(int(expected)))) if expected else 1
+    return Fraction(10) ** max(digits - 3, 0)
