@@ -1,7 +1,8 @@
-"""Shared helpers: build a spec from text and get its report."""
+"""Shared helpers: build a spec from text and get its report; golden files."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,17 @@ import cnncost
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(path: Path, text: str):
+    """Compare rendered output with its golden file; CNNCOST_REGEN_GOLDEN=1 rewrites it."""
+    if os.environ.get("CNNCOST_REGEN_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}: run with CNNCOST_REGEN_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), \
+        f"{path} differs: if the change is intended, regenerate with CNNCOST_REGEN_GOLDEN=1"
 
 
 def analyze_text(text: str, **kwargs):

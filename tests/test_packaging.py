@@ -15,4 +15,5 @@ def test_every_subpackage_is_listed_in_pyproject():
     listed = set(config["tool"]["setuptools"]["packages"])
     on_disk = {".".join(p.parent.relative_to(REPO).parts)
                for p in (REPO / "cnncost").rglob("__init__.py")}
-    assert on_disk | {"cnncost.specs"} == listed
+    assert on_disk | {"cnncost.specs"} == listed, \
+        f"[tool.setuptools] packages should add {sorted(on_disk - listed)}, drop {sorted(listed - on_disk - {'cnncost.specs'})}"

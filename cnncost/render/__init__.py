@@ -3,7 +3,9 @@ The rich table is imported only when asked for, so other formats start faster.""
 from __future__ import annotations
 
 from .csv import render_csv
+from .html import report_html as render_html
 from .json import render_json, report_dict
+from .keras import render_keras
 from .markdown import render_markdown
 
 
@@ -24,6 +26,9 @@ FORMATS = {
     "json": render_json,
     "csv": render_csv,
     "markdown": render_markdown,
+    "keras": render_keras,
+    "html": render_html,
 }
 
-__all__ = ["FORMATS", "render_csv", "render_json", "render_markdown", "render_table", "report_dict"]
+__all__ = ["FORMATS", "render_csv", "render_html", "render_json", "render_keras", "render_markdown",
+           "render_table", "report_dict"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .. import dims
 from ..graph import Graph
@@ -25,7 +26,8 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1) -> Report:
         rows.append(LayerRow(
             node.name, node.kind, node.shape, c.params, c.params - frozen, frozen, c.buffers,
             c.macs * batch, c.other_ops * batch, c.activations * batch,
-            f.size, f.jump, f.start, node.line, len(node.scope)))
+            f.size, f.jump, f.start, node.line, len(node.scope),
+            tuple(graph.nodes[i].name for i in node.inputs)))
     peak, _ = peak_activations(graph)
     params = _sum(r.params for r in rows)
     buffers = _sum(r.buffers for r in rows)
@@ -63,23 +65,28 @@ def collapse(report: Report, depth: int) -> Report:
         return report
     rows: list[LayerRow] = []
     groups: dict[str, int] = {}
+    shown: dict[str, str] = {}  # a layer's name -> the row it is shown in
     for row in report.layers:
+        key = row.name if row.depth <= depth else ".".join(row.name.split(".")[:depth + 1])
+        shown[row.name] = key
+        inputs = tuple(dict.fromkeys(shown[i] for i in row.inputs if shown[i] != key))
         if row.depth <= depth:
-            rows.append(row)
+            rows.append(replace(row, inputs=inputs))
             continue
-        key = ".".join(row.name.split(".")[:depth + 1])
         if key in groups and groups[key] == len(rows) - 1:
             prev = rows[-1]
             rows[-1] = LayerRow(
                 key, prev.op, row.output, prev.params + row.params, prev.trainable + row.trainable,
                 prev.frozen + row.frozen, prev.buffers + row.buffers, prev.macs + row.macs,
                 prev.other_ops + row.other_ops, prev.activations + row.activations,
-                row.rf_size, row.rf_jump, row.rf_start, prev.line, depth)
+                row.rf_size, row.rf_jump, row.rf_start, prev.line, depth,
+                tuple(dict.fromkeys(prev.inputs + inputs)))
         else:
             op = _BLOCK_STEM.sub("", key.split(".")[-1]) or "block"
             groups[key] = len(rows)
             rows.append(LayerRow(key, op, row.output, row.params, row.trainable, row.frozen,
                                  row.buffers, row.macs, row.other_ops, row.activations,
-                                 row.rf_size, row.rf_jump, row.rf_start, row.line, depth))
+                                 row.rf_size, row.rf_jump, row.rf_start, row.line, depth,
+                                 inputs))
     return Report(report.network, report.file, report.input, report.output, tuple(rows),
                   report.totals, report.dtype, report.batch, report.notes, report.params)

@@ -24,6 +24,7 @@ class LayerRow:
     rf_start: tuple
     line: int
     depth: int  # nesting level: 0 for top-level lines
+    inputs: tuple[str, ...] = ()  # names of the rows it reads (Keras's "Connected to")
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,9 @@ class Report:
     batch: int = 1
     notes: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a report as its HTML tables and bar chart."""
+        from ..render.html import report_fragment
+
+        return report_fragment(self)
