@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .. import dims
 from ..graph import Graph
 from ..passes.counts import count
 from ..passes.memory import peak_activations
 from ..passes.receptive import receptive_fields
-from .model import DTYPE_BYTES, LayerRow, Report, Totals
+from .model import DTYPE_BYTES, ConventionTotal, LayerRow, Report, Totals
 
 
-def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1) -> Report:
+def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
+            ledger: bool = False, device=None) -> Report:
     """Every count of every layer. `batch` scales activations, MACs and other ops,
-    never parameters; `dtype` sets the bytes per value."""
+    never parameters; `dtype` sets the bytes per value. On request: totals under the
+    named convention profiles (cnncost.conventions), the operation ledger, and the
+    roofline on a `device` (cnncost.devices.Device)."""
     if dtype not in DTYPE_BYTES:
         raise ValueError(f"unknown dtype {dtype!r}: choose from {', '.join(DTYPE_BYTES)}")
     width = DTYPE_BYTES[dtype]
@@ -42,8 +46,37 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1) -> Report:
         peak_activation_bytes=peak * batch * width,
         weight_bytes=(params + buffers) * width,
     )
-    return Report(graph.name, graph.file, graph.input.shape, graph.nodes[graph.output].shape,
-                  tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params))
+    report = Report(graph.name, graph.file, graph.input.shape, graph.nodes[graph.output].shape,
+                    tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params))
+    if conventions or ledger:
+        report = _with_conventions(report, graph, counts, conventions, ledger)
+    if device is not None:
+        report = _with_roofline(report, graph, counts, width, device)
+    return report
+
+
+def _with_conventions(report: Report, graph: Graph, counts, names, show_ledger: bool) -> Report:
+    from .. import conventions as conv
+    from ..passes.ledger import node_ledgers, total_ledger
+
+    b = report.batch
+    per_node = [{k: v * b for k, v in entry.items()} for entry in node_ledgers(graph, counts)]
+    ledger = total_ledger(per_node)
+    profiles = [conv.PROFILES[name] for name in names]
+    totals = tuple(ConventionTotal(p.name, p.reports, p.source, conv.apply(p, ledger),
+                                   tuple(conv.terms(p, ledger)), tuple(conv.notes(p, ledger)))
+                   for p in profiles)
+    rows = tuple(replace(row, conventions=tuple(conv.apply(p, entry) for p in profiles))
+                 for row, entry in zip(report.layers, per_node))
+    return replace(report, layers=rows, conventions=totals, ledger=ledger if show_ledger else {})
+
+
+def _with_roofline(report: Report, graph: Graph, counts, width: int, device) -> Report:
+    from .roofline import layer_roofline, total_roofline
+
+    per_node = layer_roofline(graph, counts, width, report.batch, device)
+    rows = tuple(replace(row, roofline=r) for row, r in zip(report.layers, per_node))
+    return replace(report, layers=rows, roofline=total_roofline(per_node, device))
 
 
 def _sum(values):
@@ -74,12 +107,19 @@ def collapse(report: Report, depth: int) -> Report:
                 key, prev.op, row.output, prev.params + row.params, prev.trainable + row.trainable,
                 prev.frozen + row.frozen, prev.buffers + row.buffers, prev.macs + row.macs,
                 prev.other_ops + row.other_ops, prev.activations + row.activations,
-                row.rf_size, row.rf_jump, row.rf_start, prev.line, depth)
+                row.rf_size, row.rf_jump, row.rf_start, prev.line, depth,
+                tuple(a + b for a, b in zip(prev.conventions, row.conventions)),
+                _add(prev.roofline, row.roofline))
         else:
             op = _BLOCK_STEM.sub("", key.split(".")[-1]) or "block"
             groups[key] = len(rows)
             rows.append(LayerRow(key, op, row.output, row.params, row.trainable, row.frozen,
                                  row.buffers, row.macs, row.other_ops, row.activations,
-                                 row.rf_size, row.rf_jump, row.rf_start, row.line, depth))
-    return Report(report.network, report.file, report.input, report.output, tuple(rows),
-                  report.totals, report.dtype, report.batch, report.notes, report.params)
+                                 row.rf_size, row.rf_jump, row.rf_start, row.line, depth,
+                                 row.conventions, row.roofline))
+    return replace(report, layers=tuple(rows))
+
+
+def _add(a, b):
+    """Sum of two optional roofline rows (None: the layer has none)."""
+    return b if a is None else a if b is None else a + b
