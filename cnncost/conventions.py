@@ -50,8 +50,8 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
             "docs/counting.md", {k: 2 for k in MACS}),
     Profile("paper", "'FLOPs' or 'Mult-Adds' as papers quote them: conv and fc "
                      "multiply-adds, nothing else",
-            "He et al. 2015 (ResNet) sec. 3.3 and Table 1; Howard et al. 2017 (MobileNet) "
-            "Table 1", MACS),
+            "He et al. 2015 (ResNet), sec. 3.3: '3.6 billion FLOPs (multiply-adds)'; "
+            "Howard et al. 2017 (MobileNets), Tables 4-8: 'Million Mult-Adds'", MACS),
     Profile("torch-flop-counter", "torch.utils.flop_counter.FlopCounterMode total",
             "torch/utils/flop_counter.py: conv_flop_count (bias ignored), addmm_flop = mm_flop",
             {k: 2 for k in MACS}),

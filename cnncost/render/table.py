@@ -26,7 +26,8 @@ def build_table(report: Report) -> Table:
     table.add_column("RF", justify="right", no_wrap=True)
     more = extras.footers(report)
     for name, footer in zip(extras.headers(report), more[0]):
-        table.add_column(name, justify="right", footer=footer, no_wrap=True)
+        table.add_column(name, justify="left" if name == "Bound" else "right", footer=footer,
+                         no_wrap=True)
     previous_depth = 0
     for r in report.layers:
         if r.depth == 0 and previous_depth > 0:

@@ -15,7 +15,7 @@ RIGHT = (False, False, False, True, True, True)
 def render_text(report: Report) -> str:
     t = report.totals
     header = (*HEADER, *extras.headers(report))
-    right = RIGHT + (True,) * (len(header) - len(HEADER))
+    right = RIGHT + tuple(h != "Bound" for h in header[len(HEADER):])
     rows = [(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size),
              *extras.cells(report, r)) for r in report.layers]
     more = extras.footers(report)
