@@ -28,10 +28,6 @@ TORCH_BN = {"bn.elements": 1, "bn.scale": 1}
 # torchinfo and ptflops multiply a ConvTranspose2d's weights by its *output* positions.
 CONV_BY_WEIGHTS = {"conv.macs": 1, "dwconv.macs": 1, "deconv.weights_x_out": 1}
 
-MODULES_NOT_FUNCTIONS = ("it assumes every activation and pooling is a module (nn.ReLU); "
-                         "torchvision sometimes calls F.relu or F.adaptive_avg_pool2d instead")
-
-
 class Profile(NamedTuple):
     """One way of counting: which ledger entries a tool adds up, and with what factor."""
 
@@ -53,49 +49,47 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
             "He et al. 2015 (ResNet), sec. 3.3: '3.6 billion FLOPs (multiply-adds)'; "
             "Howard et al. 2017 (MobileNets), Tables 4-8: 'Million Mult-Adds'", MACS),
     Profile("torch-flop-counter", "torch.utils.flop_counter.FlopCounterMode total",
-            "torch/utils/flop_counter.py: conv_flop_count (bias ignored), addmm_flop = mm_flop",
+            "torch/utils/flop_counter.py (conv_flop_count, addmm_flop, mm_flop)",
             {k: 2 for k in MACS}),
     Profile("fvcore", "fvcore FlopCountAnalysis(model, x).total()",
-            "fvcore/nn/flop_count.py: _DEFAULT_SUPPORTED_OPS; fvcore/nn/jit_handles.py: "
-            "conv_flop_jit, linear_flop_jit, batchnorm_flop_jit, elementwise_flop_counter",
+            "fvcore/nn/flop_count.py (_DEFAULT_SUPPORTED_OPS), fvcore/nn/jit_handles.py",
             {**MACS, **TORCH_BN, "adaptiveavgpool.in": 1, "gap.in": 1, "upsample.out": 1}),
     Profile("ptflops", "ptflops get_model_complexity_info(..., backend='pytorch') MACs",
-            "ptflops/pytorch_ops.py: MODULES_MAPPING hooks plus FUNCTIONAL_MAPPING patches; "
-            "a module whose forward calls a patched function counts twice",
+            "ptflops/pytorch_ops.py (MODULES_MAPPING hooks, FUNCTIONAL_MAPPING patches)",
             {**CONV_BY_WEIGHTS, "fc.macs": 1, **BIAS, **TORCH_BN,
              "relu.elements": 2, "gelu.elements": 2, "relu6.elements": 1,
              "leakyrelu.elements": 1, "swish.elements": 1, "softmax.elements": 1,
              "maxpool.in": 2, "avgpool.in": 2, "adaptiveavgpool.in": 2,
              "adaptivemaxpool.in": 2, "gap.in": 2, "gmp.in": 2},
-            caveat="a function call counts once, not twice: " + MODULES_NOT_FUNCTIONS,
+            caveat="counts nn.ReLU and pooling modules twice (hook + patched F.*), as here; "
+                   "code that calls F.relu or F.adaptive_avg_pool2d directly counts once",
             unmodelled={"upsample.out": "nn.Upsample's hook and ptflops's F.interpolate "
                                         "patch (scale factor raised to the batch size) "
                                         "are not reproduced; counted 0 here"}),
     Profile("ptflops-aten", "ptflops get_model_complexity_info(..., backend='aten') MACs",
-            "ptflops/aten_ops.py: ATEN_OPS_MAPPING (mm, addmm, bmm, convolution, each "
-            "with its bias)", {**MACS, **BIAS}),
+            "ptflops/aten_ops.py (ATEN_OPS_MAPPING)", {**MACS, **BIAS}),
     Profile("torchinfo", "torchinfo summary(model, input_size).total_mult_adds",
-            "torchinfo/layer_info.py: LayerInfo.calculate_macs (a parameter's count times "
-            "the output positions for 'Conv' classes, times the batch otherwise)",
+            "torchinfo/layer_info.py (LayerInfo.calculate_macs)",
             {**CONV_BY_WEIGHTS, **CONV_BIAS, "fc.macs": 1, "fc.bias": 1, "bn.params": 1}),
     Profile("thop", "thop profile(model, inputs) MACs",
-            "thop/profile.py: register_hooks; thop/vision/basic_hooks.py and calc_func.py",
+            "thop/profile.py (register_hooks), thop/vision/basic_hooks.py",
             {"conv.macs": 1, "dwconv.macs": 1, "fc.macs": 1,
              "bn.elements": 2, "bn.scale": 2, "leakyrelu.elements": 1, "avgpool.out": 1,
              "adaptiveavgpool.in": 1, "adaptiveavgpool.out": 1, "gap.in": 1, "gap.out": 1,
              "upsample.out": 1},
-            caveat="a function call counts 0: " + MODULES_NOT_FUNCTIONS,
+            caveat="hooks modules only: pools count as modules here; code that calls "
+                   "F.adaptive_avg_pool2d directly counts 0 in thop",
             unmodelled={"deconv.macs": "thop reads a ConvTranspose2d weight as if it were a "
                                        "Conv2d's; cnncost counts the deconv MACs instead"}),
     Profile("calflops", "calflops calculate_flops(model, input_shape) FLOPs",
-            "calflops/pytorch_ops.py: _patch_functionals (each F.* call returns flops, macs)",
+            "calflops/pytorch_ops.py (_patch_functionals)",
             {**{k: 2 for k in MACS}, **CONV_BIAS, **TORCH_BN,
              "relu.elements": 1, "leakyrelu.elements": 1, "gelu.elements": 1,
              "swish.elements": 1, "softmax.elements": 1,
              "maxpool.in": 1, "avgpool.in": 1, "adaptiveavgpool.in": 1,
              "adaptivemaxpool.in": 1, "gap.in": 1, "gmp.in": 1, "upsample.in": 1}),
     Profile("calflops-macs", "calflops calculate_flops(model, input_shape) MACs",
-            "calflops/pytorch_ops.py: only F.linear, F.conv* and matmuls return MACs", MACS),
+            "calflops/pytorch_ops.py (only F.linear, F.conv* and matmuls return MACs)", MACS),
 )}
 
 

@@ -191,7 +191,7 @@ def test_cli_convention_and_ledger(run_cli):
     assert code == 0, err
     assert "Convention fvcore: 4,111,512,576" in out
     assert "bn: elements normalised" in out and "11,113,984" in out
-    assert "fvcore rules: fvcore/nn/flop_count.py" in out
+    assert "fvcore rules: fvcore/nn/flop_count.py (_DEFAULT_SUPPORTED_OPS)" in out
 
 
 def test_cli_all_conventions_json(run_cli):

@@ -139,3 +139,13 @@ def test_roofline_needs_numbers(run_cli, tmp_path):
     path.write_text("network s\nsymbol n\ninput (n, n, 3)\nconv 3x3 8 same\n")
     code, _, err = run_cli("summarize", str(path), "--device", "t4")
     assert code == 2 and "numeric" in err
+
+
+def test_library_takes_a_preset_name():
+    graph = cnncost.load("<tiny>", text=TINY)
+    by_name = cnncost.analyze(graph, device="t4").roofline
+    assert by_name == cnncost.analyze(graph, device=DEVICES["t4"]).roofline
+    with pytest.raises(ValueError, match="unknown device"):
+        cnncost.analyze(graph, device="abacus")
+    with pytest.raises(ValueError, match="unknown convention"):
+        cnncost.analyze(graph, conventions=("flopcounter",))

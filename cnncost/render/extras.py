@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..passes.ledger import label
 from ..report import Report
 from .numbers import bytes_, exact, short
 
@@ -67,7 +66,8 @@ def summary_lines(report: Report) -> list[str]:
     if r is not None:
         d = r.device
         lines.append(
-            f"Roofline on {d.title} ({short(d.peak_flops, 'FLOP/s')}, {bytes_(d.bandwidth)}/s; "
+            f"Roofline on {d.title} ({float(d.peak_flops / 10**12):,g} TFLOP/s, "
+            f"{float(d.bandwidth / 10**9):,g} GB/s; "
             f"ridge {ratio(d.ridge)} FLOP/B): latency >= {seconds(r.latency_s)} "
             f"(sum over layers of max(compute, memory)); compute {seconds(r.compute_s)}, "
             f"memory {seconds(r.memory_s)}; {r.memory_bound} of {r.layers} layers memory-bound")
@@ -77,6 +77,8 @@ def summary_lines(report: Report) -> list[str]:
 def ledger_table(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
     """(header, rows, total row) of the ledger: each operation's count and, per
     convention, its factor and what it adds to that convention's total."""
+    from ..passes.ledger import label
+
     header = ["Operation", "Count"]
     for c in report.conventions:
         header += ["x", c.name]

@@ -17,7 +17,7 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
     """Every count of every layer. `batch` scales activations, MACs and other ops,
     never parameters; `dtype` sets the bytes per value. On request: totals under the
     named convention profiles (cnncost.conventions), the operation ledger, and the
-    roofline on a `device` (cnncost.devices.Device)."""
+    roofline on a `device` (a cnncost.devices.Device or a preset name such as "a100")."""
     if dtype not in DTYPE_BYTES:
         raise ValueError(f"unknown dtype {dtype!r}: choose from {', '.join(DTYPE_BYTES)}")
     width = DTYPE_BYTES[dtype]
@@ -49,7 +49,7 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
     report = Report(graph.name, graph.file, graph.input.shape, graph.nodes[graph.output].shape,
                     tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params))
     if conventions or ledger:
-        report = _with_conventions(report, graph, counts, conventions, ledger)
+        report = _with_conventions(report, graph, counts, tuple(conventions), ledger)
     if device is not None:
         report = _with_roofline(report, graph, counts, width, device)
     return report
@@ -59,6 +59,9 @@ def _with_conventions(report: Report, graph: Graph, counts, names, show_ledger: 
     from .. import conventions as conv
     from ..passes.ledger import node_ledgers, total_ledger
 
+    unknown = [name for name in names if name not in conv.PROFILES]
+    if unknown:
+        raise ValueError(f"unknown convention {unknown[0]!r}: choose from {', '.join(conv.PROFILES)}")
     b = report.batch
     per_node = [{k: v * b for k, v in entry.items()} for entry in node_ledgers(graph, counts)]
     ledger = total_ledger(per_node)
@@ -72,8 +75,13 @@ def _with_conventions(report: Report, graph: Graph, counts, names, show_ledger: 
 
 
 def _with_roofline(report: Report, graph: Graph, counts, width: int, device) -> Report:
+    from ..devices import DEVICES
     from .roofline import layer_roofline, total_roofline
 
+    if isinstance(device, str):
+        if device not in DEVICES:
+            raise ValueError(f"unknown device {device!r}: choose from {', '.join(DEVICES)}")
+        device = DEVICES[device]
     per_node = layer_roofline(graph, counts, width, report.batch, device)
     rows = tuple(replace(row, roofline=r) for row, r in zip(report.layers, per_node))
     return replace(report, layers=rows, roofline=total_roofline(per_node, device))
