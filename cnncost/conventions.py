@@ -27,6 +27,8 @@ BIAS = {**CONV_BIAS, "fc.bias": 1}
 TORCH_BN = {"bn.elements": 1, "bn.scale": 1}
 # torchinfo and ptflops multiply a ConvTranspose2d's weights by its *output* positions.
 CONV_BY_WEIGHTS = {"conv.macs": 1, "dwconv.macs": 1, "deconv.weights_x_out": 1}
+MACS_X2 = {key: 2 for key in MACS}  # a multiply and an add per MAC
+
 
 class Profile(NamedTuple):
     """One way of counting: which ledger entries a tool adds up, and with what factor."""
@@ -43,14 +45,13 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
     Profile("macs", "cnncost MACs: conv, dwconv, deconv and fc multiply-accumulates",
             "docs/counting.md", MACS),
     Profile("flops", "cnncost FLOPs = 2 x MACs (a multiply and an add per MAC)",
-            "docs/counting.md", {k: 2 for k in MACS}),
+            "docs/counting.md", MACS_X2),
     Profile("paper", "'FLOPs' or 'Mult-Adds' as papers quote them: conv and fc "
                      "multiply-adds, nothing else",
             "He et al. 2015 (ResNet), sec. 3.3: '3.6 billion FLOPs (multiply-adds)'; "
             "Howard et al. 2017 (MobileNets), Tables 4-8: 'Million Mult-Adds'", MACS),
     Profile("torch-flop-counter", "torch.utils.flop_counter.FlopCounterMode total",
-            "torch/utils/flop_counter.py (conv_flop_count, addmm_flop, mm_flop)",
-            {k: 2 for k in MACS}),
+            "torch/utils/flop_counter.py (conv_flop_count, addmm_flop, mm_flop)", MACS_X2),
     Profile("fvcore", "fvcore FlopCountAnalysis(model, x).total()",
             "fvcore/nn/flop_count.py (_DEFAULT_SUPPORTED_OPS), fvcore/nn/jit_handles.py",
             {**MACS, **TORCH_BN, "adaptiveavgpool.in": 1, "gap.in": 1, "upsample.out": 1}),
@@ -83,7 +84,7 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
                                        "Conv2d's; cnncost counts the deconv MACs instead"}),
     Profile("calflops", "calflops calculate_flops(model, input_shape) FLOPs",
             "calflops/pytorch_ops.py (_patch_functionals)",
-            {**{k: 2 for k in MACS}, **CONV_BIAS, **TORCH_BN,
+            {**MACS_X2, **CONV_BIAS, **TORCH_BN,
              "relu.elements": 1, "leakyrelu.elements": 1, "gelu.elements": 1,
              "swish.elements": 1, "softmax.elements": 1,
              "maxpool.in": 1, "avgpool.in": 1, "adaptiveavgpool.in": 1,

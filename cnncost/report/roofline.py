@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import dims
 from ..devices import Device
+from ..errors import CnnCostError
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,9 @@ def layer_roofline(graph, counts, width: int, batch: int, device: Device) -> lis
         if not node.inputs:
             rows.append(None)
             continue
-        for value in (c.params, c.macs, c.other_ops, c.activations):
-            if not dims.is_number(value):
-                from ..errors import CnnCostError
-
-                raise CnnCostError("the roofline needs a numeric network",
-                                   hint="give every `symbol` a value with -p NAME=VALUE")
+        if not all(dims.is_number(v) for v in (c.params, c.macs, c.other_ops, c.activations)):
+            raise CnnCostError("the roofline needs a numeric network, and this one has symbols",
+                               hint="replace each `symbol` by a `param` with a value")
         bytes_in = sum(dims.product(graph.nodes[i].shape) for i in node.inputs) * batch * width
         bytes_weights = (c.params + c.buffers) * width
         bytes_out = c.activations * batch * width
