@@ -96,10 +96,12 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
 
 def apply(profile: Profile, ledger: Mapping[str, object]):
     """The profile's total over a ledger: sum of factor x count."""
+    factors = profile.factors
     total = 0
     for key, count in ledger.items():
-        total = total + profile.factors.get(key, 0) * count
-    return dims.exact(total)
+        if key in factors:
+            total = total + factors[key] * count
+    return total
 
 
 def terms(profile: Profile, ledger: Mapping[str, object]) -> list[tuple[str, str, int, object]]:

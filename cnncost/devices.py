@@ -9,6 +9,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import NamedTuple
 
+from . import dims
+
 
 class Device(NamedTuple):
     name: str
@@ -24,7 +26,8 @@ class Device(NamedTuple):
 
 
 def _device(name, title, tflops, gbs, source):
-    return Device(name, title, Fraction(tflops) * 10**12, Fraction(gbs) * 10**9, source)
+    return Device(name, title, dims.exact(Fraction(tflops) * 10**12),
+                  dims.exact(Fraction(gbs) * 10**9), source)
 
 
 DEVICES: dict[str, Device] = {d.name: d for d in (

@@ -224,3 +224,22 @@ def test_default_output_has_no_extra_columns(run_cli):
     assert "Convention" not in out and "Ledger" not in out and "Bound" not in out
     _, out, _ = run_cli("summarize", "lenet5", "--format", "json")
     assert not {"conventions", "ledger", "roofline"} & set(json.loads(out))
+
+
+def _readme_block(command: str) -> list[str]:
+    """The lines printed under `$ COMMAND` in README.md's code block."""
+    text = (REPO / "README.md").read_text()
+    start = text.index(f"$ {command}\n") + len(command) + 3
+    return text[start:text.index("```", start)].rstrip("\n").split("\n")
+
+
+def test_readme_examples_are_real_output(run_cli, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    command = "cnncost summarize resnet50 --depth 0 --convention fvcore --convention ptflops --ledger"
+    _, out, _ = run_cli(*command.split()[1:])
+    assert _readme_block(command) == out.rstrip("\n").split("\n")
+    command = "cnncost summarize mobilenet_v2 --depth 0 --device a100"
+    _, out, _ = run_cli(*command.split()[1:])
+    shown = [line for line in _readme_block(command) if line != "..."]
+    lines = out.split("\n")
+    assert shown and all(line in lines for line in shown)

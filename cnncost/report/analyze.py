@@ -23,13 +23,24 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
     width = DTYPE_BYTES[dtype]
     counts = count(graph)
     fields = receptive_fields(graph)
+    extras: dict = {}
+    per_node_conventions = per_node_roofline = None
+    if conventions or ledger:
+        per_node_conventions, extras["conventions"], extras["ledger"] = _conventions(
+            graph, counts, batch, tuple(conventions))
+        if not ledger:
+            extras["ledger"] = {}
+    if device is not None:
+        per_node_roofline, extras["roofline"] = _roofline(graph, counts, width, batch, device)
     rows = []
-    for node, c, f in zip(graph.nodes, counts, fields):
+    for i, (node, c, f) in enumerate(zip(graph.nodes, counts, fields)):
         frozen = c.params if c.frozen else 0
         rows.append(LayerRow(
             node.name, node.kind, node.shape, c.params, c.params - frozen, frozen, c.buffers,
             c.macs * batch, c.other_ops * batch, c.activations * batch,
-            f.size, f.jump, f.start, node.line, len(node.scope)))
+            f.size, f.jump, f.start, node.line, len(node.scope),
+            per_node_conventions[i] if per_node_conventions else (),
+            per_node_roofline[i] if per_node_roofline else None))
     peak, _ = peak_activations(graph)
     params = _sum(r.params for r in rows)
     buffers = _sum(r.buffers for r in rows)
@@ -46,35 +57,32 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
         peak_activation_bytes=peak * batch * width,
         weight_bytes=(params + buffers) * width,
     )
-    report = Report(graph.name, graph.file, graph.input.shape, graph.nodes[graph.output].shape,
-                    tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params))
-    if conventions or ledger:
-        report = _with_conventions(report, graph, counts, tuple(conventions), ledger)
-    if device is not None:
-        report = _with_roofline(report, graph, counts, width, device)
-    return report
+    return Report(graph.name, graph.file, graph.input.shape, graph.nodes[graph.output].shape,
+                  tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params), **extras)
 
 
-def _with_conventions(report: Report, graph: Graph, counts, names, show_ledger: bool) -> Report:
+def _conventions(graph: Graph, counts, batch: int, names: tuple):
+    """(per-node totals under each named profile, the ConventionTotals, the ledger)."""
     from .. import conventions as conv
     from ..passes.ledger import node_ledgers, total_ledger
 
     unknown = [name for name in names if name not in conv.PROFILES]
     if unknown:
         raise ValueError(f"unknown convention {unknown[0]!r}: choose from {', '.join(conv.PROFILES)}")
-    b = report.batch
-    per_node = [{k: v * b for k, v in entry.items()} for entry in node_ledgers(graph, counts)]
+    per_node = node_ledgers(graph, counts)
+    if batch != 1:
+        per_node = [{k: v * batch for k, v in entry.items()} for entry in per_node]
     ledger = total_ledger(per_node)
     profiles = [conv.PROFILES[name] for name in names]
     totals = tuple(ConventionTotal(p.name, p.reports, p.source, conv.apply(p, ledger),
                                    tuple(conv.terms(p, ledger)), tuple(conv.notes(p, ledger)))
                    for p in profiles)
-    rows = tuple(replace(row, conventions=tuple(conv.apply(p, entry) for p in profiles))
-                 for row, entry in zip(report.layers, per_node))
-    return replace(report, layers=rows, conventions=totals, ledger=ledger if show_ledger else {})
+    values = [tuple(conv.apply(p, entry) for p in profiles) for entry in per_node]
+    return values, totals, ledger
 
 
-def _with_roofline(report: Report, graph: Graph, counts, width: int, device) -> Report:
+def _roofline(graph: Graph, counts, width: int, batch: int, device):
+    """(per-node RooflineRows, the network's Roofline) on a Device or a preset name."""
     from ..devices import DEVICES
     from .roofline import layer_roofline, total_roofline
 
@@ -82,9 +90,8 @@ def _with_roofline(report: Report, graph: Graph, counts, width: int, device) -> 
         if device not in DEVICES:
             raise ValueError(f"unknown device {device!r}: choose from {', '.join(DEVICES)}")
         device = DEVICES[device]
-    per_node = layer_roofline(graph, counts, width, report.batch, device)
-    rows = tuple(replace(row, roofline=r) for row, r in zip(report.layers, per_node))
-    return replace(report, layers=rows, roofline=total_roofline(per_node, device))
+    rows = layer_roofline(graph, counts, width, batch, device)
+    return rows, total_roofline(rows, device)
 
 
 def _sum(values):

@@ -69,6 +69,7 @@ class Roofline:
 def layer_roofline(graph, counts, width: int, batch: int, device: Device) -> list[RooflineRow | None]:
     """A RooflineRow per node (None for the input, which does no work)."""
     rows: list[RooflineRow | None] = []
+    peak, bandwidth = Fraction(device.peak_flops), Fraction(device.bandwidth)
     for node, c in zip(graph.nodes, counts):
         if not node.inputs:
             rows.append(None)
@@ -80,8 +81,8 @@ def layer_roofline(graph, counts, width: int, batch: int, device: Device) -> lis
         bytes_weights = (c.params + c.buffers) * width
         bytes_out = c.activations * batch * width
         flops = (2 * c.macs + c.other_ops) * batch
-        compute = Fraction(flops) / device.peak_flops
-        memory = Fraction(bytes_in + bytes_weights + bytes_out) / device.bandwidth
+        compute = Fraction(flops) / peak
+        memory = Fraction(bytes_in + bytes_weights + bytes_out) / bandwidth
         rows.append(RooflineRow(bytes_in, bytes_weights, bytes_out, flops,
                                 compute, memory, max(compute, memory)))
     return rows
@@ -89,6 +90,9 @@ def layer_roofline(graph, counts, width: int, batch: int, device: Device) -> lis
 
 def total_roofline(rows: list[RooflineRow | None], device: Device) -> Roofline:
     work = [r for r in rows if r is not None]
-    total = sum(work[1:], work[0]) if work else RooflineRow(0, 0, 0, 0, 0, 0, 0)
-    return Roofline(device, total.bytes, total.flops, total.compute_s, total.memory_s,
-                    total.latency_s, len(work), sum(1 for r in work if r.bound == "memory"))
+    flops = sum(r.flops for r in work)
+    moved = sum(r.bytes for r in work)
+    return Roofline(device, moved, flops, Fraction(flops) / Fraction(device.peak_flops),
+                    Fraction(moved) / Fraction(device.bandwidth),
+                    sum((r.latency_s for r in work), Fraction(0)), len(work),
+                    sum(1 for r in work if r.bound == "memory"))
