@@ -60,3 +60,72 @@ def fancy() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+class PositiveNumber(click.ParamType):
+    """A positive decimal such as 19.5, kept exact (a Fraction)."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        from fractions import Fraction
+
+        try:
+            number = Fraction(str(value))
+        except (ValueError, ZeroDivisionError):
+            self.fail(f"'{value}' is not a number", param, ctx)
+        if number <= 0:
+            self.fail(f"'{value}' must be greater than 0", param, ctx)
+        return number
+
+
+def convention_options(func):
+    """--convention and --ledger: totals the way other tools count, and why they differ."""
+    from ..conventions import PROFILES
+
+    func = click.option("--ledger", is_flag=True,
+                        help="List every category of operation with its count (and, with "
+                             "--convention, each convention's factor), so the differences "
+                             "between tools are explained.")(func)
+    func = click.option("--convention", "conventions", multiple=True, metavar="NAME",
+                        type=click.Choice([*PROFILES, "all"]),
+                        help="Also report totals the way a tool counts them, as a column and "
+                             "a total (repeatable; 'all' for every one): "
+                             + ", ".join(PROFILES) + ". See docs/conventions.md.")(func)
+    return func
+
+
+def convention_names(values) -> tuple[str, ...]:
+    """The --convention values, 'all' expanded, duplicates dropped, order kept."""
+    from ..conventions import PROFILES
+
+    names = [n for v in values for n in (PROFILES if v == "all" else [v])]
+    return tuple(dict.fromkeys(names))
+
+
+def roofline_options(func):
+    """--device or --peak-tflops/--bandwidth-gbs: roofline columns per layer."""
+    from ..devices import DEVICES
+
+    func = click.option("--bandwidth-gbs", type=PositiveNumber(), default=None, metavar="Y",
+                        help="Memory bandwidth in GB/s for the roofline (with "
+                             "--peak-tflops).")(func)
+    func = click.option("--peak-tflops", type=PositiveNumber(), default=None, metavar="X",
+                        help="Peak arithmetic in TFLOP/s for the roofline (with "
+                             "--bandwidth-gbs).")(func)
+    func = click.option("--device", type=click.Choice(list(DEVICES)), default=None,
+                        help="Add roofline columns for a device preset: bytes moved, FLOP per "
+                             "byte, the latency lower bound and whether the layer is memory- "
+                             "or compute-bound. See docs/roofline.md.")(func)
+    return func
+
+
+def device_from_options(device, peak_tflops, bandwidth_gbs):
+    """The Device the roofline options name, or None when none was given."""
+    from ..devices import DEVICES, custom
+
+    if device is not None:
+        if peak_tflops is not None or bandwidth_gbs is not None:
+            raise click.UsageError("give --device or --peak-tflops/--bandwidth-gbs, not both")
+        return DEVICES[device]
+    if (peak_tflops is None) != (bandwidth_gbs is None):
+        raise click.UsageError("--peak-tflops and --bandwidth-gbs go together")
+    return None if peak_tflops is None else custom(peak_tflops, bandwidth_gbs)

@@ -6,7 +6,8 @@ import click
 from ..render import FORMATS
 from ..report import DTYPE_BYTES, analyze, collapse
 from .app import cli
-from .options import emit, fancy, load_from_options, spec_options
+from .options import (convention_names, convention_options, device_from_options, emit, fancy,
+                      load_from_options, roofline_options, spec_options)
 
 
 @cli.command()
@@ -20,7 +21,10 @@ from .options import emit, fancy, load_from_options, spec_options
               help="Collapse blocks nested deeper than N into one row each (0: top level only).")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
               help="Output format.")
-def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, fmt):
+@convention_options
+@roofline_options
+def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, fmt, conventions,
+              ledger, device, peak_tflops, bandwidth_gbs):
     """Per-layer output shape, params, MACs and receptive field, with totals.
 
     \b
@@ -28,9 +32,16 @@ def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, 
       cnncost summarize vgg16
       cnncost summarize my_net.spec -p width=0.5 --format json
       cnncost summarize resnet50 --depth 1
+      cnncost summarize resnet50 --convention fvcore --ledger
+      cnncost summarize mobilenet_v2 --device a100 --dtype fp16
     """
+    chip = device_from_options(device, peak_tflops, bandwidth_gbs)
+    if ledger and fmt == "csv":
+        raise click.UsageError("--ledger is shown with --format table, json or markdown; "
+                               "CSV has one row per layer")
     graph = load_from_options(spec, params, width, depth_mult, resolution)
-    report = analyze(graph, dtype=dtype, batch=batch)
+    report = analyze(graph, dtype=dtype, batch=batch, conventions=convention_names(conventions),
+                     ledger=ledger, device=chip)
     if depth is not None:
         report = collapse(report, depth)
     if fmt == "table":

@@ -22,7 +22,7 @@ UNITS = {
 
 def report_dict(report: Report) -> dict:
     t = report.totals
-    return {
+    return _extras(report, {
         "schema": SCHEMA_VERSION,
         "network": report.network,
         "input": jsonable(report.input),
@@ -54,7 +54,41 @@ def report_dict(report: Report) -> dict:
             }
             for row in report.layers
         ],
-    }
+    })
+
+
+def _extras(report: Report, data: dict) -> dict:
+    """Keys added only on request: conventions, ledger, roofline (docs/json-schema.md)."""
+    if report.conventions:
+        data["conventions"] = {
+            c.name: {"total": jsonable(c.total), "reports": c.reports, "source": c.source,
+                     "factors": {key: factor for key, _, factor, _ in c.terms if factor},
+                     "notes": list(c.notes)}
+            for c in report.conventions}
+    if report.ledger:
+        data["ledger"] = {key: jsonable(v) for key, v in report.ledger.items()}
+    r = report.roofline
+    if r is not None:
+        d = r.device
+        data["roofline"] = {
+            "device": {"name": d.name, "title": d.title, "peak_flops": jsonable(d.peak_flops),
+                       "bandwidth_bytes": jsonable(d.bandwidth), "source": d.source},
+            "bytes": jsonable(r.bytes), "flops": jsonable(r.flops),
+            "compute_s": jsonable(r.compute_s), "memory_s": jsonable(r.memory_s),
+            "latency_s": jsonable(r.latency_s), "layers": r.layers,
+            "memory_bound_layers": r.memory_bound}
+    names = [c.name for c in report.conventions]
+    for row, layer in zip(report.layers, data["layers"]):
+        if names:
+            layer["conventions"] = {n: jsonable(v) for n, v in zip(names, row.conventions)}
+        if r is not None:
+            x = row.roofline
+            layer["roofline"] = None if x is None else {
+                "bytes_in": x.bytes_in, "bytes_weights": x.bytes_weights,
+                "bytes_out": x.bytes_out, "flops": x.flops, "intensity": jsonable(x.intensity),
+                "compute_s": jsonable(x.compute_s), "memory_s": jsonable(x.memory_s),
+                "latency_s": jsonable(x.latency_s), "bound": x.bound}
+    return data
 
 
 def render_json(report: Report) -> str:

@@ -2,21 +2,34 @@
 from __future__ import annotations
 
 from ..report import Report
+from . import extras
 from .numbers import exact, pair, shape
 from .summary import summary_lines
 
 
 def render_markdown(report: Report) -> str:
+    more = extras.headers(report)
+    extra_head = "".join(f" {h} |" for h in more)
+    extra_rule = "---:|" * len(more)
     lines = [f"## {report.network}", "",
              f"Input {shape(report.input)}, output {shape(report.output)}.", "",
-             "| layer | op | output | params | MACs | RF |",
-             "|---|---|---|---:|---:|---:|"]
+             "| layer | op | output | params | MACs | RF |" + extra_head,
+             "|---|---|---|---:|---:|---:|" + extra_rule]
     for r in report.layers:
         lines.append(f"| {r.name} | {r.op} | {shape(r.output)} | {exact(r.params)} | "
-                     f"{exact(r.macs)} | {pair(r.rf_size)} |")
+                     f"{exact(r.macs)} | {pair(r.rf_size)} |"
+                     + "".join(f" {c} |" for c in extras.cells(report, r)))
     t = report.totals
-    lines.append(f"| **total** | | | **{exact(t.params)}** | **{exact(t.macs)}** | |")
+    lines.append(f"| **total** | | | **{exact(t.params)}** | **{exact(t.macs)}** | |"
+                 + "".join(f" **{c}** |" if c else " |" for c in extras.footers(report)[0]))
     lines.append("")
     lines += [f"- {line}" for line in summary_lines(report)]
+    if report.ledger:
+        header, rows, total = extras.ledger_table(report)
+        lines += ["", "### Ledger", "",
+                  "| " + " | ".join(header) + " |",
+                  "|---|" + "---:|" * (len(header) - 1)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        lines.append("| " + " | ".join(f"**{c}**" if c else "" for c in total) + " |")
     return "\n".join(lines) + "\n"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..report import Report
+from . import extras
 from .numbers import bytes_, exact, is_plain, short
 
 
@@ -22,4 +23,5 @@ def summary_lines(report: Report) -> list[str]:
                  f"{bytes_(t.peak_activation_bytes)} ({report.dtype})")
     lines.append(f"Weights: {bytes_(t.weight_bytes)} ({report.dtype})")
     lines += [f"Note: {note}" for note in report.notes]
+    lines += extras.summary_lines(report)
     return lines

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..report import Report
+from . import extras
 from .numbers import exact, pair, shape, short
 from .summary import summary_lines
 
@@ -23,13 +24,19 @@ def build_table(report: Report) -> Table:
     table.add_column("Params", justify="right", footer=f"{exact(t.params)}", no_wrap=True)
     table.add_column("MACs", justify="right", footer=f"{exact(t.macs)}", no_wrap=True)
     table.add_column("RF", justify="right", no_wrap=True)
+    more = extras.footers(report)
+    for name, footer in zip(extras.headers(report), more[0]):
+        table.add_column(name, justify="left" if name == "Bound" else "right", footer=footer,
+                         no_wrap=True)
     previous_depth = 0
     for r in report.layers:
         if r.depth == 0 and previous_depth > 0:
             table.add_section()
         previous_depth = r.depth
-        table.add_row(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size))
-    table.add_row("", "", "", short(t.params), short(t.macs), "", style="dim", end_section=True)
+        table.add_row(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size),
+                      *extras.cells(report, r))
+    table.add_row("", "", "", short(t.params), short(t.macs), "", *more[1], style="dim",
+                  end_section=True)
     return table
 
 
@@ -41,4 +48,7 @@ def render_table(report: Report, width: int | None = None) -> str:
     console.print(build_table(report))
     for line in summary_lines(report):
         console.print(line, highlight=False, markup=False)
+    if report.ledger:
+        for line in ["", *extras.ledger_lines(report)]:
+            console.print(line, highlight=False, markup=False)
     return buffer.getvalue()

@@ -4,6 +4,7 @@ milliseconds.)"""
 from __future__ import annotations
 
 from ..report import Report
+from . import extras
 from .numbers import exact, pair, shape, short
 from .summary import summary_lines
 
@@ -13,19 +14,24 @@ RIGHT = (False, False, False, True, True, True)
 
 def render_text(report: Report) -> str:
     t = report.totals
-    rows = [(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size))
-            for r in report.layers]
-    footer = [("Total", "", shape(report.output), exact(t.params), exact(t.macs), ""),
-              ("", "", "", short(t.params), short(t.macs), "")]
-    widths = [max(len(row[i]) for row in [HEADER, *rows, *footer]) for i in range(len(HEADER))]
+    header = (*HEADER, *extras.headers(report))
+    right = RIGHT + tuple(h != "Bound" for h in header[len(HEADER):])
+    rows = [(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size),
+             *extras.cells(report, r)) for r in report.layers]
+    more = extras.footers(report)
+    footer = [("Total", "", shape(report.output), exact(t.params), exact(t.macs), "", *more[0]),
+              ("", "", "", short(t.params), short(t.macs), "", *more[1])]
+    widths = [max(len(row[i]) for row in [header, *rows, *footer]) for i in range(len(header))]
 
     def line(cells):
-        return "  ".join(c.rjust(w) if right else c.ljust(w)
-                         for c, w, right in zip(cells, widths, RIGHT)).rstrip()
+        return "  ".join(c.rjust(w) if r else c.ljust(w)
+                         for c, w, r in zip(cells, widths, right)).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    out = [f"{report.network}  (input {shape(report.input)})", "", line(HEADER), rule]
+    out = [f"{report.network}  (input {shape(report.input)})", "", line(header), rule]
     out += [line(row) for row in rows]
     out += [rule, *(line(row) for row in footer), ""]
     out += summary_lines(report)
+    if report.ledger:
+        out += ["", *extras.ledger_lines(report)]
     return "\n".join(out) + "\n"

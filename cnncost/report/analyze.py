@@ -9,25 +9,39 @@ from ..graph import Graph
 from ..passes.counts import count
 from ..passes.memory import peak_activations
 from ..passes.receptive import receptive_fields
-from .model import DTYPE_BYTES, LayerRow, Report, Totals
+from .model import DTYPE_BYTES, ConventionTotal, LayerRow, Report, Totals
 
 
-def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1) -> Report:
+def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
+            ledger: bool = False, device=None) -> Report:
     """Every count of every layer. `batch` scales activations, MACs and other ops,
-    never parameters; `dtype` sets the bytes per value."""
+    never parameters; `dtype` sets the bytes per value. On request: totals under the
+    named convention profiles (cnncost.conventions), the operation ledger, and the
+    roofline on a `device` (a cnncost.devices.Device or a preset name such as "a100")."""
     if dtype not in DTYPE_BYTES:
         raise ValueError(f"unknown dtype {dtype!r}: choose from {', '.join(DTYPE_BYTES)}")
     width = DTYPE_BYTES[dtype]
     counts = count(graph)
     fields = receptive_fields(graph)
+    extras: dict = {}
+    per_node_conventions = per_node_roofline = None
+    if conventions or ledger:
+        per_node_conventions, extras["conventions"], extras["ledger"] = _conventions(
+            graph, counts, batch, tuple(conventions))
+        if not ledger:
+            extras["ledger"] = {}
+    if device is not None:
+        per_node_roofline, extras["roofline"] = _roofline(graph, counts, width, batch, device)
     rows = []
-    for node, c, f in zip(graph.nodes, counts, fields):
+    for i, (node, c, f) in enumerate(zip(graph.nodes, counts, fields)):
         frozen = c.params if c.frozen else 0
         rows.append(LayerRow(
             node.name, node.kind, node.shape, c.params, c.params - frozen, frozen, c.buffers,
             c.macs * batch, c.other_ops * batch, c.activations * batch,
             f.size, f.jump, f.start, node.line, len(node.scope),
-            tuple(graph.nodes[i].name for i in node.inputs)))
+            tuple(graph.nodes[j].name for j in node.inputs),
+            per_node_conventions[i] if per_node_conventions else (),
+            per_node_roofline[i] if per_node_roofline else None))
     peak, _ = peak_activations(graph)
     params = _sum(r.params for r in rows)
     buffers = _sum(r.buffers for r in rows)
@@ -45,7 +59,40 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1) -> Report:
         weight_bytes=(params + buffers) * width,
     )
     return Report(graph.name, graph.file, graph.input.shape, graph.nodes[graph.output].shape,
-                  tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params))
+                  tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params), **extras)
+
+
+def _conventions(graph: Graph, counts, batch: int, names: tuple):
+    """(per-node totals under each named profile, the ConventionTotals, the ledger)."""
+    from .. import conventions as conv
+    from ..passes.ledger import node_ledgers, total_ledger
+
+    unknown = [name for name in names if name not in conv.PROFILES]
+    if unknown:
+        raise ValueError(f"unknown convention {unknown[0]!r}: choose from {', '.join(conv.PROFILES)}")
+    per_node = node_ledgers(graph, counts)
+    if batch != 1:
+        per_node = [{k: v * batch for k, v in entry.items()} for entry in per_node]
+    ledger = total_ledger(per_node)
+    profiles = [conv.PROFILES[name] for name in names]
+    totals = tuple(ConventionTotal(p.name, p.reports, p.source, conv.apply(p, ledger),
+                                   tuple(conv.terms(p, ledger)), tuple(conv.notes(p, ledger)))
+                   for p in profiles)
+    values = [tuple(conv.apply(p, entry) for p in profiles) for entry in per_node]
+    return values, totals, ledger
+
+
+def _roofline(graph: Graph, counts, width: int, batch: int, device):
+    """(per-node RooflineRows, the network's Roofline) on a Device or a preset name."""
+    from ..devices import DEVICES
+    from .roofline import layer_roofline, total_roofline
+
+    if isinstance(device, str):
+        if device not in DEVICES:
+            raise ValueError(f"unknown device {device!r}: choose from {', '.join(DEVICES)}")
+        device = DEVICES[device]
+    rows = layer_roofline(graph, counts, width, batch, device)
+    return rows, total_roofline(rows, device)
 
 
 def _sum(values):
@@ -80,13 +127,19 @@ def collapse(report: Report, depth: int) -> Report:
                 prev.frozen + row.frozen, prev.buffers + row.buffers, prev.macs + row.macs,
                 prev.other_ops + row.other_ops, prev.activations + row.activations,
                 row.rf_size, row.rf_jump, row.rf_start, prev.line, depth,
-                tuple(dict.fromkeys(prev.inputs + inputs)))
+                tuple(dict.fromkeys(prev.inputs + inputs)),
+                tuple(a + b for a, b in zip(prev.conventions, row.conventions)),
+                _add(prev.roofline, row.roofline))
         else:
             op = _BLOCK_STEM.sub("", key.split(".")[-1]) or "block"
             groups[key] = len(rows)
             rows.append(LayerRow(key, op, row.output, row.params, row.trainable, row.frozen,
                                  row.buffers, row.macs, row.other_ops, row.activations,
                                  row.rf_size, row.rf_jump, row.rf_start, row.line, depth,
-                                 inputs))
-    return Report(report.network, report.file, report.input, report.output, tuple(rows),
-                  report.totals, report.dtype, report.batch, report.notes, report.params)
+                                 inputs, row.conventions, row.roofline))
+    return replace(report, layers=tuple(rows))
+
+
+def _add(a, b):
+    """Sum of two optional roofline rows (None: the layer has none)."""
+    return b if a is None else a if b is None else a + b

@@ -25,6 +25,10 @@ class LayerRow:
     line: int
     depth: int  # nesting level: 0 for top-level lines
     inputs: tuple[str, ...] = ()  # names of the rows it reads (Keras's "Connected to")
+    # on request (--convention, --device): one value per Report.conventions, and the
+    # roofline's traffic and time bounds (report/roofline.py)
+    conventions: tuple = ()
+    roofline: Any = None
 
 
 @dataclass(frozen=True)
@@ -59,3 +63,20 @@ class Report:
         from ..render.html import report_fragment
 
         return report_fragment(self)
+    # on request: totals under convention profiles, the operation ledger (key -> count,
+    # passes/ledger.py) and the roofline totals; empty or None when not asked for
+    conventions: tuple["ConventionTotal", ...] = ()
+    ledger: Mapping[str, Any] = field(default_factory=dict)
+    roofline: Any = None
+
+
+@dataclass(frozen=True)
+class ConventionTotal:
+    """The network's total as one tool counts it (cnncost/conventions.py), and why."""
+
+    name: str
+    reports: str  # what the tool calls the number
+    source: str  # the tool's file(s) the rules come from
+    total: Any
+    terms: tuple  # (ledger key, label, factor, counted) for every ledger entry
+    notes: tuple[str, ...] = ()
