@@ -27,8 +27,8 @@ class Field(NamedTuple):
 
 def _axis(rf: Field, i: int, step, extent):
     size, jump, start = rf.size[i], rf.jump[i], rf.start[i]
-    if step == GLOBAL:
-        return size + (extent - 1) * jump, jump * extent, start
+    if step == GLOBAL:  # one unit sees the whole map; the jump stays the map's, so a merge
+        return size + (extent - 1) * jump, jump, start  # with the main path (SE) keeps its jump
     k, s, d, pad, up = step.kernel[i], step.stride[i], step.dilation[i], step.pad[i], step.upsample[i]
     keff = d * (k - 1) + 1
     if up != 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from ..report.compare import METRIC_KEYS, METRICS, STAGE_SUMS, Comparison, ModelTotals
 from .numbers import bytes_, exact, jsonable, pair, shape, short
@@ -146,7 +147,17 @@ def comparison_dict(comparison: Comparison) -> dict:
 
 def render_compare_json(comparison: Comparison, by: str = "model", chart: bool = True) -> str:
     """Every model's totals, ratios and stages (whatever `by`)."""
-    return json.dumps(comparison_dict(comparison), indent=2) + "\n"
+    return dumps(comparison_dict(comparison))
+
+
+_NUMBER_LIST = re.compile(r"\[\s+([-0-9.e, \n]+?)\s+\]")
+
+
+def dumps(data) -> str:
+    """Indented JSON with shapes and fields kept on one line: [224, 224, 3]."""
+    text = json.dumps(data, indent=2)
+    return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(m.group(1).replace(",", " ").split()) + "]",
+                            text) + "\n"
 
 
 def _csv_value(value):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 
 from ..report.compare import METRIC_KEYS
 from ..report.sweep import Sweep
-from .compare import metric_text
+from .compare import dumps, metric_text
 from .numbers import jsonable, shape, short
 from .page import Page, Table, render_page_markdown, render_page_rich, render_page_text
 
@@ -75,7 +74,7 @@ def sweep_dict(result: Sweep) -> dict:
 
 
 def render_sweep_json(result: Sweep) -> str:
-    return json.dumps(sweep_dict(result), indent=2) + "\n"
+    return dumps(sweep_dict(result))
 
 
 def render_sweep_csv(result: Sweep) -> str:
