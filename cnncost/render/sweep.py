@@ -116,12 +116,22 @@ def plot_sweep(result: Sweep, path: str) -> None:
     if suffix not in PLOT_SUFFIXES:
         raise ValueError(f"--plot {path}: give a .png or .svg file")
     try:
+        import matplotlib
         from matplotlib.figure import Figure
     except ImportError:
         raise PlotUnavailable() from None
+    # SVG text stays text (searchable, small); no date or random ids: the same grid
+    # gives the same file
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "cnncost"}):
+        _draw(result, path, suffix, Figure)
+
+
+def _draw(result: Sweep, path: str, suffix: str, Figure) -> None:
 
     figure = Figure(figsize=(7, 5), layout="constrained")
     axes = figure.subplots()
+    axes.set_xscale("log")
+    axes.set_yscale("log")
     first = result.axes[0] if result.axes else None
     groups: dict[str, list] = {}
     for point in result.points:
@@ -136,8 +146,18 @@ def plot_sweep(result: Sweep, path: str) -> None:
             text = " ".join(f"{name}={value}" for name, value in rest)
             if text:
                 axes.annotate(text, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
-    axes.set_xscale("log")
-    axes.set_yscale("log")
+    from matplotlib.ticker import LogFormatterSciNotation
+
+    class Human(LogFormatterSciNotation):
+        """Matplotlib's choice of which log ticks to label, written 4.2 M, not 4.2x10^6."""
+
+        def __call__(self, x, pos=None):
+            return short(round(x)) if super().__call__(x, pos) else ""
+
+    for axis in (axes.xaxis, axes.yaxis):
+        axis.set_major_formatter(Human())
+        axis.set_minor_formatter(Human(labelOnlyBase=False, minor_thresholds=(2, 0.4)))
+    axes.margins(x=0.15, y=0.1)
     axes.set_xlabel("parameters")
     axes.set_ylabel("MACs (multiply-accumulates)")
     batch = f", batch {result.batch}" if result.batch != 1 else ""
