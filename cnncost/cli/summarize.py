@@ -6,11 +6,11 @@ import click
 from ..render import FORMATS
 from ..report import DTYPE_BYTES, analyze, collapse
 from .app import cli
-from .options import emit, fancy, load_from_options, spec_options
+from .options import complete_spec, emit, fancy, load_from_options, spec_options
 
 
 @cli.command()
-@click.argument("spec")
+@click.argument("spec", shell_complete=complete_spec)
 @spec_options
 @click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
               help="Batch size: scales activations and MACs, never parameters.")

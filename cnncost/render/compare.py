@@ -56,7 +56,8 @@ def totals_table(comparison: Comparison) -> Table:
         rows.append(_row(label, comparison, lambda m, k=metric.key, u=metric.unit: metric_text(m, k, u),
                          lambda m, k=metric.key: ratio_text(comparison.ratio(m, k))))
     batch = f", batch {comparison.batch}" if comparison.batch != 1 else ""
-    return Table(f"Totals ({comparison.dtype}{batch}; x: ratio to {base.label})",
+    ratios = f"; x: ratio to {base.label}" if len(comparison.models) > 1 else ""
+    return Table(f"Totals ({comparison.dtype}{batch}{ratios})",
                  tuple(headers), tuple(rows), tuple(right))
 
 
@@ -80,28 +81,36 @@ def stage_table(model: ModelTotals) -> Table:
                  rows, (False, False, True, True, True, True, True, True), footer)
 
 
-def charts(comparison: Comparison, by: str = "model") -> tuple[Chart, ...]:
-    """MACs and params per model; with by="stage", per stage of each model."""
-    if by == "model":
-        return tuple(Chart(title, tuple(Bar(m.label, getattr(m, key), short(getattr(m, key)))
-                                        for m in comparison.models))
-                     for title, key in (("MACs", "macs"), ("Params", "params")))
-    out = []
-    for m in comparison.models:
-        for title, key in (("MACs", "macs"), ("Params", "params")):
-            out.append(Chart(f"{title} by stage: {m.label}",
-                             tuple(Bar(s.name, getattr(s, key), short(getattr(s, key)))
-                                   for s in m.stages)))
-    return tuple(out)
+CHARTED = (("MACs", "macs"), ("Params", "params"))
+
+
+def model_charts(comparison: Comparison) -> tuple[Chart, ...]:
+    """MACs and params of each model."""
+    return tuple(Chart(title, tuple(Bar(m.label, getattr(m, key), short(getattr(m, key)))
+                                    for m in comparison.models))
+                 for title, key in CHARTED)
+
+
+def stage_charts(model: ModelTotals) -> tuple[Chart, ...]:
+    """MACs and params of each stage of one model."""
+    return tuple(Chart(f"{title} by stage: {model.label}",
+                       tuple(Bar(s.name, getattr(s, key), short(getattr(s, key)))
+                             for s in model.stages))
+                 for title, key in CHARTED)
 
 
 def comparison_page(comparison: Comparison, by: str = "model", chart: bool = True) -> Page:
-    """The comparison as a Page: the totals table, then (by stage) one table per model,
-    then the bar charts."""
-    tables = [totals_table(comparison)]
+    """The comparison as a Page: the totals table and the models' charts; by stage, then
+    each model's stage table and charts."""
+    blocks = [totals_table(comparison)]
+    if chart:
+        blocks += model_charts(comparison)
     if by == "stage":
-        tables += [stage_table(m) for m in comparison.models]
-    return Page("", tuple(tables), charts(comparison, by) if chart else ())
+        for m in comparison.models:
+            blocks.append(stage_table(m))
+            if chart:
+                blocks += stage_charts(m)
+    return Page("", tuple(blocks))
 
 
 def render_compare_table(comparison: Comparison, by: str = "model", chart: bool = True,

@@ -2,7 +2,8 @@
 
 Comparisons and sweeps are turned into a Page (cells already formatted, bar values raw)
 by render/compare.py and render/sweep.py; any other output (an HTML page) can take the
-same Page: a title, tables of headers and rows, and charts of labelled values.
+same Page: a title, then blocks in order, each a table of headers and rows or a chart
+of labelled values.
 """
 from __future__ import annotations
 
@@ -33,8 +34,7 @@ class Chart(NamedTuple):
 
 class Page(NamedTuple):
     title: str
-    tables: tuple[Table, ...]
-    charts: tuple[Chart, ...] = ()
+    blocks: tuple[Table | Chart, ...]  # in reading order
     notes: tuple[str, ...] = ()
 
 
@@ -71,21 +71,20 @@ def _text_chart(chart: Chart) -> list[str]:
     """Bars of '#' (a '.' for a value too small for one character)."""
     largest = _largest(chart)
     label_width = max((len(b.label) for b in chart.bars), default=0)
+    text_width = max((len(b.text) for b in chart.bars), default=0)
     out = [chart.title, ""]
     for b in chart.bars:
         cells = bar_cells(b.value, largest)
         bar = "#" * round(cells) or ("." if cells > 0 else "")
-        out.append(f"{b.label.ljust(label_width)}  {bar.ljust(BAR_WIDTH)}  {b.text}".rstrip())
+        out.append(f"{b.label.ljust(label_width)}  {bar.ljust(BAR_WIDTH)}  {b.text.rjust(text_width)}")
     return out
 
 
 def render_page_text(page: Page) -> str:
     """Aligned columns and '#' bars: for pipes, files and NO_COLOR."""
     out = [page.title, ""] if page.title else []
-    for table in page.tables:
-        out += _text_table(table) + [""]
-    for chart in page.charts:
-        out += _text_chart(chart) + [""]
+    for block in page.blocks:
+        out += (_text_table(block) if isinstance(block, Table) else _text_chart(block)) + [""]
     out += list(page.notes)
     while out and out[-1] == "":
         out.pop()
@@ -103,7 +102,6 @@ def render_page_rich(page: Page, width: int | None = None, colour: bool = True) 
     import io
 
     from rich import box
-    from rich.bar import Bar as RichBar
     from rich.console import Console
     from rich.table import Table as RichTable
 
@@ -113,7 +111,14 @@ def render_page_rich(page: Page, width: int | None = None, colour: bool = True) 
     if page.title:
         console.print(page.title, style="bold", markup=False)
         console.print()
-    for table in page.tables:
+    charts = 0
+    for block in page.blocks:
+        if isinstance(block, Chart):
+            console.print(_rich_chart(block, COLOURS[charts % len(COLOURS)]))
+            console.print()
+            charts += 1
+            continue
+        table = block
         grid = RichTable(title=table.title, title_justify="left", box=box.ROUNDED,
                          header_style="bold", show_footer=False)
         for header, right in zip(table.headers, table.right):
@@ -126,24 +131,27 @@ def render_page_rich(page: Page, width: int | None = None, colour: bool = True) 
                 grid.add_row(*row, style="bold")
         console.print(grid)
         console.print()
-    for i, chart in enumerate(page.charts):
-        largest = _largest(chart)
-        grid = RichTable(title=chart.title, title_justify="left", box=None, show_header=False,
-                         padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(width=BAR_WIDTH, no_wrap=True)
-        grid.add_column(justify="right", no_wrap=True)
-        for b in chart.bars:
-            cells = bar_cells(b.value, largest)
-            # rich draws halves of a cell; a value too small for half a cell still shows one
-            end = max(float(cells), 0.5) if cells > 0 else 0.0
-            grid.add_row(b.label, RichBar(BAR_WIDTH, 0, end, width=BAR_WIDTH,
-                                          color=COLOURS[i % len(COLOURS)]), b.text)
-        console.print(grid)
-        console.print()
     for note in page.notes:
         console.print(note, markup=False)
     return buffer.getvalue().rstrip("\n") + "\n"
+
+
+def _rich_chart(chart: Chart, colour: str):
+    from rich.bar import Bar as RichBar
+    from rich.table import Table as RichTable
+
+    largest = _largest(chart)
+    grid = RichTable(title=chart.title, title_justify="left", box=None, show_header=False,
+                     padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(width=BAR_WIDTH, no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    for b in chart.bars:
+        cells = bar_cells(b.value, largest)
+        # rich draws halves of a cell; a value too small for half a cell still shows one
+        end = max(float(cells), 0.5) if cells > 0 else 0.0
+        grid.add_row(b.label, RichBar(BAR_WIDTH, 0, end, width=BAR_WIDTH, color=colour), b.text)
+    return grid
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -155,7 +163,11 @@ def _md_cell(text: str) -> str:
 def render_page_markdown(page: Page) -> str:
     """GitHub tables; charts as fenced blocks of '#' bars."""
     out = [f"## {page.title}", ""] if page.title else []
-    for table in page.tables:
+    for table in page.blocks:
+        if isinstance(table, Chart):
+            lines = _text_chart(table)
+            out += [f"### {lines[0]}", "", "```", *lines[2:], "```", ""]
+            continue
         out += [f"### {table.title}", "",
                 "| " + " | ".join(_md_cell(h) for h in table.headers) + " |",
                 "|" + "|".join("---:" if r else "---" for r in table.right) + "|"]
@@ -163,9 +175,6 @@ def render_page_markdown(page: Page) -> str:
         out += ["| " + " | ".join(f"**{_md_cell(c)}**" if c else "" for c in row) + " |"
                 for row in table.footer]
         out.append("")
-    for chart in page.charts:
-        lines = _text_chart(chart)
-        out += [f"### {lines[0]}", "", "```", *lines[2:], "```", ""]
     out += [f"- {note}" for note in page.notes]
     while out and out[-1] == "":
         out.pop()
