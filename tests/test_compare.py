@@ -273,3 +273,19 @@ def test_compare_needs_the_same_dtype_and_batch():
 def test_sorted_by_an_unknown_metric(three):
     with pytest.raises(ValueError, match="unknown metric"):
         three.sorted("speed")
+
+
+@pytest.mark.parametrize("args", [("compare", "vgg16", "resnet50", "--by", "stage"),
+                                  ("sweep", "mobilenet_v1", "-p", "alpha=0.5,1.0")])
+def test_no_sympy_numpy_or_matplotlib_on_the_numeric_path(args):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "cnncost", *args, "--format",
+                          "json"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["schema"] == 1
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "cnncost" in imported
+    assert not imported & {"sympy", "numpy", "matplotlib"}
