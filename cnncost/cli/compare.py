@@ -19,9 +19,9 @@ from .options import (MODEL_SCALINGS, _parse_params, analysis_options, complete_
 @click.option("--by", type=click.Choice(BY), default="model", show_default=True,
               help="model: the totals side by side; stage: also a table and charts per "
                    "top-level block of each model.")
-@click.option("--sort", type=click.Choice(["name", *METRIC_KEYS]), default=None,
-              help="Order the models by a total, smallest first (ratios stay to the first "
-                   "model given).")
+@click.option("--sort", type=click.Choice(["name", *METRIC_KEYS]), default=None, metavar="KEY",
+              help=f"Order the models by a total, smallest first (ratios stay to the first "
+                   f"model given). KEY: name, {', '.join(METRIC_KEYS)}.")
 @click.option("--reverse", is_flag=True, help="With --sort: largest first.")
 @click.option("--chart/--no-chart", default=True, show_default=True,
               help="Bar charts of MACs and params (table and markdown formats).")

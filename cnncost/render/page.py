@@ -105,8 +105,12 @@ def render_page_rich(page: Page, width: int | None = None, colour: bool = True) 
     from rich.console import Console
     from rich.table import Table as RichTable
 
+    if width is None:
+        import shutil
+
+        width = shutil.get_terminal_size((120, 24)).columns
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 120, highlight=False,
+    console = Console(file=buffer, width=width, highlight=False,
                       color_system="auto" if colour else None, force_terminal=colour)
     if page.title:
         console.print(page.title, style="bold", markup=False)
