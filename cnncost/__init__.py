@@ -10,7 +10,8 @@ from .dsl.parser import parse
 from .errors import CnnCostError
 from .graph import Graph, build
 from .load import load
-from .report import Report, analyze, collapse
+from .report import Comparison, Report, Sweep, analyze, collapse, compare, sweep
 
-__all__ = ["CnnCostError", "Graph", "Report", "analyze", "build", "collapse", "load", "parse"]
+__all__ = ["CnnCostError", "Comparison", "Graph", "Report", "Sweep", "analyze", "build", "collapse",
+           "compare", "load", "parse", "sweep"]
 __version__ = "0.1.0"

@@ -21,14 +21,14 @@ class InputError(click.ClickException):
         click.echo(self.message, err=True)
 
 
-def _parse_params(values) -> dict[str, str]:
+def _parse_params(values, hint: str = "-p/--param") -> dict[str, str]:
     out = {}
     for item in values:
         for part in item.split(",") if "=" in item and item.count("=") > 1 else [item]:
             name, sep, value = part.partition("=")
             if not sep or not name.strip() or not value.strip():
                 raise click.BadParameter(f"'{part}' is not NAME=VALUE (e.g. -p alpha=0.75)",
-                                         param_hint="-p/--param")
+                                         param_hint=hint)
             out[name.strip()] = value.strip()
     return out
 
@@ -129,3 +129,43 @@ def device_from_options(device, peak_tflops, bandwidth_gbs):
     if (peak_tflops is None) != (bandwidth_gbs is None):
         raise click.UsageError("--peak-tflops and --bandwidth-gbs go together")
     return None if peak_tflops is None else custom(peak_tflops, bandwidth_gbs)
+
+
+def analysis_options(func):
+    """--batch and --dtype, as summarize has them."""
+    from ..report import DTYPE_BYTES
+
+    func = click.option("--dtype", type=click.Choice(sorted(DTYPE_BYTES)), default="fp32",
+                        show_default=True,
+                        help="Bytes per value for activation and weight memory.")(func)
+    func = click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
+                        help="Batch size: scales activations and MACs, never parameters.")(func)
+    return func
+
+
+def complete_spec(ctx, param, incomplete):
+    """Shell completion of a SPEC: the zoo names that start with what is typed, and files."""
+    from click.shell_completion import CompletionItem
+
+    from .. import zoo
+
+    if ":" in incomplete:  # NAME:k=v settings: nothing to offer
+        return []
+    names = [CompletionItem(name) for name in zoo.entries() if name.startswith(incomplete)]
+    return names + [CompletionItem(incomplete, type="file")]
+
+
+# Settings of `NAME:k=v,...` that are scalings rather than spec params.
+MODEL_SCALINGS = ("width", "resolution")
+
+
+def split_model(arg: str) -> tuple[str, dict[str, str]]:
+    """`mobilenet_v1:alpha=0.5,resolution=160` -> ('mobilenet_v1', {...}); an existing
+    file's path is taken whole, colons and all."""
+    if os.path.exists(arg) or ":" not in arg:
+        return arg, {}
+    source, _, settings = arg.rpartition(":")
+    if not source or "=" not in settings:
+        raise click.BadParameter(f"'{arg}' is not SPEC or SPEC:NAME=VALUE,... "
+                                 "(e.g. mobilenet_v1:alpha=0.5)", param_hint="SPEC")
+    return source, _parse_params([settings], hint="SPEC")

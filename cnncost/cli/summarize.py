@@ -6,12 +6,12 @@ import click
 from ..render import FORMATS
 from ..report import DTYPE_BYTES, analyze, collapse
 from .app import cli
-from .options import (convention_names, convention_options, device_from_options, emit, fancy,
-                      load_from_options, roofline_options, spec_options)
+from .options import (complete_spec, convention_names, convention_options, device_from_options, emit,
+                      fancy, load_from_options, roofline_options, spec_options)
 
 
 @cli.command()
-@click.argument("spec")
+@click.argument("spec", shell_complete=complete_spec)
 @spec_options
 @click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
               help="Batch size: scales activations and MACs, never parameters.")

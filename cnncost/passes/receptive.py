@@ -28,8 +28,8 @@ class Field(NamedTuple):
 def axis_step(rf: Field, i: int, step, extent):
     """(size, jump, start) along axis i after a layer taking `step` on the field `rf`."""
     size, jump, start = rf.size[i], rf.jump[i], rf.start[i]
-    if step == GLOBAL:
-        return size + (extent - 1) * jump, jump * extent, start
+    if step == GLOBAL:  # one unit sees the whole map; the jump stays the map's, so a merge
+        return size + (extent - 1) * jump, jump, start  # with the main path (SE) keeps its jump
     k, s, d, pad, up = step.kernel[i], step.stride[i], step.dilation[i], step.pad[i], step.upsample[i]
     keff = effective_kernel(k, d)
     if up != 1:

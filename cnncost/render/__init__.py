@@ -2,11 +2,13 @@
 The rich table is imported only when asked for, so other formats start faster."""
 from __future__ import annotations
 
+from .compare import comparison_dict, render_compare_table
 from .csv import render_csv
 from .html import report_html as render_html
 from .json import render_json, report_dict
 from .keras import render_keras
 from .markdown import render_markdown
+from .sweep import render_sweep_table, sweep_dict
 
 
 def render_table(report, fancy: bool = False, width: int | None = None) -> str:
@@ -30,5 +32,5 @@ FORMATS = {
     "html": render_html,
 }
 
-__all__ = ["FORMATS", "render_csv", "render_html", "render_json", "render_keras", "render_markdown",
-           "render_table", "report_dict"]
+__all__ = ["FORMATS", "comparison_dict", "render_compare_table", "render_csv", "render_html", "render_json",
+           "render_keras", "render_markdown", "render_sweep_table", "render_table", "report_dict", "sweep_dict"]

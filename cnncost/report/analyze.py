@@ -7,6 +7,7 @@ from dataclasses import replace
 from .. import dims
 from ..graph import Graph
 from ..passes.counts import count
+from ..passes.depth import weight_depth
 from ..passes.memory import peak_activations
 from ..passes.receptive import receptive_fields
 from .model import DTYPE_BYTES, ConventionTotal, LayerRow, Report, Totals
@@ -43,6 +44,7 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
             per_node_conventions[i] if per_node_conventions else (),
             per_node_roofline[i] if per_node_roofline else None))
     peak, _ = peak_activations(graph)
+    weight_layers, depth = weight_depth(graph)
     params = _sum(r.params for r in rows)
     buffers = _sum(r.buffers for r in rows)
     macs = _sum(r.macs for r in rows)
@@ -57,6 +59,8 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
         activations=_sum(r.activations for r in rows[1:]),  # the input is not a layer output
         peak_activation_bytes=peak * batch * width,
         weight_bytes=(params + buffers) * width,
+        weight_layers=weight_layers,
+        depth=depth,
     )
     return Report(graph.name, graph.file, graph.input.shape, graph.nodes[graph.output].shape,
                   tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params), **extras)

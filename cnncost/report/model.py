@@ -43,6 +43,8 @@ class Totals:
     activations: Any
     peak_activation_bytes: Any
     weight_bytes: Any  # (params + buffers) x dtype bytes
+    weight_layers: int = 0  # conv, dwconv, deconv, fc nodes (passes/depth.py)
+    depth: int = 0  # weight layers on the longest input-output path, as papers count depth
 
 
 @dataclass(frozen=True)

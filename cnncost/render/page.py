@@ -1,0 +1,185 @@
+"""A page of titled tables and bar charts, and its plain-text, rich and Markdown forms.
+
+Comparisons and sweeps are turned into a Page (cells already formatted, bar values raw)
+by render/compare.py and render/sweep.py; any other output (an HTML page) can take the
+same Page: a title, then blocks in order, each a table of headers and rows or a chart
+of labelled values.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import NamedTuple
+
+BAR_WIDTH = 40  # characters of the longest bar
+
+
+class Table(NamedTuple):
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    right: tuple[bool, ...]  # right-justify the column (numbers)
+    footer: tuple[tuple[str, ...], ...] = ()  # rows after a rule (totals)
+
+
+class Bar(NamedTuple):
+    label: str
+    value: int  # raw, for the bar's length
+    text: str  # the value as shown next to the bar
+
+
+class Chart(NamedTuple):
+    title: str
+    bars: tuple[Bar, ...]
+
+
+class Page(NamedTuple):
+    title: str
+    blocks: tuple[Table | Chart, ...]  # in reading order
+    notes: tuple[str, ...] = ()
+
+
+def bar_cells(value, largest, width: int = BAR_WIDTH) -> Fraction:
+    """The bar's length in characters: linear, the largest value filling `width`."""
+    if not isinstance(value, int) or not isinstance(largest, int) or largest <= 0 or value <= 0:
+        return Fraction(0)
+    return Fraction(value * width, largest)
+
+
+def _largest(chart: Chart):
+    values = [b.value for b in chart.bars if isinstance(b.value, int)]
+    return max(values, default=0)
+
+
+# --------------------------------------------------------------------------- plain text
+
+def _text_table(table: Table) -> list[str]:
+    body = [table.headers, *table.rows, *table.footer]
+    widths = [max(len(row[i]) for row in body) for i in range(len(table.headers))]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if right else c.ljust(w)
+                         for c, w, right in zip(cells, widths, table.right)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    out = [table.title, "", line(table.headers), rule, *(line(r) for r in table.rows)]
+    if table.footer:
+        out += [rule, *(line(r) for r in table.footer)]
+    return out
+
+
+def _text_chart(chart: Chart) -> list[str]:
+    """Bars of '#' (a '.' for a value too small for one character)."""
+    largest = _largest(chart)
+    label_width = max((len(b.label) for b in chart.bars), default=0)
+    text_width = max((len(b.text) for b in chart.bars), default=0)
+    out = [chart.title, ""]
+    for b in chart.bars:
+        cells = bar_cells(b.value, largest)
+        bar = "#" * round(cells) or ("." if cells > 0 else "")
+        out.append(f"{b.label.ljust(label_width)}  {bar.ljust(BAR_WIDTH)}  {b.text.rjust(text_width)}")
+    return out
+
+
+def render_page_text(page: Page) -> str:
+    """Aligned columns and '#' bars: for pipes, files and NO_COLOR."""
+    out = [page.title, ""] if page.title else []
+    for block in page.blocks:
+        out += (_text_table(block) if isinstance(block, Table) else _text_chart(block)) + [""]
+    out += list(page.notes)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- rich
+
+COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
+
+
+def render_page_rich(page: Page, width: int | None = None, colour: bool = True) -> str:
+    """For a terminal: rounded tables and solid bars (rich). `colour=False` gives the same
+    drawing without escape codes (the golden files)."""
+    import io
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    if width is None:
+        import shutil
+
+        width = shutil.get_terminal_size((120, 24)).columns
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, highlight=False,
+                      color_system="auto" if colour else None, force_terminal=colour)
+    if page.title:
+        console.print(page.title, style="bold", markup=False)
+        console.print()
+    charts = 0
+    for block in page.blocks:
+        if isinstance(block, Chart):
+            console.print(_rich_chart(block, COLOURS[charts % len(COLOURS)]))
+            console.print()
+            charts += 1
+            continue
+        table = block
+        grid = RichTable(title=table.title, title_justify="left", box=box.ROUNDED,
+                         header_style="bold", show_footer=False)
+        for header, right in zip(table.headers, table.right):
+            grid.add_column(header, justify="right" if right else "left", no_wrap=True)
+        for row in table.rows:
+            grid.add_row(*row)
+        if table.footer:
+            grid.add_section()
+            for row in table.footer:
+                grid.add_row(*row, style="bold")
+        console.print(grid)
+        console.print()
+    for note in page.notes:
+        console.print(note, markup=False)
+    return buffer.getvalue().rstrip("\n") + "\n"
+
+
+def _rich_chart(chart: Chart, colour: str):
+    from rich.bar import Bar as RichBar
+    from rich.table import Table as RichTable
+
+    largest = _largest(chart)
+    grid = RichTable(title=chart.title, title_justify="left", box=None, show_header=False,
+                     padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(width=BAR_WIDTH, no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    for b in chart.bars:
+        cells = bar_cells(b.value, largest)
+        # rich draws halves of a cell; a value too small for half a cell still shows one
+        end = max(float(cells), 0.5) if cells > 0 else 0.0
+        grid.add_row(b.label, RichBar(BAR_WIDTH, 0, end, width=BAR_WIDTH, color=colour), b.text)
+    return grid
+
+
+# --------------------------------------------------------------------------- Markdown
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_page_markdown(page: Page) -> str:
+    """GitHub tables; charts as fenced blocks of '#' bars."""
+    out = [f"## {page.title}", ""] if page.title else []
+    for table in page.blocks:
+        if isinstance(table, Chart):
+            lines = _text_chart(table)
+            out += [f"### {lines[0]}", "", "```", *lines[2:], "```", ""]
+            continue
+        out += [f"### {table.title}", "",
+                "| " + " | ".join(_md_cell(h) for h in table.headers) + " |",
+                "|" + "|".join("---:" if r else "---" for r in table.right) + "|"]
+        out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
+        out += ["| " + " | ".join(f"**{_md_cell(c)}**" if c else "" for c in row) + " |"
+                for row in table.footer]
+        out.append("")
+    out += [f"- {note}" for note in page.notes]
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
