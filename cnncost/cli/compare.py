@@ -57,5 +57,9 @@ def compare(specs, params, width, depth_mult, resolution, batch, dtype, by, sort
         result = result.sorted(sort, reverse)
     if fmt == "table":
         emit(render_compare_table(result, by, chart, fancy=fancy()))
+    elif fmt == "keras":
+        from ..render.keras import render_keras
+
+        emit("\n".join(render_keras(r) for r in reports))
     else:
         emit(COMPARE_FORMATS[fmt](result, by, chart))

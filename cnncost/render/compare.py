@@ -198,9 +198,19 @@ def render_compare_csv(comparison: Comparison, by: str = "model", chart: bool = 
     return out.getvalue()
 
 
+def render_compare_html(comparison: Comparison, by: str = "model", chart: bool = True) -> str:
+    from .html import page_html
+
+    title = "cnncost compare: " + ", ".join(m.label for m in comparison.models)
+    return page_html(comparison_page(comparison, by, chart), title,
+                     f"ratios to {comparison.baseline.label}; {comparison.dtype}, batch {comparison.batch}")
+
+
 COMPARE_FORMATS = {
     "table": render_compare_table,
     "json": render_compare_json,
     "csv": render_compare_csv,
     "markdown": render_compare_markdown,
+    "html": render_compare_html,
+    "keras": None,  # each model's own Keras-style summary, one after another (cli/compare.py)
 }

@@ -7,7 +7,7 @@ cells stay raw until here and are shown exact, right-aligned; all text is escape
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any, Sequence
 
@@ -162,7 +162,8 @@ def fragment(title: str, sections: Sequence[Section], subtitle: str = "",
         out.append('<div class="body">')
         if s.chart is not None:
             out.append(chart_svg(s.chart))
-        out.append(_table(s))
+        if s.headers:
+            out.append(_table(s))
         out.append("</div>")
         if s.notes:
             out.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in s.notes) + "</ul>")
@@ -209,3 +210,26 @@ def report_html(report: Report) -> str:
 def report_fragment(report: Report) -> str:
     """The report as an embeddable fragment (what Jupyter shows)."""
     return fragment(*_report_parts(report))
+
+
+def page_html(source, title: str, subtitle: str = "") -> str:
+    """A `render.page.Page` (what compare and sweep print) as an HTML page: its tables in
+    order, each followed chart drawn beside the table before it (charts over the same
+    labels side by side)."""
+    from .page import Chart as PageChart
+
+    sections: list[Section] = []
+    for block in source.blocks:
+        if not isinstance(block, PageChart):
+            sections.append(Section(block.title, block.headers, block.rows, block.footer))
+            continue
+        labels = [b.label for b in block.bars]
+        series = (block.title, [b.value for b in block.bars])
+        last = sections[-1] if sections else None
+        if last is not None and last.chart is None:
+            sections[-1] = replace(last, chart=Chart(labels, [series]))
+        elif last is not None and list(last.chart.labels) == labels:
+            sections[-1] = replace(last, chart=Chart(labels, [*last.chart.series, series]))
+        else:
+            sections.append(Section(block.title, (), (), chart=Chart(labels, [series])))
+    return page(title, sections, subtitle)

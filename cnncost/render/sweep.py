@@ -92,7 +92,14 @@ def render_sweep_csv(result: Sweep) -> str:
     return out.getvalue()
 
 
+def render_sweep_html(result: Sweep) -> str:
+    from .html import page_html
+
+    return page_html(sweep_page(result), f"cnncost sweep: {result.spec}")
+
+
 SWEEP_FORMATS = {
+    "html": render_sweep_html,
     "table": render_sweep_table,
     "json": render_sweep_json,
     "csv": render_sweep_csv,
