@@ -92,7 +92,6 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
     return graph
 
 
-
 @functools.lru_cache(maxsize=64)
 def _parse_zoo(stem: str) -> ast.Module:
     """A zoo spec parsed once per process (the AST is immutable): the variants share it."""

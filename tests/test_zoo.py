@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -102,6 +104,17 @@ def test_zoo_command_csv_and_markdown(run_cli):
     code, out, _ = run_cli("zoo", "lenet5", "--format", "markdown")
     assert out.splitlines()[2] == "| lenet5 | 32x32x1 | 61,706 | 416,520 | " \
                                   "LeNet-5 (LeCun et al. 1998), as the course notes draw it |"
+
+
+def test_zoo_command_stays_numeric_and_light():
+    """The whole listing builds every model without importing sympy, numpy or rich."""
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "cnncost", "zoo", "--format",
+                          "json"], capture_output=True, text=True)
+    assert run.returncode == 0
+    assert [m["name"] for m in json.loads(run.stdout)["models"]] == NAMES
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "cnncost" in imported and not imported & {"sympy", "numpy", "rich"}
 
 
 # ---------------------------------------------------------------------------- --width

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..render.catalogue import ZOO_FORMATS
 from .app import cli
 from .options import InputError, emit
 
@@ -11,7 +12,7 @@ from .options import InputError, emit
 @click.argument("name", required=False)
 @click.option("--names", "names_only", is_flag=True,
               help="Print only the names, one a line (nothing is built or counted).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
+@click.option("--format", "fmt", type=click.Choice(list(ZOO_FORMATS)),
               default="table", show_default=True, help="Output format.")
 def zoo(name, names_only, fmt):
     """List the built-in models: source, input size, params and MACs (computed now).
@@ -34,7 +35,6 @@ def zoo(name, names_only, fmt):
     if names_only:
         emit("".join(f"{entry.name}\n" for entry in entries))
         return
-    from ..render.catalogue import ZOO_FORMATS
     from ..report.catalogue import describe
 
     emit(ZOO_FORMATS[fmt]([describe(entry) for entry in entries]))

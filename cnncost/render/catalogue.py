@@ -6,11 +6,15 @@ import csv
 import io
 import json
 
-from .numbers import exact, jsonable, shape
 from .json import SCHEMA_VERSION
+from .numbers import exact, jsonable, shape
 
 HEADER = ("Model", "Input", "Params", "MACs", "Source")
 RIGHT = (False, False, True, True, False)
+
+
+def _settings(model) -> list[str]:
+    return [f"{k}={v}" for k, v in model.settings.items()]
 
 
 def origin(model) -> str:
@@ -18,7 +22,7 @@ def origin(model) -> str:
     it stands for (`efficientnet_b0 with width=1.1, depth=1.2, drop_rate=0.3 at 260`)."""
     if not model.is_variant:
         return model.source
-    text = f"{model.spec} with " + ", ".join(f"{k}={v}" for k, v in model.settings.items())
+    text = f"{model.spec} with " + ", ".join(_settings(model))
     return text + (f" at {model.resolution}" if model.resolution else "")
 
 
@@ -42,7 +46,8 @@ def render_zoo_text(models) -> str:
 
 
 def zoo_dict(model) -> dict:
-    return {"name": model.name, "spec": model.spec, "settings": {k: jsonable(v) for k, v in model.settings.items()},
+    return {"name": model.name, "spec": model.spec,
+            "settings": {k: jsonable(v) for k, v in model.settings.items()},
             "resolution": model.resolution, "source": model.source,
             "input": jsonable(model.input), "output": jsonable(model.output),
             "params": jsonable(model.params), "buffers": jsonable(model.buffers),
@@ -64,10 +69,8 @@ def render_zoo_csv(models) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for m in models:
-        settings = " ".join(f"{k}={v}" for k, v in m.settings.items())
-        if m.resolution:
-            settings = f"{settings} resolution={m.resolution}".strip()
-        writer.writerow([m.name, m.spec, settings, shape(m.input), shape(m.output),
+        settings = _settings(m) + ([f"resolution={m.resolution}"] if m.resolution else [])
+        writer.writerow([m.name, m.spec, " ".join(settings), shape(m.input), shape(m.output),
                          jsonable(m.params), jsonable(m.buffers), jsonable(m.macs), m.source])
     return out.getvalue()
 
