@@ -1,6 +1,7 @@
 """From a file path or zoo name to a Graph: read, parse, build."""
 from __future__ import annotations
 
+import functools
 import os
 from fractions import Fraction
 from typing import Any, Mapping
@@ -73,19 +74,28 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
         text, display, entry = read_spec(source)
     else:
         display = source
-    overrides = {k: str(v) for k, v in (entry.params if entry else {}).items()}
+    # A variant's settings are defaults: --width, --depth-mult and --resolution override them.
+    given = {"width": width, "depth": depth}
+    overrides = {k: str(v) for k, v in (entry.params if entry else {}).items()
+                 if given.get(k) is None}
     overrides.update({k: str(v) for k, v in (params or {}).items()})
     if resolution is None and entry is not None:
         resolution = entry.resolution
     options = BuildOptions(overrides, _number(width), _number(depth), parse_resolution(resolution),
                            max_nodes or BuildOptions.max_nodes)
-    module: ast.Module = parse(text, display)
+    module: ast.Module = _parse_zoo(entry.spec) if entry is not None else parse(text, display)
     graph = build(module, options)
     if entry is not None and entry.name != entry.spec:
         from dataclasses import replace
 
         graph = replace(graph, name=entry.name)
     return graph
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_zoo(stem: str) -> ast.Module:
+    """A zoo spec parsed once per process (the AST is immutable): the variants share it."""
+    return parse(zoo.spec_text(stem), f"{stem}.spec")
 
 
 def _number(value):

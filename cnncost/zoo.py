@@ -1,9 +1,13 @@
 """The model zoo: spec files shipped with the package, and named variants of them
-(specs/variants.toml: a spec plus parameter values and an input resolution)."""
+(specs/variants.toml: a spec plus parameter values and an input resolution).
+
+Every spec's first line is its source: a comment naming the paper and the exact
+implementation the spec matches, e.g. `# ResNet-50 (He et al. 2015), v1.5 exactly as ...`."""
 from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import Any, Mapping, NamedTuple
 
 
@@ -46,7 +50,12 @@ def entries() -> dict[str, ZooEntry]:
         for name, entry in tomllib.loads(_read("variants.toml")).items():
             out[name] = ZooEntry(name, entry["spec"], dict(entry.get("params", {})),
                                  entry.get("resolution"))
-    return dict(sorted(out.items()))
+    return dict(sorted(out.items(), key=lambda item: _natural(item[0])))
+
+
+def _natural(name: str):
+    """resnet18 before resnet101: digit runs compare as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 def find(name: str) -> ZooEntry | None:
@@ -55,3 +64,15 @@ def find(name: str) -> ZooEntry | None:
     if name.isidentifier() and os.path.isfile(os.path.join(_folder(), f"{name}.spec")):
         return ZooEntry(name, name)
     return entries().get(name)
+
+
+def matching(contains: str | None = None) -> list[ZooEntry]:
+    """The entries whose name contains `contains` (any case); all of them for None."""
+    needle = (contains or "").lower()
+    return [entry for name, entry in entries().items() if needle in name.lower()]
+
+
+def source(stem: str) -> str:
+    """The spec's first line without its `#`: the paper and the implementation it matches."""
+    first = spec_text(stem).partition("\n")[0]
+    return first.removeprefix("#").strip() if first.startswith("#") else ""

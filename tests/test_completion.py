@@ -39,7 +39,7 @@ def _complete(words: str, shell: str = "bash"):
                                    "cnncost sweep resnet1"])
 def test_the_shell_gets_zoo_names(words):
     out = _complete(words).splitlines()
-    assert out == ["plain,resnet101", "plain,resnet152", "plain,resnet18", "file,resnet1"]
+    assert out == ["plain,resnet18", "plain,resnet101", "plain,resnet152", "file,resnet1"]  # natural order
 
 
 def test_bash_source_script():

@@ -51,11 +51,16 @@ def test_zoo_record(record):
         assert t.params + t.buffers == record["keras_total_params"]
 
 
-def test_the_core_records_have_specs():
+def test_every_record_is_checked():
+    """All 39 records have a zoo model: none is left out of test_zoo_record."""
+    assert AVAILABLE == RECORDS and len(RECORDS) == 39
     names = {r["name"] for r in AVAILABLE}
     assert {"alexnet", "vgg11", "vgg13", "vgg16", "vgg19", "lenet5", "alexnet_caffe_bvlc",
             "keras_mnist_cnn", "keras_cats_dogs_cnn", "keras_vgg16",
             "keras_vgg16_notop_150"} <= names
+    # EfficientNet B1-B7 at their own resolutions, and B1-B3 at 224
+    assert {f"efficientnet_b{i}" for i in range(1, 8)} <= names
+    assert {f"efficientnet_b{i}_at224" for i in range(1, 4)} <= names
 
 
 # ---------------------------------------------------------------------------- per layer
@@ -121,5 +126,6 @@ def test_per_layer(stem):
 
 
 def test_per_layer_covers_the_core_files():
-    assert {"vgg16", "lenet5", "alexnet_caffe_bvlc", "keras_mnist_cnn",
-            "keras_cats_dogs_cnn"} <= set(PER_LAYER)
+    assert {"vgg16", "lenet5", "alexnet_caffe_bvlc", "keras_mnist_cnn", "keras_cats_dogs_cnn",
+            "resnet50", "mobilenet_v2", "googlenet", "keras_mobilenet"} <= set(PER_LAYER)
+    assert set(PER_LAYER) == set(LAYER_FILES)

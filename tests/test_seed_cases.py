@@ -1,10 +1,15 @@
 """The worked cases of tests/data/seed-cases.md (course material), reproduced exactly."""
 from __future__ import annotations
 
+import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
 import pytest
 
 import cnncost
-from conftest import analyze_text, rows_after_input
+from conftest import DATA, analyze_text, rows_after_input
 
 
 def zoo_report(name, **kwargs):
@@ -128,6 +133,101 @@ def test_case6_inception(name, macs, shape):
 def test_case6_bottleneck_is_about_ten_times_cheaper():
     ratio = zoo_report("inception_5x5").totals.macs / zoo_report("inception_bottleneck").totals.macs
     assert 9.5 < ratio < 10
+
+
+# ---- case 7: MobileNet v1, Tables 3, 6 and 7 of the paper, read from seed-cases.md
+def seed_tables(section: str) -> list[list[list[str]]]:
+    """The markdown tables of one `## N.` section of seed-cases.md: rows of cells, the
+    header and rule rows left out."""
+    text = (DATA / "seed-cases.md").read_text(encoding="utf-8")
+    body = text.split(f"\n## {section}.", 1)[1].split("\n## ", 1)[0]
+    tables, rows = [], []
+    for line in body.splitlines() + [""]:
+        if line.startswith("|"):
+            rows.append([cell.strip() for cell in line.strip("|").split("|")])
+        elif rows:
+            tables.append(rows[2:])
+            rows = []
+    return tables
+
+
+def to_paper_digits(value: int, figure: str) -> str:
+    """`value` rounded half up to the digits the paper's `figure` shows: (52_283_392,
+    '52.3 M') -> '52.3 M'. The paper's figures are millions."""
+    number, unit = figure.split()
+    assert unit == "M", figure
+    places = Decimal(number).as_tuple().exponent
+    return f"{(Decimal(value) / 10**6).quantize(Decimal(1).scaleb(places), ROUND_HALF_UP)} M"
+
+
+def exact_and_paper(cell: str) -> tuple[int, str]:
+    """'462,422,016 (462 M)' -> (462422016, '462 M')."""
+    exact, paper = re.fullmatch(r"([\d,]+) \((.+)\)", cell).groups()
+    return int(exact.replace(",", "")), paper
+
+
+TABLE3, TABLES_6_7 = seed_tables("7")[:2]
+# How each row of Table 3 is built from specs/mobilenet_table3.spec.
+TABLE3_BUILDS = {
+    "conv 3x3": dict(params={"standard": 1}),
+    "depthwise-separable": dict(),
+    "α = 0.75 (M = N = 384)": dict(width="0.75"),
+    "ρ = 0.714 (D_F = 10)": dict(width="0.75", resolution=10),
+}
+
+
+def test_case7_the_tables_are_read():
+    assert [row[0] for row in TABLE3] == list(TABLE3_BUILDS)
+    assert len(TABLES_6_7) == 7
+
+
+@pytest.mark.parametrize("row", TABLE3, ids=[row[0] for row in TABLE3])
+def test_case7_mobilenet_table3(row):
+    (macs, paper_macs), (params, paper_params) = map(exact_and_paper, row[1:])
+    report = zoo_report("mobilenet_table3", **TABLE3_BUILDS[row[0]])
+    assert (report.totals.macs, report.totals.params) == (macs, params)
+    assert to_paper_digits(macs, paper_macs) == paper_macs
+    assert to_paper_digits(params, paper_params) == paper_params
+
+
+def test_case7_alpha_is_the_width():
+    by_width = zoo_report("mobilenet_table3", width="0.75", resolution=10)
+    by_alpha = zoo_report("mobilenet_table3", params={"alpha": "0.75"}, resolution=10)
+    assert by_width.totals == by_alpha.totals
+
+
+# The paper's 1.0 MobileNet-160 figure is 290 M; the network has 290,675,200 Mult-Adds
+# (Keras measures the same, tests/data/zoo-visible.json), which is 291 M. The paper's
+# figures at 192, 160 and 128 all agree with its 224 total scaled by rho squared,
+# 568,740,352 * (160/224)**2 = 290,173,649 -> 290 M, whereas the 1,024,000 Mult-Adds of
+# the classifier do not shrink with the input: 290,675,200 = 1,024,000 +
+# (568,740,352 - 1,024,000) * (160/224)**2 exactly.
+PAPER_SLIPS = {"1.0 MobileNet-160": ("291 M", "290 M")}  # (ours, the paper's) Mult-Adds
+KERAS = {r["name"]: r for r in json.loads((DATA / "zoo-visible.json").read_text())}
+
+
+@pytest.mark.parametrize("row", TABLES_6_7, ids=[row[0] for row in TABLES_6_7])
+def test_case7_mobilenet_tables_6_and_7(row):
+    model, paper_macs, paper_params = row
+    alpha, resolution = re.fullmatch(r"([\d.]+) MobileNet-(\d+)", model).groups()
+    report = zoo_report("mobilenet_v1", width=alpha, resolution=int(resolution))
+    macs, params = report.totals.macs, report.totals.params
+    keras = KERAS[f"keras_mobilenet_{alpha}_{resolution}"]
+    assert (macs, params) == (keras["macs"], keras["params"])
+    assert to_paper_digits(params, paper_params) == paper_params
+    if model in PAPER_SLIPS:
+        assert (to_paper_digits(macs, paper_macs), paper_macs) == PAPER_SLIPS[model]
+        at_224, rho2 = KERAS["keras_mobilenet_1.0_224"]["macs"], Fraction(int(resolution), 224) ** 2
+        assert to_paper_digits(round(at_224 * rho2), paper_macs) == paper_macs
+        assert macs == 1_024_000 + (at_224 - 1_024_000) * rho2
+    else:
+        assert to_paper_digits(macs, paper_macs) == paper_macs
+
+
+def test_case7_alpha_and_resolution_from_the_command_line(run_cli):
+    code, out, _ = run_cli("summarize", "mobilenet_v1", "-p", "alpha=0.5", "--resolution", "160")
+    assert code == 0
+    assert "Params: 1,331,592" in out and "MACs (multiply-accumulates): 76,524,800" in out
 
 
 # ---- case 8: the Fashion-MNIST design

@@ -3,26 +3,41 @@ from __future__ import annotations
 
 import click
 
+from ..render.catalogue import ZOO_FORMATS
 from .app import cli
-from .options import InputError
+from .options import InputError, emit
 
 
 @cli.command()
 @click.argument("name", required=False)
-def zoo(name):
-    """List the built-in models (optionally those whose name contains NAME)."""
+@click.option("--names", "names_only", is_flag=True,
+              help="Print only the names, one a line (nothing is built or counted).")
+@click.option("--format", "fmt", type=click.Choice(list(ZOO_FORMATS)),
+              default="table", show_default=True, help="Output format.")
+def zoo(name, names_only, fmt):
+    """List the built-in models: source, input size, params and MACs (computed now).
+
+    NAME keeps the models whose name contains it (any case). Variants (specs/variants.toml)
+    are listed with the spec and settings they stand for.
+
+    \b
+    Examples:
+      cnncost zoo
+      cnncost zoo resnet
+      cnncost zoo efficientnet --format csv
+    """
     from .. import zoo as zoo_mod
 
-    for entry in zoo_mod.entries().values():
-        if name and name.lower() not in entry.name.lower():
-            continue
-        extra = ""
-        if entry.name != entry.spec:
-            settings = [f"{k}={v}" for k, v in entry.params.items()]
-            if entry.resolution:
-                settings.append(f"resolution {entry.resolution}")
-            extra = f"  ({entry.spec}: {', '.join(settings)})"
-        click.echo(f"{entry.name}{extra}")
+    entries = zoo_mod.matching(name)
+    if not entries:
+        raise InputError(f"error: no zoo model name contains '{name}'\n"
+                         "hint: `cnncost zoo` lists them all")
+    if names_only:
+        emit("".join(f"{entry.name}\n" for entry in entries))
+        return
+    from ..report.catalogue import describe
+
+    emit(ZOO_FORMATS[fmt]([describe(entry) for entry in entries]))
 
 
 @cli.command()

@@ -1,0 +1,89 @@
+"""The zoo listing (`cnncost zoo`) in each output format: one row per model, exact
+numbers; a variant's source names its spec and settings."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .json import SCHEMA_VERSION
+from .numbers import exact, jsonable, shape
+
+HEADER = ("Model", "Input", "Params", "MACs", "Source")
+RIGHT = (False, False, True, True, False)
+
+
+def _settings(model) -> list[str]:
+    return [f"{k}={v}" for k, v in model.settings.items()]
+
+
+def origin(model) -> str:
+    """The source column: the spec's first line, or for a variant the spec and settings
+    it stands for (`efficientnet_b0 with width=1.1, depth=1.2, drop_rate=0.3 at 260`)."""
+    if not model.is_variant:
+        return model.source
+    text = f"{model.spec} with " + ", ".join(_settings(model))
+    return text + (f" at {model.resolution}" if model.resolution else "")
+
+
+def _cells(model):
+    return (model.name, shape(model.input), exact(model.params), exact(model.macs), origin(model))
+
+
+def render_zoo_text(models) -> str:
+    """Aligned plain text; the source, the long column, comes last."""
+    rows = [_cells(m) for m in models]
+    widths = [max(len(row[i]) for row in [HEADER, *rows]) for i in range(len(HEADER))]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if right else c.ljust(w)
+                         for c, w, right in zip(cells, widths, RIGHT)).rstrip()
+
+    out = [line(HEADER), "  ".join("-" * w for w in widths), *(line(row) for row in rows), "",
+           f"{len(rows)} models; MACs are multiply-accumulates for one image at the input shown. "
+           "`cnncost summarize NAME` shows one layer by layer."]
+    return "\n".join(out) + "\n"
+
+
+def zoo_dict(model) -> dict:
+    return {"name": model.name, "spec": model.spec,
+            "settings": {k: jsonable(v) for k, v in model.settings.items()},
+            "resolution": model.resolution, "source": model.source,
+            "input": jsonable(model.input), "output": jsonable(model.output),
+            "params": jsonable(model.params), "buffers": jsonable(model.buffers),
+            "macs": jsonable(model.macs)}
+
+
+def render_zoo_json(models) -> str:
+    """{"schema": 1, "models": [...]}, one compact line per model."""
+    rows = ",\n".join("    " + json.dumps(zoo_dict(m)) for m in models)
+    return f'{{\n  "schema": {SCHEMA_VERSION},\n  "models": [\n{rows}\n  ]\n}}\n'
+
+
+CSV_COLUMNS = ("name", "spec", "settings", "input", "output", "params", "buffers", "macs",
+               "source")
+
+
+def render_zoo_csv(models) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for m in models:
+        settings = _settings(m) + ([f"resolution={m.resolution}"] if m.resolution else [])
+        writer.writerow([m.name, m.spec, " ".join(settings), shape(m.input), shape(m.output),
+                         jsonable(m.params), jsonable(m.buffers), jsonable(m.macs), m.source])
+    return out.getvalue()
+
+
+def render_zoo_markdown(models) -> str:
+    lines = ["| model | input | params | MACs | source |", "|---|---|---:|---:|---|"]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in _cells(m)) + " |" for m in models]
+    return "\n".join(lines) + "\n"
+
+
+ZOO_FORMATS = {
+    "table": render_zoo_text,
+    "json": render_zoo_json,
+    "csv": render_zoo_csv,
+    "markdown": render_zoo_markdown,
+}
