@@ -1,0 +1,160 @@
+"""Time the NumPy executor (`cnncost verify`) against a PyTorch CPU eager forward pass of
+the same network, built from our graph (run by hand; results go in the issue notes).
+
+    python benchmarks/bench_verify.py [--runs 5] [--nets vgg16 resnet50]
+
+Target (2-core machine): the executor at most 2x the time of the torch forward pass of the
+same network at 224x224, batch 1, and `cnncost verify` under 2 GB of peak memory. torch is
+optional: without it only our figures are printed. torch never becomes a dependency.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+
+def torch_model(graph):
+    """An eager torch module that runs the graph's nodes in order (NCHW). Covers the kinds
+    the benchmark networks use; any other kind raises."""
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+
+    from cnncost.execute.kernels import window_axes
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.steps = []
+            self.mods = nn.ModuleList()
+            for node in graph.nodes:
+                self.steps.append(self._step(node))
+
+        def _add(self, module):
+            self.mods.append(module)
+            return module
+
+        def _step(self, node):
+            a, kind = node.attrs, node.kind
+            ins = [graph.nodes[i].shape for i in node.inputs]
+            if kind == "input":
+                return None
+            if kind == "conv":
+                h, w = window_axes(a, ins[0][0], ins[0][1])
+                conv = self._add(nn.Conv2d(ins[0][2], a["channels"], a["kernel"], a["stride"], 0,
+                                           a["dilation"], a["groups"], a["bias"]))
+                pads = (w.before, w.after, h.before, h.after)
+                if any(pads):
+                    return lambda x: conv(F.pad(x, pads))
+                return conv
+            if kind == "bn":
+                return self._add(nn.BatchNorm2d(ins[0][2]).eval())
+            if kind == "relu":
+                return self._add(nn.ReLU())
+            if kind == "maxpool":
+                h, w = window_axes(a, ins[0][0], ins[0][1])
+                pool = self._add(nn.MaxPool2d(a["kernel"], a.get("stride") or a["kernel"]))
+                pads = (w.before, w.after, h.before, h.after)
+                if any(pads):
+                    return lambda x: pool(F.pad(x, pads, value=float("-inf")))
+                return pool
+            if kind == "adaptiveavgpool":
+                return self._add(nn.AdaptiveAvgPool2d(a["output"]))
+            if kind == "gap":
+                return self._add(nn.AdaptiveAvgPool2d(1))
+            if kind == "flatten":
+                return self._add(nn.Flatten())
+            if kind == "fc":
+                features = ins[0][-1] if len(ins[0]) == 1 else ins[0][0] * ins[0][1] * ins[0][2]
+                linear = self._add(nn.Linear(features, a["units"], a["bias"]))
+                return lambda x: linear(x.flatten(1))
+            if kind in ("dropout", "identity"):
+                return self._add(nn.Identity())
+            if kind == "softmax":
+                return self._add(nn.Softmax(dim=1))
+            if kind == "add":
+                return "add"
+            raise NotImplementedError(f"the benchmark's torch builder has no {kind}")
+
+        def forward(self, x):
+            values = {}
+            for node, step in zip(graph.nodes, self.steps):
+                xs = [values[i] for i in node.inputs]
+                if step is None:
+                    y = x
+                elif step == "add":
+                    y = xs[0]
+                    for other in xs[1:]:
+                        y = y + other
+                else:
+                    y = step(xs[0])
+                values[node.id] = y
+            return values[graph.output]
+
+    return Net().eval()
+
+
+def median_time(func, runs):
+    func()  # warm-up: first touch of memory, thread pools, allocator
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_rss_of_verify(net: str) -> tuple[int, float, str]:
+    """Peak resident memory (bytes) and wall time of `cnncost verify NET` in a child."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "cnncost", "verify", net], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if run.returncode != 0:
+        raise SystemExit(f"cnncost verify {net} failed ({run.returncode}):\n{run.stdout}{run.stderr}")
+    last = [line for line in run.stdout.splitlines() if line.strip()][-1]
+    return max(peak, before) * 1024, seconds, last
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--nets", nargs="+", default=["vgg16", "resnet50"])
+    args = parser.parse_args()
+
+    import cnncost
+    from cnncost.execute.run import execute
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"torch {torch.__version__ if torch else 'not installed'} "
+          f"({torch.get_num_threads() if torch else '-'} threads); median of {args.runs} runs after a warm-up")
+    for net in args.nets:
+        graph = cnncost.load(net)
+        ours = median_time(lambda: execute(graph), args.runs)
+        line = f"{net:<10} executor {ours:7.3f} s"
+        if torch is not None:
+            model = torch_model(graph)
+            h, w, c = graph.input.shape
+            x = torch.randn(1, c, h, w)
+            with torch.no_grad():
+                theirs = median_time(lambda: model(x), args.runs)
+            line += f"   torch eager {theirs:7.3f} s   ratio {ours / theirs:5.2f}x (target <= 2x)"
+        print(line)
+        peak, seconds, last = peak_rss_of_verify(net)
+        print(f"{'':<10} cnncost verify {net}: {seconds:.2f} s end to end, peak RSS {peak / 1e9:.2f} GB "
+              f"(target < 2 GB)\n{'':<10} it says: {last}")
+
+
+if __name__ == "__main__":
+    main()
