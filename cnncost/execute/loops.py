@@ -117,10 +117,10 @@ def pool2d(x, kind: str, a) -> np.ndarray:
                                 values.append(float(x[b, y, z, c]))
                             if inside if same else (y < height + bottom and z < width + right):
                                 counted += 1
-                    if kind == "max":
-                        out[b, i, j, c] = max(values)
+                    if kind == "max":  # a window all in padding (pad > k/2): -inf
+                        out[b, i, j, c] = max(values, default=-math.inf)
                     elif kind == "min":
-                        out[b, i, j, c] = min(values)
+                        out[b, i, j, c] = min(values, default=math.inf)
                     elif kind == "avg":
                         out[b, i, j, c] = sum(values) / counted
                     else:
