@@ -155,7 +155,8 @@ def transposed_geometry(a, hin: int, win: int):
 def pool2d(x: np.ndarray, kind: str, h: Axis, w: Axis) -> np.ndarray:
     """Windowed max / min / average / L2 pooling. Max and min never pick the padding;
     average divides by the window's cells inside the explicitly padded input (PyTorch's
-    count_include_pad) or, with 'same', inside the input (TensorFlow); L2 pads with 0."""
+    count_include_pad) or, with 'same', inside the input (TensorFlow) -- 0 for a dilated
+    window that holds no such cell; L2 pads with 0."""
     if kind in ("max", "min"):
         fill = -np.inf if kind == "max" else np.inf
         view = windows(pad_hw(x, h, w, fill), h, w)
@@ -165,7 +166,7 @@ def pool2d(x: np.ndarray, kind: str, h: Axis, w: Axis) -> np.ndarray:
         return np.sqrt(view.sum(axis=(4, 5)))
     view = windows(pad_hw(x, h, w), h, w)
     cells = _cells(x.shape[1], h)[:, None] * _cells(x.shape[2], w)[None, :]
-    return view.sum(axis=(4, 5)) / cells[None, :, :, None]
+    return view.sum(axis=(4, 5)) / np.maximum(cells, 1)[None, :, :, None]
 
 
 def _cells(size: int, axis: Axis) -> np.ndarray:

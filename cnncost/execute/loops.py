@@ -96,7 +96,8 @@ def conv_transpose2d(x, weight, bias, a, groups: int) -> np.ndarray:
 
 def pool2d(x, kind: str, a) -> np.ndarray:
     """Max / min over the window's cells inside the input; average over its cells inside
-    the explicitly padded input (or, with `same`, the input); L2 over the input."""
+    the explicitly padded input (or, with `same`, the input; 0 if a dilated window holds
+    none); L2 over the input."""
     batch, height, width, channels = x.shape
     (kh, kw), (sh, sw) = a["kernel"], a.get("stride") or a["kernel"]
     dh, dw = a.get("dilation", (1, 1))
@@ -122,7 +123,7 @@ def pool2d(x, kind: str, a) -> np.ndarray:
                     elif kind == "min":
                         out[b, i, j, c] = min(values, default=math.inf)
                     elif kind == "avg":
-                        out[b, i, j, c] = sum(values) / counted
+                        out[b, i, j, c] = sum(values) / counted if counted else 0.0
                     else:
                         out[b, i, j, c] = math.sqrt(sum(v * v for v in values))
     return out
