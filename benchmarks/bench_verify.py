@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -110,50 +109,73 @@ def median_time(func, runs):
     return statistics.median(times)
 
 
-def peak_rss_of_verify(net: str) -> tuple[int, float, str]:
-    """Peak resident memory (bytes) and wall time of `cnncost verify NET` in a child."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def child(side: str, net: str, runs: int) -> None:
+    """Print the median seconds of one side, in a process of its own: torch's OpenMP
+    threads and OpenBLAS's would otherwise spin against each other on 2 cores."""
+    import cnncost
+
+    graph = cnncost.load(net)
+    if side == "ours":
+        from cnncost.execute.run import execute
+
+        print(median_time(lambda: execute(graph), runs))
+        return
+    import torch
+
+    model = torch_model(graph)
+    h, w, c = graph.input.shape
+    x = torch.randn(1, c, h, w)
+    with torch.no_grad():
+        print(median_time(lambda: model(x), runs))
+
+
+def measure(side: str, net: str, runs: int) -> float:
+    run = subprocess.run([sys.executable, __file__, "--child", side, net, "--runs", str(runs)],
+                         capture_output=True, text=True, check=True)
+    return float(run.stdout.split()[-1])
+
+
+def verify_cli(net: str) -> dict:
+    """`cnncost verify NET --format json`, end to end: its own time and peak memory."""
+    import json
+
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "cnncost", "verify", net], capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    run = subprocess.run([sys.executable, "-m", "cnncost", "verify", net, "--format", "json"],
+                         capture_output=True, text=True)
     if run.returncode != 0:
         raise SystemExit(f"cnncost verify {net} failed ({run.returncode}):\n{run.stdout}{run.stderr}")
-    last = [line for line in run.stdout.splitlines() if line.strip()][-1]
-    return max(peak, before) * 1024, seconds, last
+    data = json.loads(run.stdout)
+    data["wall"] = time.perf_counter() - start
+    return data
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--nets", nargs="+", default=["vgg16", "resnet50"])
+    parser.add_argument("--child", nargs=2, metavar=("SIDE", "NET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-
-    import cnncost
-    from cnncost.execute.run import execute
-
+    if args.child:
+        child(*args.child, args.runs)
+        return
     try:
         import torch
     except ImportError:
         torch = None
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"torch {torch.__version__ if torch else 'not installed'} "
-          f"({torch.get_num_threads() if torch else '-'} threads); median of {args.runs} runs after a warm-up")
+          f"torch {torch.__version__ + f' ({torch.get_num_threads()} threads)' if torch else 'not installed'}; "
+          f"median of {args.runs} runs after a warm-up, each side in its own process")
     for net in args.nets:
-        graph = cnncost.load(net)
-        ours = median_time(lambda: execute(graph), args.runs)
-        line = f"{net:<10} executor {ours:7.3f} s"
+        ours = measure("ours", net, args.runs)
+        line = f"{net:<10} NumPy executor {ours:7.3f} s"
         if torch is not None:
-            model = torch_model(graph)
-            h, w, c = graph.input.shape
-            x = torch.randn(1, c, h, w)
-            with torch.no_grad():
-                theirs = median_time(lambda: model(x), args.runs)
-            line += f"   torch eager {theirs:7.3f} s   ratio {ours / theirs:5.2f}x (target <= 2x)"
-        print(line)
-        peak, seconds, last = peak_rss_of_verify(net)
-        print(f"{'':<10} cnncost verify {net}: {seconds:.2f} s end to end, peak RSS {peak / 1e9:.2f} GB "
-              f"(target < 2 GB)\n{'':<10} it says: {last}")
+            theirs = measure("torch", net, args.runs)
+            line += f" | torch eager forward {theirs:7.3f} s | ratio {ours / theirs:4.2f}x (target <= 2x)"
+        print(line, flush=True)
+        data = verify_cli(net)
+        print(f"{'':<10} cnncost verify {net}: {'ok' if data['ok'] else 'MISMATCH'}, {data['wall']:.2f} s "
+              f"end to end (executor {data['seconds']:.2f} s), peak RSS {data['peak_bytes'] / 1e9:.2f} GB "
+              f"(target < 2 GB)", flush=True)
 
 
 if __name__ == "__main__":
