@@ -1,7 +1,7 @@
 """Time the NumPy executor (`cnncost verify`) against a PyTorch CPU eager forward pass of
 the same network, built from our graph (run by hand; results go in the issue notes).
 
-    python benchmarks/bench_verify.py [--runs 5] [--nets vgg16 resnet50]
+    python benchmarks/bench_verify.py [--runs 5] [--nets vgg16 resnet50] [--threads N]
 
 Target (2-core machine): the executor at most 2x the time of the torch forward pass of the
 same network at 224x224, batch 1, and `cnncost verify` under 2 GB of peak memory. torch is
@@ -129,19 +129,19 @@ def child(side: str, net: str, runs: int) -> None:
         print(median_time(lambda: model(x), runs))
 
 
-def measure(side: str, net: str, runs: int) -> float:
+def measure(side: str, net: str, runs: int, env: dict) -> float:
     run = subprocess.run([sys.executable, __file__, "--child", side, net, "--runs", str(runs)],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, check=True, env=env)
     return float(run.stdout.split()[-1])
 
 
-def verify_cli(net: str) -> dict:
+def verify_cli(net: str, env: dict) -> dict:
     """`cnncost verify NET --format json`, end to end: its own time and peak memory."""
     import json
 
     start = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "cnncost", "verify", net, "--format", "json"],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=env)
     if run.returncode != 0:
         raise SystemExit(f"cnncost verify {net} failed ({run.returncode}):\n{run.stdout}{run.stderr}")
     data = json.loads(run.stdout)
@@ -153,8 +153,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--nets", nargs="+", default=["vgg16", "resnet50"])
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for both sides (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS); "
+                             "default: each library's own choice")
     parser.add_argument("--child", nargs=2, metavar=("SIDE", "NET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    env = dict(os.environ)
+    if args.threads:
+        env.update(OPENBLAS_NUM_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads))
     if args.child:
         child(*args.child, args.runs)
         return
@@ -164,15 +170,16 @@ def main() -> None:
         torch = None
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"torch {torch.__version__ + f' ({torch.get_num_threads()} threads)' if torch else 'not installed'}; "
-          f"median of {args.runs} runs after a warm-up, each side in its own process")
+          f"median of {args.runs} runs after a warm-up, each side in its own process"
+          + (f", {args.threads} thread(s) each" if args.threads else ""))
     for net in args.nets:
-        ours = measure("ours", net, args.runs)
+        ours = measure("ours", net, args.runs, env)
         line = f"{net:<10} NumPy executor {ours:7.3f} s"
         if torch is not None:
-            theirs = measure("torch", net, args.runs)
+            theirs = measure("torch", net, args.runs, env)
             line += f" | torch eager forward {theirs:7.3f} s | ratio {ours / theirs:4.2f}x (target <= 2x)"
         print(line, flush=True)
-        data = verify_cli(net)
+        data = verify_cli(net, env)
         print(f"{'':<10} cnncost verify {net}: {'ok' if data['ok'] else 'MISMATCH'}, {data['wall']:.2f} s "
               f"end to end (executor {data['seconds']:.2f} s), peak RSS {data['peak_bytes'] / 1e9:.2f} GB "
               f"(target < 2 GB)", flush=True)

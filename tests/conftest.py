@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 import cnncost
+
+# The executor tests run many small matrix products, for which one BLAS thread is faster
+# and steadier on a shared machine; set before NumPy is first imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent

@@ -235,7 +235,9 @@ def normalize(x, mean, var, gamma=None, beta=None, eps=1e-5) -> np.ndarray:
     if gamma is not None:
         scale = scale * gamma
     shift = -mean * scale if beta is None else beta - mean * scale
-    return x * scale + shift
+    y = x * scale
+    y += shift
+    return y
 
 
 def zero_pad(x: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
