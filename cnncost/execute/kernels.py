@@ -31,6 +31,7 @@ class Axis(NamedTuple):
     before: int  # padding rows added before the input
     after: int  # and after it, including a ceil-mode overhang
     counted: tuple  # the padded coordinates [lo, hi) an average divides by
+    count: int  # windows along the axis
 
 
 def window_axes(a, size_h: int, size_w: int) -> tuple[Axis, Axis]:
@@ -49,17 +50,18 @@ def window_axes(a, size_h: int, size_w: int) -> tuple[Axis, Axis]:
 def _axis(size, k, s, d, mode, before, after, ceil) -> Axis:
     span = d * (k - 1) + 1
     if mode == "same":  # TensorFlow: ceil(size / s) windows, centred, extra row after
-        total = max((-(-size // s) - 1) * s + span - size, 0)
+        count = -(-size // s)
+        total = max((count - 1) * s + span - size, 0)
         before = total // 2
-        return Axis(k, s, d, before, total - before, (before, before + size))
+        return Axis(k, s, d, before, total - before, (before, before + size), count)
     padded = size + before + after
-    overhang = 0
-    if ceil:  # PyTorch ceil_mode: one more, partial window if it starts in input or left pad
+    count = (padded - span) // s + 1  # every window that fits
+    if ceil:  # PyTorch ceil_mode: a last partial window; none may start in the right padding
         count = -(-(padded - span) // s) + 1
         if (count - 1) * s >= size + before:
             count -= 1
-        overhang = max((count - 1) * s + span - padded, 0)
-    return Axis(k, s, d, before, after + overhang, (0, padded))
+    overhang = max((count - 1) * s + span - padded, 0)
+    return Axis(k, s, d, before, after + overhang, (0, padded), count)
 
 
 def pad_hw(x: np.ndarray, h: Axis, w: Axis, value=0.0) -> np.ndarray:
@@ -72,7 +74,7 @@ def pad_hw(x: np.ndarray, h: Axis, w: Axis, value=0.0) -> np.ndarray:
 def windows(x: np.ndarray, h: Axis, w: Axis) -> np.ndarray:
     """The (already padded) input's windows: (N, out_h, out_w, C, kh, kw), a view."""
     view = sliding_window_view(x, (h.d * (h.k - 1) + 1, w.d * (w.k - 1) + 1), axis=(1, 2))
-    return view[:, ::h.s, ::w.s, :, ::h.d, ::w.d]
+    return view[:, :h.count * h.s:h.s, :w.count * w.s:w.s, :, ::h.d, ::w.d]
 
 
 # --------------------------------------------------------------------------- convolutions
@@ -174,7 +176,7 @@ def _cells(size: int, axis: Axis) -> np.ndarray:
     counted = np.zeros(axis.before + size + axis.after, dtype=FLOAT)
     counted[axis.counted[0]:axis.counted[1]] = 1
     span = axis.d * (axis.k - 1) + 1
-    return sliding_window_view(counted, span)[::axis.s, ::axis.d].sum(axis=1)
+    return sliding_window_view(counted, span)[:axis.count * axis.s:axis.s, ::axis.d].sum(axis=1)
 
 
 def global_pool(x: np.ndarray, kind: str) -> np.ndarray:

@@ -28,10 +28,11 @@ def _padding(a, size: int, axis: int) -> tuple[int, int, int]:
         (a["pad"][0], a["pad"][1]) if axis == 0 else (a["pad"][2], a["pad"][3])
     padded = size + before + after
     count = 0
-    while count * s + span <= padded:  # every window that fits
-        count += 1
-    if a.get("ceil"):  # and a partial one that starts inside the input or the left padding
+    if a.get("ceil"):  # PyTorch: windows up to a partial last one, none starting in the right pad
         while count * s < padded - span + s and count * s < size + before:
+            count += 1
+    else:
+        while count * s + span <= padded:  # every window that fits
             count += 1
     return before, after, count
 
