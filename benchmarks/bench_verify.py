@@ -21,7 +21,6 @@ import time
 def torch_model(graph):
     """An eager torch module that runs the graph's nodes in order (NCHW). Covers the kinds
     the benchmark networks use; any other kind raises."""
-    import torch
     from torch import nn
     from torch.nn import functional as F
 
@@ -126,6 +125,9 @@ def child(side: str, net: str, runs: int) -> None:
     h, w, c = graph.input.shape
     x = torch.randn(1, c, h, w)
     with torch.no_grad():
+        # the same network: the same parameters and output
+        assert sum(p.numel() for p in model.parameters()) == cnncost.analyze(graph).totals.params
+        assert tuple(model(x).shape[1:]) == graph.nodes[graph.output].shape
         print(median_time(lambda: model(x), runs))
 
 
@@ -169,9 +171,9 @@ def main() -> None:
     except ImportError:
         torch = None
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"torch {torch.__version__ + f' ({torch.get_num_threads()} threads)' if torch else 'not installed'}; "
-          f"median of {args.runs} runs after a warm-up, each side in its own process"
-          + (f", {args.threads} thread(s) each" if args.threads else ""))
+          f"torch {torch.__version__ if torch else 'not installed'}, "
+          f"{f'{args.threads} thread(s)' if args.threads else f'{os.cpu_count()} threads'} each; "
+          f"median of {args.runs} runs after a warm-up, each side in its own process")
     for net in args.nets:
         ours = measure("ours", net, args.runs, env)
         line = f"{net:<10} NumPy executor {ours:7.3f} s"

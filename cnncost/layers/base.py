@@ -203,8 +203,9 @@ class Layer:
         """Compute the output for real: `xs` are the input arrays (NHWC float32, batch
         first), `tape` (cnncost.execute.tape.Tape) allocates the parameter and buffer
         arrays and runs the counted products (`tape.matmul`, `tape.einsum`), which is
-        where the executed params and MACs come from. Returns the output array.
-        Composites need none: they run as the primitive nodes they expand into."""
+        where the executed params and MACs come from. Returns the output array (it may
+        be an input array itself, but never modifies one in place). Composites need
+        none: they run as the primitive nodes they expand into."""
         raise NotImplementedError(f"layer kind '{self.name}' has no NumPy implementation")
 
     # ---- composites (sepconv, se) expand into primitive nodes in the graph builder
