@@ -9,6 +9,10 @@ import pytest
 
 import cnncost
 
+# The executor tests run many small matrix products, for which one BLAS thread is faster
+# and steadier on a shared machine; set before NumPy is first imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

@@ -11,7 +11,7 @@ import traceback
 import click
 
 from ..errors import CnnCostError
-from . import catalogue, check, compare, explain, graph, summarize, sweep  # noqa: F401  (registers the commands)
+from . import catalogue, check, compare, explain, graph, summarize, sweep, verify  # noqa: F401
 from .app import cli
 from .options import EXIT_INPUT
 

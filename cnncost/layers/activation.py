@@ -1,4 +1,8 @@
-"""Activations: shape-preserving, no parameters, one op per output element."""
+"""Activations: shape-preserving, no parameters, one op per output element.
+
+Each carries its NumPy form for the executor: a function of the kernels module
+(cnncost.execute.kernels, whose `np` is NumPy), the input array and the attributes.
+"""
 from __future__ import annotations
 
 from .. import dims
@@ -11,23 +15,32 @@ class _Activation(Layer):
     def other_ops(self, a, ins, out):
         return dims.product(out)
 
+    def run(self, a, xs, tape):
+        from ..execute import kernels
 
-def _activation(name: str, doc: str, aliases=(), options=frozenset(), defaults=None):
+        return self.formula(kernels, xs[0], a)
+
+
+def _activation(name: str, doc: str, formula, aliases=(), options=frozenset(), defaults=None):
     cls = type(name.capitalize(), (_Activation,), {
         "__doc__": doc, "name": name, "aliases": aliases, "options": options,
-        "defaults": defaults or {},
+        "defaults": defaults or {}, "formula": staticmethod(formula),
     })
     return register(cls)
 
 
-_activation("relu", "ReLU: max(0, x).")
-_activation("relu6", "ReLU6: min(max(0, x), 6) (MobileNet).")
+_activation("relu", "ReLU: max(0, x).", lambda k, x, a: k.np.maximum(x, 0))
+_activation("relu6", "ReLU6: min(max(0, x), 6) (MobileNet).", lambda k, x, a: k.np.clip(x, 0, 6))
 _activation("leakyrelu", "Leaky ReLU `leakyrelu [alpha=0.01]`: x if x > 0 else alpha*x.",
+            lambda k, x, a: k.np.where(x > 0, x, x * float(a["alpha"])),
             options=frozenset({"alpha"}), defaults={"alpha": 0.01})
-_activation("sigmoid", "Logistic sigmoid 1/(1 + e^-x).")
-_activation("hsigmoid", "Hard sigmoid relu6(x + 3)/6 (MobileNetV3).", aliases=("hardsigmoid",))
-_activation("tanh", "Hyperbolic tangent.")
-_activation("swish", "Swish / SiLU: x*sigmoid(x) (EfficientNet).", aliases=("silu",))
-_activation("hswish", "Hard swish x*relu6(x + 3)/6 (MobileNetV3).", aliases=("hardswish",))
-_activation("gelu", "GELU: x*Phi(x).")
-_activation("softmax", "Softmax over the channels (the last axis).")
+_activation("sigmoid", "Logistic sigmoid 1/(1 + e^-x).", lambda k, x, a: k.sigmoid(x))
+_activation("hsigmoid", "Hard sigmoid relu6(x + 3)/6 (MobileNetV3).",
+            lambda k, x, a: k.np.clip(x + 3, 0, 6) / 6, aliases=("hardsigmoid",))
+_activation("tanh", "Hyperbolic tangent.", lambda k, x, a: k.np.tanh(x))
+_activation("swish", "Swish / SiLU: x*sigmoid(x) (EfficientNet).", lambda k, x, a: x * k.sigmoid(x),
+            aliases=("silu",))
+_activation("hswish", "Hard swish x*relu6(x + 3)/6 (MobileNetV3).",
+            lambda k, x, a: x * k.np.clip(x + 3, 0, 6) / 6, aliases=("hardswish",))
+_activation("gelu", "GELU: x*Phi(x).", lambda k, x, a: 0.5 * x * (1 + k.erf(x * 0.7071067811865476)))
+_activation("softmax", "Softmax over the channels (the last axis).", lambda k, x, a: k.softmax(x))

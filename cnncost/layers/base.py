@@ -2,7 +2,8 @@
 
 A layer kind is one subclass of Layer, registered with @register. It declares the
 arguments it takes (positional slots, bare words, key=value options) and its rules:
-output shape, parameters, buffers, MACs, other ops and its receptive-field step.
+output shape, parameters, buffers, MACs, other ops and its receptive-field step, and
+`run`, its NumPy implementation for the reference executor (`cnncost verify`).
 Everything that knows about a layer kind lives in its class.
 """
 from __future__ import annotations
@@ -196,6 +197,16 @@ class Layer:
     def rf(self, a: Attrs, ins: list[Shape]):
         """An RFStep, GLOBAL, or None for layers that keep each position's field."""
         return None
+
+    # ---- the NumPy reference executor (cnncost.execute; numpy is imported only there)
+    def run(self, a: Attrs, xs: list, tape):
+        """Compute the output for real: `xs` are the input arrays (NHWC float32, batch
+        first), `tape` (cnncost.execute.tape.Tape) allocates the parameter and buffer
+        arrays and runs the counted products (`tape.matmul`, `tape.einsum`), which is
+        where the executed params and MACs come from. Returns the output array (it may
+        be an input array itself, but never modifies one in place). Composites need
+        none: they run as the primitive nodes they expand into."""
+        raise NotImplementedError(f"layer kind '{self.name}' has no NumPy implementation")
 
     # ---- composites (sepconv, se) expand into primitive nodes in the graph builder
     def expand(self, builder, a: Attrs, source: int):

@@ -66,6 +66,17 @@ class Conv(Layer):
     def rf(self, a, ins):
         return _rf(a, ins)
 
+    def run(self, a, xs, tape):
+        """One matmul over the window view; grouped: one stacked matmul."""
+        from ..execute.kernels import conv2d, window_axes
+
+        x = xs[0]
+        (kh, kw), g, n = a["kernel"], a["groups"], a["channels"]
+        cg = x.shape[3] // g
+        weight = tape.param((kh, kw, cg, n), fan_in=kh * kw * cg)
+        bias = tape.param((n,)) if a["bias"] else None
+        return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=g)
+
 
 @register
 class DepthwiseConv(Layer):
@@ -104,6 +115,17 @@ class DepthwiseConv(Layer):
 
     def rf(self, a, ins):
         return _rf(a, ins)
+
+    def run(self, a, xs, tape):
+        """A convolution with one group per input channel (one einsum over the view)."""
+        from ..execute.kernels import conv2d, window_axes
+
+        x = xs[0]
+        (kh, kw), c = a["kernel"], x.shape[3]
+        n = c * a["mult"]
+        weight = tape.param((kh, kw, 1, n), fan_in=kh * kw)
+        bias = tape.param((n,)) if a["bias"] else None
+        return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=c)
 
 
 @register
@@ -192,3 +214,15 @@ class TransposedConv(Layer):
         # each output unit gathers ceil(k'/s) input positions; the jump shrinks by s
         return RFStep((dims.ceildiv(dh * (kh - 1) + 1, sh), dims.ceildiv(dw * (kw - 1) + 1, sw)),
                       (1, 1), (1, 1), (0, 0), (sh, sw))
+
+    def run(self, a, xs, tape):
+        """One matmul scattering each input element into a kh x kw x N/g patch."""
+        from ..execute.kernels import conv_transpose2d, transposed_geometry
+
+        x = xs[0]
+        (kh, kw), g, n = a["kernel"], a["groups"], a["channels"]
+        c = x.shape[3]
+        weight = tape.param((c, kh, kw, n // g), fan_in=c // g)
+        bias = tape.param((n,)) if a["bias"] else None
+        crop, size = transposed_geometry(a, x.shape[1], x.shape[2])
+        return conv_transpose2d(tape, x, weight, bias, a["stride"], a["dilation"], crop, size, g)

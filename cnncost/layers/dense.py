@@ -19,6 +19,10 @@ class Flatten(Layer):
     def rf(self, a, ins):
         return GLOBAL if len(ins[0]) == 3 else None
 
+    def run(self, a, xs, tape):
+        """Row-major over (h, w, c): Keras's order (torchvision flattens c, h, w)."""
+        return xs[0].reshape(len(xs[0]), -1)
+
 
 def _features(shape, kind):
     """A vector's length; a 1x1xC map counts as a vector of C (Keras: Dense after GAP)."""
@@ -63,3 +67,11 @@ class Dense(Layer):
 
     def rf(self, a, ins):
         return GLOBAL if len(ins[0]) == 3 else None
+
+    def run(self, a, xs, tape):
+        x = xs[0].reshape(len(xs[0]), -1)  # a 1x1xC map is a vector of C
+        weight = tape.param((x.shape[1], a["units"]), fan_in=x.shape[1])
+        y = tape.matmul(x, weight)
+        if a["bias"]:
+            y += tape.param((a["units"],))
+        return y

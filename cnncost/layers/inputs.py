@@ -14,3 +14,6 @@ class Input(Layer):
 
     def shape(self, a, ins):
         return a["shape"]
+
+    def run(self, a, xs, tape):
+        return tape.input(a["shape"])

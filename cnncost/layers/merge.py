@@ -39,6 +39,12 @@ class Add(_Merge):
     def other_ops(self, a, ins, out):
         return (len(ins) - 1) * dims.product(out)
 
+    def run(self, a, xs, tape):
+        total = xs[0].copy()
+        for x in xs[1:]:
+            total += x
+        return total
+
 
 @register
 class Concat(_Merge):
@@ -55,6 +61,11 @@ class Concat(_Merge):
                     f"concat needs equal height and width, got {_show(first)} and {_show(other)}",
                     hint="give every branch the same stride and padding ('same')")
         return (*first[:-1], sum(s[-1] for s in ins))
+
+    def run(self, a, xs, tape):
+        from ..execute.kernels import concat
+
+        return concat(xs)
 
 
 @register
@@ -77,3 +88,9 @@ class Mul(_Merge):
 
     def other_ops(self, a, ins, out):
         return dims.product(out)
+
+    def run(self, a, xs, tape):
+        """Broadcasts a 1x1xC (or C-vector) gate over the HxWxC map."""
+        x, y = (v[:, None, None, :] if v.ndim == 2 and other.ndim == 4 else v
+                for v, other in ((xs[0], xs[1]), (xs[1], xs[0])))
+        return x * y

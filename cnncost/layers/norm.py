@@ -30,6 +30,16 @@ class BatchNorm(Layer):
         # normalise (x - mean) / sqrt(var) folds to one multiply-add; then scale, shift
         return dims.product(out) * (1 + int(a["scale"]) + int(a["center"]))
 
+    def run(self, a, xs, tape):
+        """Inference form: (x - mean) / sqrt(var + eps) * gamma + beta."""
+        from ..execute.kernels import normalize
+
+        c = xs[0].shape[-1]
+        gamma = tape.param((c,), center=1.0) if a["scale"] else None
+        beta = tape.param((c,)) if a["center"] else None
+        mean, var = tape.buffer((c,)), tape.buffer((c,), center=1.0)
+        return normalize(xs[0], mean, var, gamma, beta, eps=1e-5)
+
 
 @register
 class LocalResponseNorm(Layer):
@@ -46,6 +56,11 @@ class LocalResponseNorm(Layer):
     def other_ops(self, a, ins, out):
         return dims.product(out) * (a["size"] + 3)
 
+    def run(self, a, xs, tape):
+        from ..execute.kernels import local_response_norm
+
+        return local_response_norm(xs[0], a["size"])
+
 
 @register
 class Rescale(Layer):
@@ -60,6 +75,9 @@ class Rescale(Layer):
 
     def other_ops(self, a, ins, out):
         return 2 * dims.product(out)
+
+    def run(self, a, xs, tape):
+        return xs[0] * (1 / 255)  # Keras's usual Rescaling(1/255), offset 0
 
 
 @register
@@ -76,3 +94,12 @@ class Normalize(Layer):
 
     def other_ops(self, a, ins, out):
         return 2 * dims.product(out)
+
+    def run(self, a, xs, tape):
+        """(x - mean) / sqrt(var); the count is kept but not used at inference."""
+        from ..execute.kernels import normalize
+
+        c = xs[0].shape[-1]
+        mean, var = tape.buffer((c,)), tape.buffer((c,), center=1.0)
+        tape.buffer((1,), center=1000.0, scale=0.0)  # Keras's sample count
+        return normalize(xs[0], mean, var, eps=0.0)

@@ -34,20 +34,30 @@ class _WindowPool(Layer):
         _, (t, _b, l, _r) = window_out(a, h, w)
         return RFStep(a["kernel"], a.get("stride") or a["kernel"], a["dilation"], (t, l))
 
+    def run(self, a, xs, tape):
+        from ..execute.kernels import pool2d, window_axes
+
+        return pool2d(xs[0], self.reduce, *window_axes(a, xs[0].shape[1], xs[0].shape[2]))
+
 
 @register
 class MaxPool(_WindowPool):
     """Max pooling `maxpool K [sS] [pP] [same|valid] [ceil]`; stride defaults to K."""
 
     name = "maxpool"
+    reduce = "max"
     aliases = ("maxpool2d",)
 
 
 @register
 class AvgPool(_WindowPool):
-    """Average pooling `avgpool K [sS] [pP] [same|valid] [ceil]`; stride defaults to K."""
+    """Average pooling `avgpool K [sS] [pP] [same|valid] [ceil]`; stride defaults to K.
+
+    The executor divides by the window cells inside the padded input (PyTorch's
+    count_include_pad), or inside the input with `same` (TensorFlow)."""
 
     name = "avgpool"
+    reduce = "avg"
     aliases = ("avgpool2d",)
 
 
@@ -56,6 +66,7 @@ class MinPool(_WindowPool):
     """Min pooling `minpool K`; stride defaults to K."""
 
     name = "minpool"
+    reduce = "min"
 
 
 @register
@@ -63,6 +74,7 @@ class L2Pool(_WindowPool):
     """L2 pooling `l2pool K` (square root of the sum of squares); stride defaults to K."""
 
     name = "l2pool"
+    reduce = "l2"
 
 
 class _GlobalPool(Layer):
@@ -80,12 +92,18 @@ class _GlobalPool(Layer):
     def rf(self, a, ins):
         return GLOBAL
 
+    def run(self, a, xs, tape):
+        from ..execute.kernels import global_pool
+
+        return global_pool(xs[0], self.reduce)
+
 
 @register
 class GlobalAvgPool(_GlobalPool):
     """Global average pooling `gap`: HxWxC -> 1x1xC."""
 
     name = "gap"
+    reduce = "avg"
     aliases = ("globalavgpool",)
 
 
@@ -94,6 +112,7 @@ class GlobalMaxPool(_GlobalPool):
     """Global max pooling `gmp`: HxWxC -> 1x1xC."""
 
     name = "gmp"
+    reduce = "max"
     aliases = ("globalmaxpool",)
 
 
@@ -130,12 +149,18 @@ class _AdaptivePool(Layer):
         stride = (dims.floordiv(h, oh), dims.floordiv(w, ow))
         return RFStep(kernel, stride, (1, 1), (0, 0))
 
+    def run(self, a, xs, tape):
+        from ..execute.kernels import adaptive_pool
+
+        return adaptive_pool(xs[0], self.reduce, *a["output"])
+
 
 @register
 class AdaptiveAvgPool(_AdaptivePool):
     """PyTorch AdaptiveAvgPool2d `adaptiveavgpool 7x7`."""
 
     name = "adaptiveavgpool"
+    reduce = "avg"
 
 
 @register
@@ -143,3 +168,4 @@ class AdaptiveMaxPool(_AdaptivePool):
     """PyTorch AdaptiveMaxPool2d `adaptivemaxpool 7x7`."""
 
     name = "adaptivemaxpool"
+    reduce = "max"

@@ -16,6 +16,9 @@ class Dropout(Layer):
     required = ("rate",)
     options = frozenset({"rate"})
 
+    def run(self, a, xs, tape):
+        return xs[0]
+
 
 @register
 class Identity(Layer):
@@ -23,6 +26,9 @@ class Identity(Layer):
 
     name = "identity"
     category = "reshape"
+
+    def run(self, a, xs, tape):
+        return xs[0]
 
 
 @register
@@ -41,6 +47,11 @@ class Shuffle(Layer):
         if isinstance(c, int) and isinstance(g, int) and c % g:
             raise ShapeError(f"shuffle {g} does not divide the {c} channels")
         return ins[0]
+
+    def run(self, a, xs, tape):
+        """PyTorch's channel_shuffle: channels as (g, C/g), transposed to (C/g, g)."""
+        x, g = xs[0], a["shuffle_groups"]
+        return x.reshape(*x.shape[:3], g, -1).swapaxes(3, 4).reshape(x.shape)
 
 
 @register
@@ -63,6 +74,11 @@ class ZeroPad(Layer):
         t, _b, l, _r = a["pad"]
         return RFStep((1, 1), (1, 1), (1, 1), (t, l))
 
+    def run(self, a, xs, tape):
+        from ..execute.kernels import zero_pad
+
+        return zero_pad(xs[0], *a["pad"])
+
 
 @register
 class Upsample(Layer):
@@ -82,6 +98,10 @@ class Upsample(Layer):
     def rf(self, a, ins):
         return RFStep((1, 1), (1, 1), (1, 1), (0, 0), a["factor"])
 
+    def run(self, a, xs, tape):
+        fh, fw = a["factor"]
+        return xs[0].repeat(fh, axis=1).repeat(fw, axis=2)
+
 
 @register
 class Slice(Layer):
@@ -99,4 +119,8 @@ class Slice(Layer):
             raise ShapeError(f"slice {lo}:{hi} is outside the {c} channels",
                              hint=f"use 0 <= A < B <= {c}")
         return (*ins[0][:-1], hi - lo)
+
+    def run(self, a, xs, tape):
+        lo, hi = a["range"]
+        return xs[0][..., lo:hi]
 

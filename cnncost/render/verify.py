@@ -1,0 +1,155 @@
+"""`cnncost verify` output: analytic next to executed shape, params (buffers) and MACs per
+layer, with a mark; as a table (rich on a terminal, plain text otherwise), JSON or CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .numbers import bytes_, exact, shape
+
+MARKS = {True: "ok", False: "DIFF"}
+FANCY_MARKS = {True: "[green]✓[/]", False: "[bold red]✗[/]"}
+
+
+def _columns(v) -> list[tuple[str, str, bool]]:
+    """(header, quantity, numeric) for each analytic/executed pair shown."""
+    cols = [("Output", "shape", False), ("Params", "params", True)]
+    if any(r.analytic.buffers or r.executed.buffers for r in v.rows):
+        cols.append(("Buffers", "buffers", True))
+    cols.append(("MACs", "macs", True))
+    return cols
+
+
+def _cell(value, numeric: bool) -> str:
+    return exact(value) if numeric else shape(value)
+
+
+def _cells(row, cols) -> list[str]:
+    out = [row.name, row.op]
+    for _, quantity, numeric in cols:
+        out += [_cell(getattr(row.analytic, quantity), numeric), _cell(getattr(row.executed, quantity), numeric)]
+    return out
+
+
+def _footer(v, cols) -> list[str]:
+    out = ["Total", ""]
+    for _, quantity, numeric in cols:
+        if numeric:
+            out += [exact(v.total("analytic", quantity)), exact(v.total("executed", quantity))]
+        else:
+            out += ["", ""]
+    return out
+
+
+def summary_lines(v) -> list[str]:
+    batch = f"batch {v.batch}, seed {v.seed}"
+    if v.ok:
+        lines = [f"Verified: all {len(v.rows)} layers match the execution in shape, params, "
+                 f"buffers and MACs ({batch})."]
+    else:
+        lines = [f"MISMATCH: {len(v.mismatches)} of {len(v.rows)} layers differ ({batch}):"]
+        lines += [f"  {r.name} ({r.op}, line {r.line}): " + ", ".join(
+            f"dtype {r.dtype}" if q == "dtype" else
+            f"{q} {_cell(getattr(r.analytic, q), q != 'shape')} analysed, "
+            f"{_cell(getattr(r.executed, q), q != 'shape')} executed" for q in r.differs)
+            for r in v.mismatches]
+    memory = f"peak memory {bytes_(v.peak_bytes)} (process RSS)" if v.peak_bytes else "peak memory unknown"
+    lines.append(f"Executed with NumPy in {v.seconds:.2f} s; {memory}.")
+    return lines
+
+
+def render_verify_table(v, fancy: bool = False, width: int | None = None) -> str:
+    cols = _columns(v)
+    headers = ["Layer", "Op"]
+    for header, _, _ in cols:
+        headers += [header, "run"]
+    rows = [_cells(r, cols) for r in v.rows]
+    title = f"{v.network}  (input {shape(v.input)}): analysed | executed"
+    if fancy:
+        return _rich(v, title, headers, rows, cols, width)
+    footer = _footer(v, cols)
+    right = [False, False] + [numeric for _, _, numeric in cols for _ in (0, 1)] + [False]
+    headers, footer = headers + [""], footer + [""]
+    rows = [cells + [MARKS[r.ok]] for cells, r in zip(rows, v.rows)]
+    widths = [max(len(line[i]) for line in [headers, footer, *rows]) for i in range(len(headers))]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    out = [title, "", line(headers), rule, *(line(r) for r in rows), rule, line(footer), ""]
+    return "\n".join(out + summary_lines(v)) + "\n"
+
+
+def _rich(v, title, headers, rows, cols, width) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    footer = _footer(v, cols)
+    table = Table(title=title, show_footer=True, box=box.ROUNDED, title_justify="left",
+                  header_style="bold")
+    numeric = [False, False] + [n for _, _, n in cols for _ in (0, 1)]
+    for header, foot, right in zip(headers, footer, numeric):
+        table.add_column(header, footer=foot, justify="right" if right else "left", no_wrap=True,
+                         style="dim" if header == "run" else None)
+    table.add_column("", no_wrap=True)
+    for cells, r in zip(rows, v.rows):
+        table.add_row(*(escape(c) for c in cells), FANCY_MARKS[r.ok], style=None if r.ok else "red")
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or 200, color_system="auto", force_terminal=True,
+                      highlight=False)
+    console.print(table)
+    for text in summary_lines(v):
+        console.print(text, highlight=False, markup=False, style=None if v.ok else "bold red")
+    return buffer.getvalue()
+
+
+def verify_dict(v) -> dict:
+    def counted(c):
+        return {"shape": list(c.shape), "params": c.params, "buffers": c.buffers, "macs": c.macs}
+
+    return {
+        "network": v.network,
+        "input": list(v.input),
+        "batch": v.batch,
+        "seed": v.seed,
+        "ok": v.ok,
+        "mismatches": len(v.mismatches),
+        "seconds": round(v.seconds, 6),
+        "peak_bytes": v.peak_bytes,
+        "totals": {side: {q: v.total(side, q) for q in ("params", "buffers", "macs")}
+                   for side in ("analytic", "executed")},
+        "layers": [{"name": r.name, "op": r.op, "line": r.line, "ok": r.ok, "differs": list(r.differs),
+                    "dtype": r.dtype, "analytic": counted(r.analytic), "executed": counted(r.executed)}
+                   for r in v.rows],
+    }
+
+
+def render_verify_json(v) -> str:
+    data = verify_dict(v)
+    layers = data.pop("layers")
+    head = json.dumps(data, indent=2)[:-2]
+    rows = ",\n".join("    " + json.dumps(layer) for layer in layers)
+    return f'{head},\n  "layers": [\n{rows}\n  ]\n}}\n'
+
+
+def render_verify_csv(v) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "op", "line", "ok", "shape", "run_shape", "params", "run_params",
+                     "buffers", "run_buffers", "macs", "run_macs"])
+    for r in v.rows:
+        a, e = r.analytic, r.executed
+        writer.writerow([r.name, r.op, r.line, int(r.ok), shape(a.shape), shape(e.shape), a.params,
+                         e.params, a.buffers, e.buffers, a.macs, e.macs])
+    return out.getvalue()
+
+
+VERIFY_FORMATS = {
+    "table": render_verify_table,
+    "json": render_verify_json,
+    "csv": render_verify_csv,
+}
