@@ -86,6 +86,15 @@ def test_every_command_has_help(run_cli, path):
     code, out, _ = run_cli(*path, "--help")
     assert code == 0 and "Usage:" in out
     assert cli.commands[path[-1]].help  # a description, not an empty docstring
+    assert "Examples:" in out or path == ("layers",) or path == ("zoo",)
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_is_in_the_readme_commands_table(name):
+    from conftest import REPO
+
+    table = (REPO / "README.md").read_text().split("## Commands", 1)[1].split("\n## ", 1)[0]
+    assert f"| `cnncost {name}" in table
 
 
 def test_layers_command_lists_the_catalogue(run_cli):
