@@ -28,11 +28,11 @@ def generated_spec(layers: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def timed(cmd: list[str], runs: int) -> float:
+def timed(cmd: list[str], runs: int, env=None) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -66,6 +66,9 @@ def main() -> None:
                                [py, "-m", "cnncost", "summarize", "vgg16"], args.runs)
     print(f"import click, rich.table          {baseline:7.3f} s")
     print(f"cnncost summarize vgg16           {vgg:7.3f} s  ({vgg / baseline:.2f}x the imports; target <= 2x)")
+    cold = timed([py, "-m", "cnncost", "summarize", "vgg16"], args.runs,
+                 env={**os.environ, "CNNCOST_NO_CACHE": "1"})
+    print(f"  without the parsed-spec cache     {cold:7.3f} s  ({cold / baseline:.2f}x; the first run of a spec)")
     with tempfile.TemporaryDirectory() as tmp:
         results = {}
         for n in (10_000, 20_000):

@@ -6,11 +6,21 @@ written as short text specs.
     >>> report.totals.params
     138357544
 """
-from .dsl.parser import parse
+from .dsl.cache import parse
 from .errors import CnnCostError
 from .graph import Graph, build
 from .load import load
-from .report import Comparison, Report, Sweep, analyze, collapse, compare, sweep
+from .report import Report, analyze, collapse
+
+
+def __getattr__(name: str):
+    """compare, sweep and their results load on first use."""
+    if name in ("Comparison", "Sweep", "compare", "sweep"):
+        from . import report
+
+        return getattr(report, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["CnnCostError", "Comparison", "Graph", "Report", "Sweep", "analyze", "build", "collapse",
            "compare", "load", "parse", "sweep"]

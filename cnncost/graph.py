@@ -371,7 +371,7 @@ class Builder:
         if text is None:
             return self.evaluate(st.value, frame.env)
         self._used_overrides.add(st.name)
-        from .dsl.parser import parse
+        from .dsl.cache import parse
 
         try:
             value_ast = parse(f"let value = {text}\n", f"-p {st.name}").body[0].value

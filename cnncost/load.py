@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from . import zoo
 from .dsl import ast
-from .dsl.parser import parse
+from .dsl.cache import parse
 from .errors import SpecFileError
 from .graph import BuildOptions, Graph, build
 

@@ -17,7 +17,7 @@ import cnncost
 from cnncost import zoo
 from cnncost.render.compare import comparison_page, render_compare_table
 from cnncost.render.page import render_page_rich
-from cnncost.report.compare import METRIC_KEYS, STAGE_SUMS, stages
+from cnncost.report.comparison import METRIC_KEYS, STAGE_SUMS, stages
 
 GOLDEN = Path(__file__).parent / "golden" / "compare"
 THREE = ("vgg16", "resnet50", "mobilenet_v2")

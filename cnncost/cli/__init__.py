@@ -1,6 +1,7 @@
 """The command line: thin click commands over the library (cnncost.load, analyze, render).
 
-Each command lives in its own module and registers itself on the group in `app`;
+Each command lives in its own module and registers itself on the group in `app`, which
+imports it when the command is used;
 `main` turns every error into a located message and an exit code, never a traceback.
 """
 from __future__ import annotations
@@ -11,7 +12,6 @@ import traceback
 import click
 
 from ..errors import CnnCostError
-from . import catalogue, check, compare, explain, graph, summarize, sweep, verify  # noqa: F401
 from .app import cli
 from .options import EXIT_INPUT
 

@@ -6,7 +6,7 @@ import click
 from ..load import load
 from ..render.compare import BY, COMPARE_FORMATS, render_compare_table
 from ..report import analyze
-from ..report.compare import METRIC_KEYS, compare as compare_reports
+from ..report.comparison import METRIC_KEYS, compare as compare_reports
 from .app import cli
 from .options import (MODEL_SCALINGS, _parse_params, analysis_options, complete_spec, emit, fancy,
                       spec_options, split_model)

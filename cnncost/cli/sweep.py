@@ -5,7 +5,7 @@ import click
 
 from ..render.sweep import (PLOT_SUFFIXES, SWEEP_FORMATS, PlotUnavailable, plot_sweep,
                              render_sweep_table)
-from ..report.sweep import sweep as sweep_grid
+from ..report.sweeps import sweep as sweep_grid
 from .app import cli
 from .options import InputError, analysis_options, complete_spec, emit, fancy
 

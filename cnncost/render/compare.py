@@ -7,7 +7,7 @@ import io
 import json
 import re
 
-from ..report.compare import METRIC_KEYS, METRICS, STAGE_SUMS, Comparison, ModelTotals
+from ..report.comparison import METRIC_KEYS, METRICS, STAGE_SUMS, Comparison, ModelTotals
 from .numbers import bytes_, exact, jsonable, pair, shape, short
 from .page import Bar, Chart, Page, Table, render_page_markdown, render_page_rich, render_page_text
 

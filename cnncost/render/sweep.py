@@ -6,8 +6,8 @@ import csv
 import io
 import os
 
-from ..report.compare import METRIC_KEYS
-from ..report.sweep import Sweep
+from ..report.comparison import METRIC_KEYS
+from ..report.sweeps import Sweep
 from .compare import dumps, metric_text
 from .numbers import jsonable, shape, short
 from .page import Page, Table, render_page_markdown, render_page_rich, render_page_text

@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 from ..errors import CnnCostError
 from ..load import load
 from .analyze import analyze
-from .compare import ModelTotals, model_totals
+from .comparison import ModelTotals, model_totals
 
 # Axes that are load() options rather than the spec's `param`s, in the order swept.
 SCALINGS = ("width", "depth_mult", "resolution")
