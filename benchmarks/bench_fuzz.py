@@ -105,6 +105,9 @@ def main_(argv=None):
     ap.add_argument("--save", type=Path, default=None, help="folder for failing inputs")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGALRM, _alarm)
+    start = time.perf_counter()
+    import sympy  # noqa: F401  (paid once by the first symbolic spec; timed apart)
+    print(f"sympy import, paid once per process by a symbolic spec: {time.perf_counter() - start:.2f} s")
     tried = defaultdict(lambda: [0, 0, 0, 0.0, 0.0])  # tried, ok, error, slowest ok, slowest error
     failures = []
     slowest = (0.0, None, None)

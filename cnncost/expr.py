@@ -279,7 +279,7 @@ class Evaluator:
                 root = _exact_root(Fraction(base), exp.denominator)
                 if root is None:
                     if base < 0:
-                        self._fail(SpecValueError, f"{base}**{exp} is not a real number", node,
+                        self._fail(SpecValueError, f"({_kind(base)})**({_kind(exp)}) is not a real number", node,
                                    "a negative number has no real fractional power")
                     return self._check(float(base) ** float(exp), node)  # irrational: approximate
                 return self._power(dims.exact(root), exp.numerator, node)
@@ -335,6 +335,10 @@ def _kind(value) -> str:
         return "a condition"
     if isinstance(value, tuple):
         return "x".join(str(v) for v in value) if all(type(v) is int for v in value) else str(value)
+    if isinstance(value, Fraction):
+        return f"{float(value):g}" if abs(value) < 10**300 else f"a fraction of {len(str(int(value)))} digits"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a number of {len(str(abs(value)))} digits"
     return str(value)
 
 

@@ -85,7 +85,7 @@ class BuildOptions:
     width: Any = None  # --width A
     depth: Any = None  # --depth D
     resolution: Any = None  # --resolution R: a Fraction multiplies, an int sets
-    max_nodes: int = DEFAULT_MAX_NODES  # also bounds the statements run (loops and calls)
+    max_nodes: int = DEFAULT_MAX_NODES  # statements run (loops and calls) are limited to twice this
 
 
 class Definition(Block):
@@ -190,7 +190,7 @@ class Builder:
                                   for s in _walk(module.body))
         self.evaluate = Evaluator(self.span, self._input_shape)
         self._scope_stack: list[tuple[_Scope, bool]] = []
-        self.steps = 0  # statements run, against the same limit as nodes: no endless loops
+        self.steps = 0  # statements run, limited to 2 x max_nodes: no endless loops and calls
 
     # ------------------------------------------------------------------ places
     def _at(self, pos: ast.Pos):
@@ -308,8 +308,8 @@ class Builder:
 
     def _step(self):
         self.steps += 1
-        if self.steps > self.options.max_nodes:
-            raise LimitError(f"the spec runs more than {self.options.max_nodes:,} statements "
+        if self.steps > 2 * self.options.max_nodes:
+            raise LimitError(f"the spec runs more than {2 * self.options.max_nodes:,} statements "
                              "(counting each repeat and call)", self.span(None),
                              "is a def calling itself more than once? --max-nodes raises the limit")
 
@@ -402,11 +402,17 @@ class Builder:
         from .dsl.parser import parse
 
         try:
-            value_ast = parse(f"let value = {text}\n", f"-p {st.name}").body[0].value
+            body = parse(f"let value = {text}\n", f"-p {st.name}").body
+            if len(body) != 1:
+                raise SpecSyntaxError("one expression, not several lines")
+            value_ast = body[0].value
         except CnnCostError:
             raise SpecValueError(f"-p {st.name}={text}: not a valid value", self.span(st.pos),
                                  "give a number or an expression, e.g. -p alpha=0.75") from None
-        return self.evaluate(value_ast, frame.env)
+        try:
+            return self.evaluate(value_ast, frame.env)
+        except CnnCostError as err:  # its place is in the -p text: point at the param line instead
+            raise type(err)(f"-p {st.name}={text}: {err.message}", self.span(st.pos), err.hint) from None
 
     def symbol_stmt(self, st: ast.SymbolStmt, frame: Frame):
         import sympy  # symbolic mode only
@@ -714,7 +720,7 @@ class Builder:
             cursor = self.run(st.body, child, cursor)
             if i == 0 and count > 1:  # refuse at once what the remaining iterations would pass
                 made = len(self.nodes) - nodes
-                if made * count > limit - nodes or (self.steps - steps) * count > limit - steps:
+                if made * count > limit - nodes or (self.steps - steps) * count > 2 * limit - steps:
                     self._at(st.pos)
                     raise LimitError(f"repeat {count:,} of a block of {made:,} node(s) would exceed "
                                      f"the limit of {limit:,} nodes", self.span(st.count.pos),

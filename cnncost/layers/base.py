@@ -83,7 +83,7 @@ def _show(value) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(_show(v) for v in value) + ")"
     if hasattr(value, "numerator") and getattr(value, "denominator", 1) != 1:
-        return f"{float(value):g}"
+        return f"{float(value):g}" if abs(value) < 10**300 else f"a fraction of {len(str(int(value)))} digits"
     return str(value)
 
 
