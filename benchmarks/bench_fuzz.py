@@ -111,6 +111,7 @@ def main_(argv=None):
     tried = defaultdict(lambda: [0, 0, 0, 0.0, 0.0])  # tried, ok, error, slowest ok, slowest error
     failures = []
     slowest = (0.0, None, None)
+    slowest_ok = (0.0, None, "")
     formats = ["table", "json", "csv", "markdown"]
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "case.spec")
@@ -128,6 +129,8 @@ def main_(argv=None):
             if code == 0:
                 row[1] += 1
                 row[3] = max(row[3], secs)
+                if secs > slowest_ok[0]:
+                    slowest_ok = (secs, category, content)
             else:
                 row[2] += 1
                 row[4] = max(row[4], secs)
@@ -138,11 +141,15 @@ def main_(argv=None):
         n, ok, error, t_ok, t_err = tried[category]
         print(f"{category:30} {n:6d} {ok:7d} {error:7d} {t_ok * 1000:9.1f}ms {t_err * 1000:10.1f}ms")
     print(f"\nslowest time to an error: {slowest[0] * 1000:.1f} ms ({slowest[1]}: {slowest[2]})")
+    print(f"slowest time to a result: {slowest_ok[0] * 1000:.1f} ms ({slowest_ok[1]})")
     print(f"failures: {len(failures)}")
     for category, bad, content, err in failures[:20]:
         print(f"--- {category}: {bad}\n{content[:300]!r}\n{err[-600:]}")
-    if args.save and failures:
+    if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
+        content = slowest_ok[2]
+        (args.save / "slowest-result.spec").write_bytes(content if isinstance(content, bytes) else
+                                                         content.encode("utf-8"))
         for n, (category, bad, content, _) in enumerate(failures):
             target = args.save / f"{n:04d}.spec"
             target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))

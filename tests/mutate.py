@@ -63,6 +63,28 @@ input (n, n, 3)
 conv (f, f) c valid
 sepconv 3x3 c same
 """,
+    "symbols_blocks": """\
+symbol n c k s
+param w = 1.0
+input (n, n, c)
+conv (k, k) int(c * w) s2 same
+residual:
+    dwconv 3x3 same bn relu
+    conv 1x1 c
+maxpool 2x2
+concat:
+    branch:
+        conv 1x1 c
+    branch:
+        identity
+se 0.25
+upsample 2
+deconv 2x2 c s2
+gap
+flatten
+fc k
+expect total params ~1k
+""",
     "vector": """\
 input 784
 fc 128 relu

@@ -18,7 +18,7 @@ import mutate
 
 _COMMON = dict(deadline=None, database=None, print_blob=True,
                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-settings.register_profile("fuzz-ci", max_examples=60, derandomize=True, **_COMMON)
+settings.register_profile("fuzz-ci", max_examples=150, derandomize=True, **_COMMON)
 settings.register_profile("fuzz-long", max_examples=5000, **_COMMON)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "fuzz-ci")
 FUZZ = settings.get_profile(PROFILE if PROFILE.startswith("fuzz-") else "fuzz-ci")
