@@ -103,6 +103,7 @@ BROKEN = [
     ('fz_huge_fraction', 'input 8x8x3\nconv 3x3 2**4000 + 0.5\n', 2, 10, 'channel count must be a whole number, go'),
     ('fz_huge_rate', 'input 8x8x3\ndropout 2**4000 + 0.5\n', 2, 9, 'dropout rate must be in [0, 1), got a fr'),
     ('fz_huge_compare', 'input 8x8x3\nlet a = 2**4000 / 3 < 3x3\n', 2, 9, 'cannot compare a fraction of 1204 digit'),
+    ('fz_huge_receptive_field', 'input 8x8x3\nrepeat 300:\n    maxpool 1x1 stride=2**62\n', 3, 5, '66.maxpool1: the receptive field grows'),
     ('fz_tuple_arith', 'input 8x8x3\nlet a = (1, 2) * 2\n', 2, 9, 'arithmetic needs numbers here, got 1x2'),
 ]
 
