@@ -104,6 +104,7 @@ BROKEN = [
     ('fz_huge_rate', 'input 8x8x3\ndropout 2**4000 + 0.5\n', 2, 9, 'dropout rate must be in [0, 1), got a fr'),
     ('fz_huge_compare', 'input 8x8x3\nlet a = 2**4000 / 3 < 3x3\n', 2, 9, 'cannot compare a fraction of 1204 digit'),
     ('fz_huge_receptive_field', 'input 8x8x3\nrepeat 300:\n    maxpool 1x1 stride=2**62\n', 3, 5, '66.maxpool1: the receptive field grows'),
+    ('fz_lookalike', 'input 8\u00d78x3\n', 1, 8, "unexpected character '\u00d7'"),
     ('fz_tuple_arith', 'input 8x8x3\nlet a = (1, 2) * 2\n', 2, 9, 'arithmetic needs numbers here, got 1x2'),
 ]
 
@@ -184,3 +185,15 @@ def test_debug_shows_the_traceback_and_no_debug_does_not(tmp_path):
     debug = subprocess.run([sys.executable, "-m", "cnncost", "--debug", "summarize", str(spec)],
                            capture_output=True, text=True)
     assert debug.returncode == 2 and "Traceback" in debug.stderr and "k.spec:2:1" in debug.stderr
+
+
+@pytest.mark.parametrize("text,hint", [
+    ("input 8\u00d78x3\n", "hint: '\u00d7' is U+00D7 MULTIPLICATION SIGN, not ASCII: retype it"),
+    ("input 8x8x3\nconv 3x3 8\u00a0same\n", "hint: '\\xa0' is U+00A0 NO-BREAK SPACE, not ASCII: retype it"),
+    ("input 8x8x3\nc\u043env 3x3 8\n", "hint: '\u043e' is U+043E CYRILLIC SMALL LETTER O, not ASCII"),
+])
+def test_look_alike_characters_are_named(tmp_path, run_cli, text, hint):
+    spec = tmp_path / "u.spec"
+    spec.write_text(text, encoding="utf-8")
+    code, _, err = run_cli("summarize", str(spec))
+    assert code == 2 and hint in err

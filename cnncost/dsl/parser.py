@@ -258,6 +258,11 @@ def parse(source: str, file: str = "<spec>") -> ast.Module:
 
 def _default_hint(err: UnexpectedInput) -> str | None:
     if isinstance(err, UnexpectedCharacters):
+        if not err.char.isascii():  # a look-alike pasted from a document: × for x, − for -
+            import unicodedata
+
+            name = unicodedata.name(err.char, "an unnamed character")
+            return f"{err.char!r} is U+{ord(err.char):04X} {name}, not ASCII: retype it"
         if err.char in "\"'":
             return "the spec language has no strings; write names and numbers bare"
         if err.char == "[":
