@@ -144,6 +144,8 @@ class Evaluator:
         return value
 
     def _eval(self, node, env: Env):
+        if type(node) is ast.Number:  # the common leaf, without the depth count
+            return node.value
         self.depth += 1
         try:
             if self.depth > MAX_EXPR_DEPTH:

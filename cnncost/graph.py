@@ -24,7 +24,7 @@ from .layers.base import whole
 from .layers import FLAGS, REGISTRY, lookup, user_kinds
 from .layers.base import OPTION_TYPES, RAW_NAME_OPTIONS
 
-DEFAULT_MAX_NODES = 1_000_000
+DEFAULT_MAX_NODES = 100_000  # 100x the largest zoo network; reached in about a second
 MAX_CALL_DEPTH = 64
 MAX_ELEMENTS = 2**63 - 1  # no framework indexes a tensor with more (int64)
 FLAG_RE = re.compile(r"^([A-Za-z])(\d+)$")
@@ -85,7 +85,7 @@ class BuildOptions:
     width: Any = None  # --width A
     depth: Any = None  # --depth D
     resolution: Any = None  # --resolution R: a Fraction multiplies, an int sets
-    max_nodes: int = DEFAULT_MAX_NODES  # statements run (loops and calls) are limited to twice this
+    max_nodes: int = DEFAULT_MAX_NODES  # also the limit on statements run (loops and calls)
 
 
 class Definition(Block):
@@ -190,7 +190,7 @@ class Builder:
                                   for s in _walk(module.body))
         self.evaluate = Evaluator(self.span, self._input_shape)
         self._scope_stack: list[tuple[_Scope, bool]] = []
-        self.steps = 0  # statements run, limited to 2 x max_nodes: no endless loops and calls
+        self.steps = 0  # statements run, limited like nodes: loops and calls end in about a second
 
     # ------------------------------------------------------------------ places
     def _at(self, pos: ast.Pos):
@@ -308,8 +308,8 @@ class Builder:
 
     def _step(self):
         self.steps += 1
-        if self.steps > 2 * self.options.max_nodes:
-            raise LimitError(f"the spec runs more than {2 * self.options.max_nodes:,} statements "
+        if self.steps > self.options.max_nodes:
+            raise LimitError(f"the spec runs more than {self.options.max_nodes:,} statements "
                              "(counting each repeat and call)", self.span(None),
                              "is a def calling itself more than once? --max-nodes raises the limit")
 
@@ -616,6 +616,9 @@ class Builder:
                 + (f" ({', '.join(_SLOT_WORDS.get(s, s) for s in slots)})" if slots else "")
                 + "; options are written as words, flags or key=value")
         slot = slots[target.slot]
+        if slot == "range":  # only A:B fills it (a RangeArg, above)
+            raise SpecValueError(f"{layer.name} takes a channel range A:B, not a single value",
+                                 self.span(arg.pos), f"write e.g. `{_EXAMPLE.get(layer.name, layer.name)}`")
         target.slot += 1
         self._set(target, slot, self.evaluate(value_node, frame.env), arg.pos)
         return target
@@ -719,12 +722,13 @@ class Builder:
                 child.env.values[st.var] = i
             cursor = self.run(st.body, child, cursor)
             if i == 0 and count > 1:  # refuse at once what the remaining iterations would pass
-                made = len(self.nodes) - nodes
-                if made * count > limit - nodes or (self.steps - steps) * count > 2 * limit - steps:
-                    self._at(st.pos)
-                    raise LimitError(f"repeat {count:,} of a block of {made:,} node(s) would exceed "
-                                     f"the limit of {limit:,} nodes", self.span(st.count.pos),
-                                     "check the repeat count; --max-nodes raises the limit")
+                for made, before, what in ((len(self.nodes) - nodes, nodes, "node"),
+                                           (self.steps - steps, steps, "statement")):
+                    if made * count > limit - before:
+                        self._at(st.pos)
+                        raise LimitError(f"repeat {count:,} of a block of {made:,} {what}(s) would exceed "
+                                         f"the limit of {limit:,} {what}s", self.span(st.count.pos),
+                                         "check the repeat count; --max-nodes raises the limit")
         return cursor
 
     def if_stmt(self, st: ast.IfStmt, frame: Frame, cursor):

@@ -34,19 +34,27 @@ def works(run_cli, tmp_path, text, *options):
 
 
 def test_the_node_limit_is_overridable(run_cli, tmp_path):
-    text = "input 8x8x3\nrepeat 30:\n    relu\n"
+    text = "input 8x8x3\nrepeat 30:\n    conv 1x1 3 relu\n"
     line, col, msg = fails(run_cli, tmp_path, text, "--max-nodes", "20")
     assert (line, col) == (2, 8) and msg == "repeat 30 would exceed the limit of 20 nodes"
-    works(run_cli, tmp_path, text, "--max-nodes", "31")
-    assert DEFAULT_MAX_NODES == 1_000_000
+    works(run_cli, tmp_path, text, "--max-nodes", "61")
+    assert DEFAULT_MAX_NODES == 100_000
 
 
 def test_the_node_limit_names_the_line_that_passes_it(run_cli, tmp_path):
-    text = "input 8x8x3\nrepeat 5:\n    relu\n    relu\nconv 1x1 4\n"
-    assert fails(run_cli, tmp_path, text, "--max-nodes", "10") == \
-        (2, 8, "repeat 5 of a block of 2 node(s) would exceed the limit of 10 nodes")
-    line, col, msg = fails(run_cli, tmp_path, text, "--max-nodes", "11")
-    assert (line, msg) == (5, "the network has more than 11 nodes")
+    text = "input 8x8x3\nrepeat 5:\n    conv 1x1 3 relu\n    conv 1x1 3 relu\nconv 1x1 4\n"
+    assert fails(run_cli, tmp_path, text, "--max-nodes", "20") == \
+        (2, 8, "repeat 5 of a block of 4 node(s) would exceed the limit of 20 nodes")
+    line, col, msg = fails(run_cli, tmp_path, text, "--max-nodes", "21")
+    assert (line, msg) == (5, "the network has more than 21 nodes")
+    works(run_cli, tmp_path, text, "--max-nodes", "22")
+
+
+def test_statements_are_counted_against_the_same_limit(run_cli, tmp_path):
+    text = "input 8x8x3\nrepeat 500:\n    let a = 1\n    let b = 2\n"
+    assert fails(run_cli, tmp_path, text, "--max-nodes", "1000") == \
+        (2, 8, "repeat 500 of a block of 2 statement(s) would exceed the limit of 1,000 statements")
+    works(run_cli, tmp_path, text, "--max-nodes", "1002")
 
 
 @pytest.mark.parametrize("text,line", [
@@ -72,7 +80,7 @@ def test_repeat_10_to_the_12_is_refused_before_it_runs():
 def test_a_def_calling_itself_twice_is_stopped_by_the_statement_limit(run_cli, tmp_path):
     text = "def t(n):\n    if n > 0:\n        t(n - 1)\n        t(n - 1)\ninput 8x8x3\nt(40)\n"
     line, col, msg = fails(run_cli, tmp_path, text, "--max-nodes", "1000")
-    assert msg == "the spec runs more than 2,000 statements (counting each repeat and call)"
+    assert msg == "the spec runs more than 1,000 statements (counting each repeat and call)"
     works(run_cli, tmp_path, text.replace("t(40)", "t(5)"), "--max-nodes", "1000")
 
 
@@ -83,10 +91,10 @@ def test_def_recursion_depth(run_cli, tmp_path):
     assert (line, col) == (4, 9) and msg.startswith(f"def calls nested deeper than {MAX_CALL_DEPTH}")
 
 
-@pytest.mark.parametrize("ops", [MAX_EXPR_DEPTH - 1, MAX_EXPR_DEPTH])
+@pytest.mark.parametrize("ops", [MAX_EXPR_DEPTH, MAX_EXPR_DEPTH + 1])
 def test_expression_depth(run_cli, tmp_path, ops):
     text = f"input 8x8x3\nlet a = {'-' * ops}1\n"
-    if ops < MAX_EXPR_DEPTH:
+    if ops <= MAX_EXPR_DEPTH:
         works(run_cli, tmp_path, text)
     else:
         line, col, msg = fails(run_cli, tmp_path, text)
@@ -166,9 +174,10 @@ def test_huge_batch_is_refused_by_the_option(run_cli, tmp_path):
 
 
 def test_load_checks_max_nodes_from_python():
+    text = "input 8x8x3\nrepeat 3:\n    conv 1x1 3 relu\n"
     with pytest.raises(LimitError):
-        cnncost.load("<t>", text="input 8x8x3\nrepeat 3:\n    relu\n", max_nodes=3)
-    assert len(cnncost.load("<t>", text="input 8x8x3\nrepeat 3:\n    relu\n", max_nodes=4).nodes) == 4
+        cnncost.load("<t>", text=text, max_nodes=6)
+    assert len(cnncost.load("<t>", text=text, max_nodes=7).nodes) == 7
     assert BuildOptions().max_nodes == DEFAULT_MAX_NODES
 
 

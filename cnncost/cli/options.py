@@ -48,8 +48,8 @@ def spec_options(func):
                         help="Input size: 160 sets a 160x160 input; 0.5 scales the spec's size.")(func)
     func = click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
                         expose_value=False, callback=_remember_max_nodes,
-                        help=f"Refuse specs that make more than N nodes or run more than 2N "
-                             f"statements [default: {DEFAULT_MAX_NODES:,}].")(func)
+                        help=f"Refuse specs that make more than N nodes or run more than N "
+                             f"statements (loops and calls) [default: {DEFAULT_MAX_NODES:,}].")(func)
     return func
 
 
