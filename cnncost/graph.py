@@ -20,13 +20,12 @@ from .dsl import ast
 from .errors import (CnnCostError, LimitError, ShapeError, Span, SpecNameError, SpecSyntaxError,
                      SpecValueError)
 from .expr import Block, Env, Evaluator, to_int
-from .layers.base import whole
+from .layers.base import MAX_WHOLE, whole
 from .layers import FLAGS, REGISTRY, lookup, user_kinds
 from .layers.base import OPTION_TYPES, RAW_NAME_OPTIONS
 
-DEFAULT_MAX_NODES = 100_000  # 100x the largest zoo network; reached in about a second
+DEFAULT_MAX_NODES = 100_000  # 100x the largest zoo network; reached in seconds (10**6: a minute)
 MAX_CALL_DEPTH = 64
-MAX_ELEMENTS = 2**63 - 1  # no framework indexes a tensor with more (int64)
 FLAG_RE = re.compile(r"^([A-Za-z])(\d+)$")
 EXCLUSIVE = {"pad": "padding", "padding": "pad"}  # `same` undoes p1, and p1 undoes `same`
 QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf")
@@ -190,7 +189,7 @@ class Builder:
                                   for s in _walk(module.body))
         self.evaluate = Evaluator(self.span, self._input_shape)
         self._scope_stack: list[tuple[_Scope, bool]] = []
-        self.steps = 0  # statements run, limited like nodes: loops and calls end in about a second
+        self.steps = 0  # statements run, limited like nodes: endless loops and calls end in seconds
 
     # ------------------------------------------------------------------ places
     def _at(self, pos: ast.Pos):
@@ -229,7 +228,7 @@ class Builder:
         ins = [self.nodes[i].shape for i in inputs]
         try:
             shape = tuple(dims.exact(d) for d in layer.shape(full_attrs, ins))
-            if all(dims.is_number(d) for d in shape) and dims.product(shape) > MAX_ELEMENTS:
+            if all(dims.is_number(d) for d in shape) and dims.product(shape) > MAX_WHOLE:  # int64
                 raise LimitError(f"the output {_show_shape(shape)} has more than 2**63 elements",
                                  hint="no framework can hold such a tensor; check the sizes")
         except CnnCostError as err:
