@@ -77,7 +77,6 @@ concat:
         conv 1x1 c
     branch:
         identity
-se 0.25
 upsample 2
 deconv 2x2 c s2
 gap
