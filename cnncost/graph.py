@@ -19,12 +19,12 @@ from . import dims
 from .dsl import ast
 from .errors import (CnnCostError, LimitError, ShapeError, Span, SpecNameError, SpecSyntaxError,
                      SpecValueError)
-from .expr import Env, Evaluator, to_int
-from .layers.base import whole
+from .expr import Block, Env, Evaluator, to_int
+from .layers.base import MAX_WHOLE, whole
 from .layers import FLAGS, REGISTRY, lookup, user_kinds
 from .layers.base import OPTION_TYPES, RAW_NAME_OPTIONS
 
-DEFAULT_MAX_NODES = 1_000_000
+DEFAULT_MAX_NODES = 100_000  # 100x the largest zoo network; reached in seconds (10**6: a minute)
 MAX_CALL_DEPTH = 64
 FLAG_RE = re.compile(r"^([A-Za-z])(\d+)$")
 EXCLUSIVE = {"pad": "padding", "padding": "pad"}  # `same` undoes p1, and p1 undoes `same`
@@ -84,10 +84,10 @@ class BuildOptions:
     width: Any = None  # --width A
     depth: Any = None  # --depth D
     resolution: Any = None  # --resolution R: a Fraction multiplies, an int sets
-    max_nodes: int = DEFAULT_MAX_NODES
+    max_nodes: int = DEFAULT_MAX_NODES  # also the limit on statements run (loops and calls)
 
 
-class Definition:
+class Definition(Block):
     """A `def`: its statement and the frame it was defined in (lexical scope)."""
 
     __slots__ = ("stmt", "closure")
@@ -189,6 +189,7 @@ class Builder:
                                   for s in _walk(module.body))
         self.evaluate = Evaluator(self.span, self._input_shape)
         self._scope_stack: list[tuple[_Scope, bool]] = []
+        self.steps = 0  # statements run, limited like nodes: endless loops and calls end in seconds
 
     # ------------------------------------------------------------------ places
     def _at(self, pos: ast.Pos):
@@ -219,7 +220,7 @@ class Builder:
         """Make one node of a registered kind; used by statements and by composites."""
         if len(self.nodes) >= self.options.max_nodes:
             raise LimitError(f"the network has more than {self.options.max_nodes:,} nodes",
-                             hint="check repeat counts; --max-nodes raises the limit")
+                             self.span(None), "check repeat counts; --max-nodes raises the limit")
         layer = REGISTRY[kind]
         scope, frozen = self._scope_stack[-1]
         name = scope.full(name or scope.auto(kind))
@@ -227,9 +228,14 @@ class Builder:
         ins = [self.nodes[i].shape for i in inputs]
         try:
             shape = tuple(dims.exact(d) for d in layer.shape(full_attrs, ins))
+            if all(dims.is_number(d) for d in shape) and dims.product(shape) > MAX_WHOLE:  # int64
+                raise LimitError(f"the output {_show_shape(shape)} has more than 2**63 elements",
+                                 hint="no framework can hold such a tensor; check the sizes")
         except CnnCostError as err:
             where = " and ".join(_show_shape(s) for s in ins) if ins else "nothing"
             err.message = f"{name} ({kind}) on input {where}: {err.message}"
+            if err.hint is None:
+                err.hint = f"`cnncost layers {kind}` shows how {kind} computes its output"
             raise err.located(self.span(None)) from None
         node = Node(len(self.nodes), kind, name, MappingProxyType(full_attrs), tuple(inputs),
                     shape, self.line, scope.path, frozen)
@@ -246,7 +252,11 @@ class Builder:
     def build(self) -> Graph:
         root = Frame(Env(), _Scope(()))
         self._push(root.scope, False)
-        cursor = self.run(self.module.body, root, None, top=True)
+        try:
+            cursor = self.run(self.module.body, root, None, top=True)
+        except RecursionError:  # blocks and calls nested within the limits, but too deep together
+            raise LimitError("blocks and def calls nested too deeply", self.span(None),
+                             "flatten the nesting: fewer blocks inside blocks or calls inside calls") from None
         unused = set(self.options.overrides) - self._used_overrides
         if unused:
             declared = sorted(self.params) or ["none"]
@@ -270,6 +280,7 @@ class Builder:
         while i < len(stmts):
             st = stmts[i]
             self._at(st.pos)
+            self._step()
             self._line_input = cursor  # `in.h/w/c`: the previous statement's output
             start = len(self.nodes)
             made = True
@@ -294,6 +305,13 @@ class Builder:
             i += 1
         return cursor
 
+    def _step(self):
+        self.steps += 1
+        if self.steps > self.options.max_nodes:
+            raise LimitError(f"the spec runs more than {self.options.max_nodes:,} statements "
+                             "(counting each repeat and call)", self.span(None),
+                             "is a def calling itself more than once? --max-nodes raises the limit")
+
     # ------------------------------------------------------------------ simple statements
     def simple_stmt(self, st, frame: Frame, cursor, top: bool):
         if isinstance(st, ast.NetworkStmt):
@@ -304,6 +322,9 @@ class Builder:
                                       "a network has one input; name branches with `x = ...` instead")
             cursor = self.input_stmt(st, frame)
         elif isinstance(st, ast.ParamStmt):
+            if st.name in self.params:
+                raise SpecNameError(f"param '{st.name}' is declared twice", self.span(st.pos),
+                                    "a param is a knob of the whole spec: declare it once, or use `let`")
             value = self._param_value(st, frame)
             self.params[st.name] = value
             frame.env.values[st.name] = value
@@ -321,8 +342,13 @@ class Builder:
             if lookup(st.name) is not None:
                 raise SpecNameError(f"'{st.name}' is a layer kind and cannot name a def",
                                     self.span(st.pos), "choose another name, e.g. " + st.name + "_block")
+            seen = set()
             for param in st.params:
                 self._check_name(param.name, param.pos)
+                if param.name in seen:
+                    raise SpecNameError(f"{st.name}() names its parameter '{param.name}' twice",
+                                        self.span(param.pos), "give each parameter its own name")
+                seen.add(param.name)
             frame.env.values[st.name] = Definition(st, frame)
         elif isinstance(st, ast.OutputStmt):
             node = frame.find_output(st.name)
@@ -341,6 +367,7 @@ class Builder:
             shape = tuple(OPTION_TYPES["channels"](d) for d in shape)
         except SpecValueError as err:
             err.message = "input size: " + err.message.replace("channel count", "dimension")
+            err.hint = err.hint or "write e.g. `input 224x224x3`: height, width and channels of at least 1"
             raise err.located(self.span(st.shape.pos))
         resolution = self.options.resolution
         if resolution is not None and len(shape) == 3:
@@ -374,11 +401,17 @@ class Builder:
         from .dsl.cache import parse
 
         try:
-            value_ast = parse(f"let value = {text}\n", f"-p {st.name}").body[0].value
+            body = parse(f"let value = {text}\n", f"-p {st.name}").body
+            if len(body) != 1:
+                raise SpecSyntaxError("one expression, not several lines")
+            value_ast = body[0].value
         except CnnCostError:
             raise SpecValueError(f"-p {st.name}={text}: not a valid value", self.span(st.pos),
                                  "give a number or an expression, e.g. -p alpha=0.75") from None
-        return self.evaluate(value_ast, frame.env)
+        try:
+            return self.evaluate(value_ast, frame.env)
+        except CnnCostError as err:  # its place is in the -p text: point at the param line instead
+            raise type(err)(f"-p {st.name}={text}: {err.message}", self.span(st.pos), err.hint) from None
 
     def symbol_stmt(self, st: ast.SymbolStmt, frame: Frame):
         import sympy  # symbolic mode only
@@ -484,6 +517,7 @@ class Builder:
                         self._pop()
                 out = expanded if expanded is not None else self.add_node(layer.name, attrs, inputs, assign)
             except CnnCostError as err:
+                err.hint = err.hint or f"`cnncost layers {layer.name}` shows what {layer.name} takes"
                 raise err.located(self.span(None))
             for post in bound.postops:
                 out = self.make(post, (out,), frame)
@@ -521,7 +555,7 @@ class Builder:
             if arg.key == "from" and target is main:
                 if not isinstance(arg.value, ast.Name):
                     raise SpecValueError("from= takes the name of an earlier output",
-                                         self.span(arg.pos))
+                                         self.span(arg.pos), "name a layer with `x = conv ...`, then from=x")
                 main.source = (arg.value.id, arg.pos)
                 return target
             if arg.key not in layer.options:
@@ -532,7 +566,8 @@ class Builder:
             return target
         if isinstance(arg, ast.RangeArg):
             if "range" not in layer.positional:
-                raise SpecValueError(f"{layer.name} takes no A:B range", self.span(arg.pos))
+                raise SpecValueError(f"{layer.name} takes no A:B range", self.span(arg.pos),
+                                     "A:B is a channel range, for `slice`")
             lo = self._whole(self.evaluate(arg.lo, frame.env), "slice start", arg.lo.pos, minimum=0)
             hi = self._whole(self.evaluate(arg.hi, frame.env), "slice end", arg.hi.pos, minimum=1)
             target.attrs["range"] = (lo, hi)
@@ -580,6 +615,9 @@ class Builder:
                 + (f" ({', '.join(_SLOT_WORDS.get(s, s) for s in slots)})" if slots else "")
                 + "; options are written as words, flags or key=value")
         slot = slots[target.slot]
+        if slot == "range":  # only A:B fills it (a RangeArg, above)
+            raise SpecValueError(f"{layer.name} takes a channel range A:B, not a single value",
+                                 self.span(arg.pos), f"write e.g. `{_EXAMPLE.get(layer.name, layer.name)}`")
         target.slot += 1
         self._set(target, slot, self.evaluate(value_node, frame.env), arg.pos)
         return target
@@ -596,6 +634,7 @@ class Builder:
         try:
             return OPTION_TYPES[option](value)
         except CnnCostError as err:
+            err.hint = err.hint or _OPTION_HINTS.get(option)
             raise err.located(self.span(pos))
 
     # ------------------------------------------------------------------ calls, blocks
@@ -615,16 +654,23 @@ class Builder:
             raise LimitError(f"def calls nested deeper than {MAX_CALL_DEPTH} (is '{d.name}' recursive?)",
                              self.span(st.pos), "a def may call itself only under an `if` that stops it")
         args, kwargs = [], {}
+        keywords = []
         for arg in st.args:
             if isinstance(arg, ast.PosArg) and isinstance(arg.value, ast.Tuple):
                 args += [self.evaluate(v, frame.env) for v in arg.value.items]
-                kwargs.update({k: self.evaluate(v, frame.env) for k, v in arg.value.kwargs})
+                keywords += [(k, self.evaluate(v, frame.env)) for k, v in arg.value.kwargs]
             elif isinstance(arg, ast.PosArg):
                 args.append(self.evaluate(arg.value, frame.env))
             elif isinstance(arg, ast.KwArg):
-                kwargs[arg.key] = self.evaluate(arg.value, frame.env)
+                keywords.append((arg.key, self.evaluate(arg.value, frame.env)))
             else:
-                raise SpecValueError(f"{d.name}() takes values, not a range", self.span(arg.pos))
+                raise SpecValueError(f"{d.name}() takes values, not a range", self.span(arg.pos),
+                                     "A:B is a channel range, for `slice`")
+        for key, value in keywords:
+            if key in kwargs:
+                raise SpecValueError(f"{d.name}() got '{key}' twice", self.span(st.pos),
+                                     "give each argument once")
+            kwargs[key] = value
         names = [p.name for p in d.params]
         if len(args) > len(names):
             raise SpecValueError(f"{d.name}() takes {len(names)} argument(s), got {len(args)}",
@@ -635,7 +681,8 @@ class Builder:
                 raise SpecNameError(f"{d.name}() has no parameter '{key}'", self.span(st.pos),
                                     f"def {d.name}({', '.join(names)})")
             if key in values:
-                raise SpecValueError(f"{d.name}() got '{key}' twice", self.span(st.pos))
+                raise SpecValueError(f"{d.name}() got '{key}' twice", self.span(st.pos),
+                                     f"'{key}' is already given by position: def {d.name}({', '.join(names)})")
             values[key] = value
         closure_env = definition.closure.env.child(values)
         for p in d.params:
@@ -661,10 +708,11 @@ class Builder:
         if not dims.is_number(count):
             raise SpecValueError("a repeat count must be a number, not a symbol",
                                  self.span(st.count.pos), "give the symbol a value with `param`")
-        if count > self.options.max_nodes:
-            raise LimitError(f"repeat {count:,} would exceed the limit of "
-                             f"{self.options.max_nodes:,} nodes", self.span(st.count.pos),
-                             "check the repeat count")
+        limit = self.options.max_nodes
+        if count > limit:
+            raise LimitError(f"repeat {count:,} would exceed the limit of {limit:,} nodes",
+                             self.span(st.count.pos), "check the repeat count; --max-nodes raises the limit")
+        nodes, steps = len(self.nodes), self.steps
         for i in range(count):
             scope = frame.scope.child(frame.scope.next_index())
             child = frame.child(scope)
@@ -672,6 +720,14 @@ class Builder:
                 self._check_name(st.var, st.pos)
                 child.env.values[st.var] = i
             cursor = self.run(st.body, child, cursor)
+            if i == 0 and count > 1:  # refuse at once what the remaining iterations would pass
+                for made, before, what in ((len(self.nodes) - nodes, nodes, "node"),
+                                           (self.steps - steps, steps, "statement")):
+                    if made * count > limit - before:
+                        self._at(st.pos)
+                        raise LimitError(f"repeat {count:,} of a block of {made:,} {what}(s) would exceed "
+                                         f"the limit of {limit:,} {what}s", self.span(st.count.pos),
+                                         "check the repeat count; --max-nodes raises the limit")
         return cursor
 
     def if_stmt(self, st: ast.IfStmt, frame: Frame, cursor):
@@ -733,7 +789,7 @@ class Builder:
                                       "indent one `branch:` block per input under it")
             if kind == "mul" and len(collected) != 2:
                 raise ShapeError(f"`mul:` needs exactly two branches, got {len(collected)}",
-                                 self.span(st.pos))
+                                 self.span(st.pos), "one branch for the values, one for the gate")
             self._push(scope, frame.frozen)
             try:
                 out = self.add_node(kind, {}, tuple(collected), name=kind) if len(collected) > 1 \
@@ -771,6 +827,7 @@ class Builder:
         try:
             return whole(value, what, minimum)
         except CnnCostError as err:
+            err.hint = err.hint or f"a {what} is a whole number, at least {minimum}"
             raise err.located(self.span(pos))
 
     def _unknown_layer(self, name, pos, frame):
@@ -801,6 +858,27 @@ class Builder:
         hint = f"did you mean '{close[0]}'?" if close else _options_hint(layer)
         return SpecNameError(f"unknown word '{word}' for {layer.name}", self.span(pos), hint)
 
+
+# Hints for option values out of range (the option types in layers/base.py say what is wrong).
+_OPTION_HINTS = {
+    "kernel": "a kernel is at least 1x1, e.g. 3x3 or kernel=(1, 7)",
+    "channels": "a layer makes at least one channel, e.g. conv 3x3 64",
+    "units": "fc makes at least one unit, e.g. fc 10",
+    "stride": "s1 keeps the size and s2 halves it; a stride is at least 1",
+    "dilation": "d1 is an ordinary kernel; a dilation is at least 1",
+    "pad": "p0 (or `valid`) pads nothing; padding is never negative",
+    "outpad": "output padding is 0 or more, below the stride",
+    "groups": "g1 is an ordinary conv; groups divide the input and output channels",
+    "mult": "m1 makes one filter per input channel",
+    "squeeze": "squeeze=N makes at least one channel",
+    "size": "lrn size=N: the neighbours each value is normalised over",
+    "factor": "upsample 2 doubles height and width",
+    "output": "adaptive pooling to an output of at least 1x1, e.g. 7x7",
+    "shuffle_groups": "shuffle G with G at least 1",
+    "rate": "a dropout rate is the fraction of values dropped, e.g. dropout 0.5",
+    "ratio": "an se ratio is a fraction of the channels, e.g. se 0.25",
+    "alpha": "leakyrelu alpha=0.01: the slope below zero",
+}
 
 _SLOT_WORDS = {"kernel": "a kernel size (e.g. 3x3)", "channels": "an output channel count",
                "units": "a unit count", "rate": "a rate", "output": "an output size (e.g. 7x7)",

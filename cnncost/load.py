@@ -9,10 +9,10 @@ from typing import Any, Mapping
 from . import zoo
 from .dsl import ast
 from .dsl.cache import parse
-from .errors import SpecFileError
+from .errors import Span, SpecFileError
 from .graph import BuildOptions, Graph, build
 
-MAX_SPEC_BYTES = 4 * 1024 * 1024
+MAX_SPEC_BYTES = 1024 * 1024  # as dsl.parser.MAX_SPEC_CHARS
 
 
 def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
@@ -21,22 +21,24 @@ def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
         raise SpecFileError(f"{source} is a directory, not a spec file",
                             hint="give a .spec file or a zoo name (see `cnncost zoo`)")
     if os.path.exists(source):
+        if not os.path.isfile(source):  # a FIFO or a device would block or never end
+            raise SpecFileError(f"{source} is not a regular file",
+                                hint="give a .spec file or a zoo name (see `cnncost zoo`)")
         try:
-            if os.path.getsize(source) > MAX_SPEC_BYTES:
-                raise SpecFileError(f"{source} is larger than {MAX_SPEC_BYTES // 1024 // 1024} MiB",
-                                    hint="a spec describes a network in a few hundred lines")
             with open(source, "rb") as handle:
-                data = handle.read()
+                data = handle.read(MAX_SPEC_BYTES + 1)
         except OSError as err:
-            raise SpecFileError(f"cannot read {source}: {err.strerror}") from None
+            raise SpecFileError(f"cannot read {source}: {err.strerror}",
+                                hint="check the file's permissions") from None
+        if len(data) > MAX_SPEC_BYTES:
+            raise SpecFileError(f"{source} is larger than {MAX_SPEC_BYTES // 1024 // 1024} MiB",
+                                hint="a spec describes a network in a few hundred lines")
         if b"\0" in data:
             raise SpecFileError(f"{source} is a binary file, not a spec", hint="spec files are text")
         try:
             return data.decode("utf-8"), source, None
         except UnicodeDecodeError as err:
-            line = data[:err.start].count(b"\n") + 1
-            raise SpecFileError(f"{source}:{line}: not UTF-8 text (byte {data[err.start]:#04x})",
-                                hint="save the file as UTF-8") from None
+            raise _not_utf8(source, data, err) from None
     entry = zoo.find(source)
     if entry is None:
         from difflib import get_close_matches
@@ -46,6 +48,18 @@ def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
             "give a path to a .spec file, or a zoo name (see `cnncost zoo`)"
         raise SpecFileError(f"no spec file or zoo model named '{source}'", hint=hint)
     return zoo.spec_text(entry.spec), f"{entry.spec}.spec", entry
+
+
+def _not_utf8(source: str, data: bytes, err: UnicodeDecodeError) -> SpecFileError:
+    """The place of the first byte that is not UTF-8, with its line shown."""
+    start = data.rfind(b"\n", 0, err.start) + 1
+    line = data[:err.start].count(b"\n") + 1
+    end = data.find(b"\n", err.start)
+    prefix = data[start:err.start].decode("utf-8", "replace")
+    text = data[start:end if end >= 0 else len(data)].decode("utf-8", "replace")
+    return SpecFileError(f"not UTF-8 text (byte {data[err.start]:#04x})",
+                         Span(source, line, len(prefix) + 1, 1, text),
+                         "save the file as UTF-8 (most editors offer it under 'Save as')")
 
 
 def parse_resolution(value) -> Any:

@@ -73,6 +73,40 @@ BROKEN = [
     ('unknown_output', 'input 8x8x3\nadd foo bar\n', 2, 5, "unknown output 'foo'"),
     ('unknown_word', 'input 8x8x3\nconv 3x3 4 smae\n', 2, 12, "unknown word 'smae' for conv"),
     ('zero_channels', 'input 8x8x3\nconv 3x3 0\n', 2, 10, 'channel count must be at least 1, got 0'),
+    # found by the fuzz suite (tests/test_fuzz.py): each was a traceback, a hang or an error
+    # without a place or a hint before it was fixed
+    ('fz_def_as_value', 'def f(c):\n    relu\ninput 8x8x3\nlet a = f + 1\n', 4, 9, "'f' is a def (a block of layers), not"),
+    ('fz_def_as_channels', 'def f(c):\n    relu\ninput 8x8x3\nconv 3x3 f\n', 4, 10, "'f' is a def (a block of layers), not"),
+    ('fz_dims_compare', 'input 8x8x3\nlet a = 3x3 < 4\n', 2, 9, 'cannot compare 3x3 < 4'),
+    ('fz_min_empty', 'input 8x8x3\nlet a = min()\n', 2, 9, 'wrong arguments for min(): min() arg is'),
+    ('fz_negative_root', 'input 8x8x3\nlet a = (-8)**0.5\n', 2, 9, '(-8)**(0.5) is not a real number'),
+    ('fz_divisible_zero', 'input 8x8x3\nconv 3x3 make_divisible(8, 0)\n', 2, 10, 'division by zero in make_divisible()'),
+    ('fz_round_ndigits', 'input 8x8x3\nlet a = round(1, 10**9)\n', 2, 9, 'wrong arguments for round(): ndigits mu'),
+    ('fz_long_number', 'input 8x8x3\nlet a = ' + '9' * 5000 + '\n', 2, 9, 'number too large: 9999999999...99999999'),
+    ('fz_huge_exponent', 'input 8x8x3\nlet a = 1e999999999\n', 2, 9, 'number too large: 1e999999999'),
+    ('fz_huge_dims', 'input ' + '9' * 2000 + 'x3x3\n', 1, 7, 'number too large: 9999999999...999999x3x3'),
+    ('fz_deep_unary', 'input 8x8x3\nlet a = ' + '-' * 300 + '1\n', 2, 109, 'expression nested more than 100 levels'),
+    ('fz_deep_sum', 'input 8x8x3\nlet a = ' + '+'.join(['1'] * 3000) + '\n', 2, 9, 'expression nested more than 100 levels'),
+    ('fz_huge_input', 'input ' + '9' * 30 + 'x3x3\n', 1, 7, 'input size: dimension must be at most 2*'),
+    ('fz_huge_tensor', 'input 8x8x3\nupsample 2**40\n', 2, 1, 'upsample1 (upsample) on input 8x8x3: th'),
+    ('fz_repeat_in_def', 'def f():\n    repeat 10**5:\n        identity\ninput 8x8x3\nf()\n', 2, 12, 'repeat 100,000 of a block of 1 node(s)'),
+    ('fz_nested_repeats', 'input 8x8x3\nrepeat 1000:\n    repeat 1000:\n        relu\n', 2, 8, 'repeat 1,000 of a block of 1,000 node(s'),
+    ('fz_dup_def_param', 'def f(c, c):\n    relu\ninput 8x8x3\nf(1, 2)\n', 1, 10, "f() names its parameter 'c' twice"),
+    ('fz_dup_kwarg', 'def f(c):\n    relu\ninput 8x8x3\nf(c=1, c=2)\n', 4, 1, "f() got 'c' twice"),
+    ('fz_dup_param', 'param q = 1\nparam q = 2\ninput 8x8x3\n', 2, 1, "param 'q' is declared twice"),
+    ('fz_header_no_block', 'def f(n):\n    repeat n:\nrelu\n', 2, 14, 'unexpected end of block'),
+    ('fz_minus_dims', 'input -8x8x3\n', 1, 7, 'arithmetic needs numbers here, got 8x8x3'),
+    ('fz_se_missing', 'input 8x8x3\nse act=swish\n', 2, 1, 'se needs a ratio'),
+    ('fz_mul_three', 'input 8x8x4\nm = gap\nmul m m m\n', 3, 1, 'mul takes two inputs, got 3'),
+    ('fz_stride0_hint', 'input 8x8x3\nmaxpool 2x2 stride=0\n', 2, 13, 'stride must be at least 1, got 0'),
+    ('fz_in_before_input', 'input (8, 8, in.c)\n', 1, 14, 'in.h/in.w/in.c need an input before thi'),
+    ('fz_huge_fraction', 'input 8x8x3\nconv 3x3 2**4000 + 0.5\n', 2, 10, 'channel count must be a whole number, go'),
+    ('fz_huge_rate', 'input 8x8x3\ndropout 2**4000 + 0.5\n', 2, 9, 'dropout rate must be in [0, 1), got a fr'),
+    ('fz_huge_compare', 'input 8x8x3\nlet a = 2**4000 / 3 < 3x3\n', 2, 9, 'cannot compare a fraction of 1204 digit'),
+    ('fz_huge_receptive_field', 'input 8x8x3\nrepeat 300:\n    maxpool 1x1 stride=2**62\n', 3, 5, '66.maxpool1: the receptive field grows'),
+    ('fz_lookalike', 'input 8\u00d78x3\n', 1, 8, "unexpected character '\u00d7'"),
+    ('fz_slice_value', 'input 8x8x4\nslice 3x3\n', 2, 7, 'slice takes a channel range A:B, not a s'),
+    ('fz_tuple_arith', 'input 8x8x3\nlet a = (1, 2) * 2\n', 2, 9, 'arithmetic needs numbers here, got 1x2'),
 ]
 
 LOCATION = re.compile(r"^(?P<file>[^\n]*?\.spec):(?P<line>\d+):(?P<col>\d+): error: (?P<msg>.*)$", re.M)
@@ -90,6 +124,7 @@ def test_broken_spec_exits_2_with_place(tmp_path, run_cli, name, text, line, col
     assert match, err
     assert (int(match["line"]), int(match["col"])) == (line, col)
     assert fragment in match["msg"]
+    assert "\nhint: " in err
     if text.strip():  # the offending line is shown with a caret under the place
         lines = err.splitlines()
         shown = lines[1]
@@ -151,3 +186,15 @@ def test_debug_shows_the_traceback_and_no_debug_does_not(tmp_path):
     debug = subprocess.run([sys.executable, "-m", "cnncost", "--debug", "summarize", str(spec)],
                            capture_output=True, text=True)
     assert debug.returncode == 2 and "Traceback" in debug.stderr and "k.spec:2:1" in debug.stderr
+
+
+@pytest.mark.parametrize("text,hint", [
+    ("input 8\u00d78x3\n", "hint: '\u00d7' is U+00D7 MULTIPLICATION SIGN, not ASCII: retype it"),
+    ("input 8x8x3\nconv 3x3 8\u00a0same\n", "hint: '\\xa0' is U+00A0 NO-BREAK SPACE, not ASCII: retype it"),
+    ("input 8x8x3\nc\u043env 3x3 8\n", "hint: '\u043e' is U+043E CYRILLIC SMALL LETTER O, not ASCII"),
+])
+def test_look_alike_characters_are_named(tmp_path, run_cli, text, hint):
+    spec = tmp_path / "u.spec"
+    spec.write_text(text, encoding="utf-8")
+    code, _, err = run_cli("summarize", str(spec))
+    assert code == 2 and hint in err

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..graph import DEFAULT_MAX_NODES
 from ..load import load
 
 EXIT_WRONG = 1  # a checked answer is wrong
@@ -45,11 +46,23 @@ def spec_options(func):
                              "(same as -p depth=D).")(func)
     func = click.option("--resolution", type=str, default=None, metavar="R",
                         help="Input size: 160 sets a 160x160 input; 0.5 scales the spec's size.")(func)
+    func = click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
+                        expose_value=False, callback=_remember_max_nodes,
+                        help=f"Refuse specs that make more than N nodes or run more than N "
+                             f"statements (loops and calls) [default: {DEFAULT_MAX_NODES:,}].")(func)
     return func
 
 
+def _remember_max_nodes(ctx, param, value):
+    """--max-nodes is read by load_from_options, so commands need no parameter for it."""
+    ctx.meta["cnncost.max_nodes"] = value
+
+
 def load_from_options(spec, params, width, depth_mult, resolution):
-    return load(spec, _parse_params(params), width=width, depth=depth_mult, resolution=resolution)
+    ctx = click.get_current_context(silent=True)
+    max_nodes = ctx.meta.get("cnncost.max_nodes") if ctx else None
+    return load(spec, _parse_params(params), width=width, depth=depth_mult, resolution=resolution,
+                max_nodes=max_nodes)
 
 
 def emit(text: str):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..layers.base import MAX_WHOLE
 from ..render import FORMATS
 from ..report import DTYPE_BYTES, analyze, collapse
 from .app import cli
@@ -13,7 +14,7 @@ from .options import (complete_spec, convention_names, convention_options, devic
 @cli.command()
 @click.argument("spec", shell_complete=complete_spec)
 @spec_options
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--batch", type=click.IntRange(min=1, max=MAX_WHOLE), default=1, show_default=True,
               help="Batch size: scales activations and MACs, never parameters.")
 @click.option("--dtype", type=click.Choice(sorted(DTYPE_BYTES)), default="fp32", show_default=True,
               help="Bytes per value for activation and weight memory.")

@@ -53,17 +53,18 @@ def parse(source: str, file: str = "<spec>") -> ast.Module:
         if isinstance(module, ast.Module) and module.file == file:
             return module
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
-            ValueError, IndexError):
+            ValueError, IndexError, RecursionError):
         pass  # absent or unreadable: parse afresh
     from .parser import parse as parse_text
 
     module = parse_text(source, file)
     try:
+        data = pickle.dumps(module, protocol=pickle.HIGHEST_PROTOCOL)
         os.makedirs(_folder(), exist_ok=True)
         temporary = f"{path}.{os.getpid()}"
         with open(temporary, "wb") as handle:
-            pickle.dump(module, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(data)
         os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only home: run without the cache
+    except (OSError, RecursionError):
+        pass  # a read-only home, or an AST nested too deeply to pickle: no cache
     return module

@@ -6,12 +6,17 @@ import os
 import re
 
 from lark import Lark, Token
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 from lark.indenter import DedentError, Indenter
 
-from ..errors import Span, SpecSyntaxError
+from ..errors import CnnCostError, LimitError, Span, SpecSyntaxError
 from . import ast
 from .transform import ToAst
+
+# Limits on the text itself, checked before parsing so that a hostile file fails at once.
+MAX_SPEC_CHARS = 1024 * 1024  # a spec describes a network in a few hundred lines
+MAX_LINE_CHARS = 10_000
+MAX_BLOCK_DEPTH = 100  # blocks nested inside blocks
 
 
 class _SpecIndenter(Indenter):
@@ -175,21 +180,43 @@ def _describe(err: UnexpectedInput) -> str:
 
 def _check_indentation(source: str, file: str) -> None:
     """Tabs in indentation are an error: blocks are indented with spaces (spec rule).
-    The first statement may not be indented (lark's Indenter would silently accept it)."""
+    The first statement may not be indented (lark's Indenter would silently accept it).
+    Lines longer than MAX_LINE_CHARS and blocks nested deeper than MAX_BLOCK_DEPTH are
+    refused here, before the parser spends time on them."""
     first = True
+    levels = [0]  # indentation of the enclosing blocks, to count nesting
+    parens = 0  # lines inside an open '(' continue a statement: their indentation is free
     for number, text in enumerate(source.splitlines(), 1):
-        if first and text.strip() and not text.strip().startswith("#"):
+        if len(text) > MAX_LINE_CHARS:
+            raise LimitError(f"line {number} is {len(text):,} characters long (the limit is "
+                             f"{MAX_LINE_CHARS:,})", Span(file, number, MAX_LINE_CHARS + 1),
+                             "split it: name parts with `let`, or continue a line inside ( ... )")
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if first:
             first = False
             if text[0] == " ":
                 raise SpecSyntaxError(
                     "unexpected indentation", Span(file, number, 1, len(text) - len(text.lstrip()), text),
                     "the first statement of a spec starts at column 1")
         indent = re.match(r"[ \t]*", text).group()
-        if "\t" in indent and text.strip() and not text.strip().startswith("#"):
+        if "\t" in indent:
             col = indent.index("\t") + 1
             raise SpecSyntaxError(
                 "a tab in indentation", Span(file, number, col, 1, text),
                 "indent blocks with spaces only (4 spaces per level is usual)")
+        if parens <= 0:
+            while len(levels) > 1 and len(indent) < levels[-1]:
+                levels.pop()
+            if len(indent) > levels[-1]:
+                levels.append(len(indent))
+                if len(levels) > MAX_BLOCK_DEPTH + 1:
+                    raise LimitError(f"blocks nested more than {MAX_BLOCK_DEPTH} deep",
+                                     Span(file, number, 1, max(1, len(indent)), text),
+                                     "a def called from a block reuses its lines without nesting them")
+        code = stripped.split("#", 1)[0]
+        parens = max(0, parens + code.count("(") - code.count(")"))
 
 
 def normalise(source: str) -> str:
@@ -201,6 +228,10 @@ def normalise(source: str) -> str:
 def parse(source: str, file: str = "<spec>") -> ast.Module:
     """Parse spec text into an AST. Raises SpecSyntaxError with the place and a hint."""
     source = normalise(source)
+    if len(source) > MAX_SPEC_CHARS:
+        raise LimitError(f"the spec is {len(source):,} characters long (the limit is {MAX_SPEC_CHARS:,})",
+                         Span(file, source.count("\n", 0, MAX_SPEC_CHARS) + 1, 1, 1, ""),
+                         "a spec describes a network in a few hundred lines; use def and repeat")
     _check_indentation(source, file)
     parser = _lark()
     try:
@@ -215,12 +246,23 @@ def parse(source: str, file: str = "<spec>") -> ast.Module:
     except DedentError:
         raise _dedent_error(source, file) from None
     except LarkError as err:
-        raise SpecSyntaxError(f"syntax error: {err}", Span(file, 1, 1, 1, ""), None) from None
-    return ToAst(file, source).transform(tree)
+        raise SpecSyntaxError(f"syntax error: {err}", Span(file, 1, 1, 1, ""),
+                              "see docs/spec-language.md for the syntax") from None
+    try:
+        return ToAst(file, source).transform(tree)
+    except VisitError as err:  # a rule refused its text (a number too large): already located
+        if isinstance(err.orig_exc, CnnCostError):
+            raise err.orig_exc from None
+        raise
 
 
 def _default_hint(err: UnexpectedInput) -> str | None:
     if isinstance(err, UnexpectedCharacters):
+        if not err.char.isascii():  # a look-alike pasted from a document: × for x, − for -
+            import unicodedata
+
+            name = unicodedata.name(err.char, "an unnamed character")
+            return f"{err.char!r} is U+{ord(err.char):04X} {name}, not ASCII: retype it"
         if err.char in "\"'":
             return "the spec language has no strings; write names and numbers bare"
         if err.char == "[":
@@ -229,10 +271,14 @@ def _default_hint(err: UnexpectedInput) -> str | None:
     expected = sorted(getattr(err, "expected", None) or getattr(err, "accepts", None) or [])
     if "RPAR" in expected and "COMMA" in expected:
         return "is a ')' missing on an earlier line? expected ',' or ')'"
+    if "_INDENT" in expected:
+        return "a line ending in ':' starts a block: indent the lines that belong to it"
     nice = [e for e in expected if not e.startswith("_") and e not in ("$END",)]
     if nice:
         return "expected one of: " + ", ".join(_terminal_names(nice[:8]))
-    return None
+    if expected == ["_NL"]:
+        return "the statement is complete before this: one statement per line"
+    return "see docs/spec-language.md for the syntax"
 
 
 _TERMINAL_WORDS = {

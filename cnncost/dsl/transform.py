@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from lark import Token, Transformer, v_args
+from lark import Token, v_args
+from lark.visitors import Transformer_NonRecursive
 
+from ..errors import LimitError, Span
 from . import ast
+
+MAX_DIGITS = 1240  # 2**4096, the largest number an expression may reach, has 1,234 digits
 
 
 def _pos(meta_or_token) -> ast.Pos:
@@ -18,12 +22,22 @@ def _pos(meta_or_token) -> ast.Pos:
 
 
 def _number(text: str):
-    """Exact values: integers stay int, decimals become Fraction (0.1 * 30 == 3)."""
+    """Exact values: integers stay int, decimals become Fraction (0.1 * 30 == 3).
+    Raises ValueError for a number too long or an exponent too large to be one."""
     clean = text.replace("_", "")
     if all(ch.isdigit() for ch in clean):
+        if len(clean) > MAX_DIGITS:
+            raise ValueError(f"{len(clean):,} digits")
         return int(clean)
+    mantissa, _, exponent = clean.lower().partition("e")
+    if len(mantissa) > MAX_DIGITS or (exponent and abs(int(exponent)) > MAX_DIGITS):
+        raise ValueError("exponent" if exponent else f"{len(mantissa):,} digits")
     value = Fraction(clean)
     return value.numerator if value.denominator == 1 else value
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:10]}...{text[-10:]} ({len(text):,} characters)"
 
 
 def _split_items(items):
@@ -46,11 +60,26 @@ def _stmts(items) -> tuple:
 
 
 @v_args(meta=True)
-class ToAst(Transformer):
+class ToAst(Transformer_NonRecursive):
+    """Non-recursive, so that a deeply nested expression cannot overflow Python's stack
+    here; the evaluator limits how deep an expression may be."""
+
     def __init__(self, file: str, source: str):
         super().__init__()
         self.file = file
         self.source = source
+
+    def _value(self, token, convert):
+        """A number's value, or a located LimitError when it is absurdly large."""
+        try:
+            return convert(str(token))
+        except ValueError:
+            line = self.source.splitlines()[token.line - 1] if token.line else ""
+            pos = _pos(token)
+            raise LimitError(f"number too large: {_short(str(token))}",
+                             Span(self.file, pos.line, pos.col, pos.width, line),
+                             f"numbers are limited to {MAX_DIGITS:,} digits and exponents to "
+                             f"e±{MAX_DIGITS}") from None
 
     # ------------------------------------------------------------------ module
     def start(self, meta, items):
@@ -86,7 +115,7 @@ class ToAst(Transformer):
         suffix = None
         if isinstance(value, Token):  # METRIC: 60k, 15.5G
             suffix = value[-1]
-            value = ast.Number(_number(value[:-1]), str(value), _pos(value))
+            value = ast.Number(self._value(value, lambda t: _number(t[:-1])), str(value), _pos(value))
         return ast.ExpectStmt(total is not None, str(quantity), approx is not None, value,
                               suffix, _pos(meta))
 
@@ -154,11 +183,12 @@ class ToAst(Transformer):
 
     # ------------------------------------------------------------------ expressions
     def number(self, meta, items):
-        return ast.Number(_number(str(items[0])), str(items[0]), _pos(meta))
+        return ast.Number(self._value(items[0], _number), str(items[0]), _pos(meta))
 
     def dims(self, meta, items):
         text = str(items[0])
-        return ast.Dims(tuple(int(p) for p in text.split("x")), text, _pos(meta))
+        return ast.Dims(self._value(items[0], lambda t: tuple(_number(p) for p in t.split("x"))),
+                        text, _pos(meta))
 
     def name(self, meta, items):
         return ast.Name(str(items[0]), _pos(meta))

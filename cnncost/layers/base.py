@@ -60,6 +60,9 @@ GLOBAL = "global"  # the layer sees its whole input (gap, flatten, fc on a map)
 # Each converts an evaluated value (int, Fraction, tuple, sympy, or a raw name) into the
 # form the rules use, or raises SpecValueError (the builder adds the place).
 
+MAX_WHOLE = 2**63 - 1  # sizes and counts are int64 in every framework
+
+
 def whole(value, what: str, minimum: int = 1):
     if isinstance(value, tuple) or isinstance(value, str) or isinstance(value, bool) or value is None:
         raise SpecValueError(f"{what} must be a number, got {_show(value)}")
@@ -70,6 +73,10 @@ def whole(value, what: str, minimum: int = 1):
     value = dims.exact(value)
     if dims.known_below(value, minimum):
         raise SpecValueError(f"{what} must be at least {minimum}, got {_show(value)}")
+    if dims.is_number(value) and value > MAX_WHOLE:
+        raise SpecValueError(f"{what} must be at most 2**63 - 1 (any framework's limit), "
+                             f"got a number of {len(str(value))} digits",
+                             hint="check the value; the sizes of real networks have a few digits")
     return int(value) if dims.is_number(value) else value
 
 
@@ -77,7 +84,7 @@ def _show(value) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(_show(v) for v in value) + ")"
     if hasattr(value, "numerator") and getattr(value, "denominator", 1) != 1:
-        return f"{float(value):g}"
+        return f"{float(value):g}" if abs(value) < 10**300 else f"a fraction of {len(str(int(value)))} digits"
     return str(value)
 
 

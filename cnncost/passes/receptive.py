@@ -11,9 +11,12 @@ fields; global layers (gap, flatten, fc on a map) see the whole input.
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import NamedTuple
 
 from .. import dims
+from ..errors import LimitError, Span
+from ..expr import MAX_MAGNITUDE_BITS
 from ..graph import Graph
 from ..layers import GLOBAL, REGISTRY
 from ..layers.window import effective_kernel
@@ -55,7 +58,22 @@ def receptive_fields(graph: Graph) -> list[Field]:
         extent = in_shape[:2] if len(in_shape) == 3 else (1, 1)
         axes = [axis_step(ins[0], i, step, extent[i]) for i in (0, 1)]
         fields.append(Field(*(tuple(dims.exact(a[j]) for a in axes) for j in range(3))))
+        if any(_too_large(x) for a in axes for x in a):
+            line = graph.lines[node.line - 1] if 0 < node.line <= len(graph.lines) else ""
+            raise LimitError(f"{node.name}: the receptive field grows beyond 2**{MAX_MAGNITUDE_BITS}",
+                             Span(graph.file, node.line, len(line) - len(line.lstrip()) + 1,
+                                  max(1, len(line.strip())), line),
+                             "strides multiply along the network; check for absurdly large ones")
     return fields
+
+
+def _too_large(x) -> bool:
+    """An exact number beyond the limit every spec number has (sympy: never)."""
+    if type(x) is int:
+        return x.bit_length() > MAX_MAGNITUDE_BITS
+    if type(x) is Fraction:
+        return max(abs(x.numerator).bit_length(), x.denominator.bit_length()) > MAX_MAGNITUDE_BITS
+    return False
 
 
 def _union(ins: list[Field]) -> Field:

@@ -3,37 +3,67 @@ A renderer's module is imported when it is first used, so `summarize` in one for
 does not pay for the others (rich's table, html, keras)."""
 from __future__ import annotations
 
-import importlib
-
-# public name -> (module of cnncost.render, attribute)
-_LAZY = {
-    "comparison_dict": ("compare", "comparison_dict"),
-    "render_compare_table": ("compare", "render_compare_table"),
-    "render_csv": ("csv", "render_csv"),
-    "render_html": ("html", "report_html"),
-    "render_json": ("json", "render_json"),
-    "report_dict": ("json", "report_dict"),
-    "render_keras": ("keras", "render_keras"),
-    "render_markdown": ("markdown", "render_markdown"),
-    "render_sweep_table": ("sweep", "render_sweep_table"),
-    "sweep_dict": ("sweep", "sweep_dict"),
-}
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, attr = _LAZY[name]
-    return getattr(importlib.import_module(f".{module}", __name__), attr)
+# Each renderer's module is imported inside the function that needs it.
+def render_json(report) -> str:
+    from .json import render_json as render
+
+    return render(report)
 
 
-def _deferred(name: str):
-    """A renderer that imports its module on first call."""
-    def render(report, *args, **kwargs):
-        return __getattr__(name)(report, *args, **kwargs)
+def report_dict(report) -> dict:
+    from .json import report_dict as as_dict
 
-    render.__name__ = name
-    return render
+    return as_dict(report)
+
+
+def render_csv(report) -> str:
+    from .csv import render_csv as render
+
+    return render(report)
+
+
+def render_markdown(report) -> str:
+    from .markdown import render_markdown as render
+
+    return render(report)
+
+
+def render_keras(report, line_length: int | None = None) -> str:
+    from .keras import render_keras as render
+
+    return render(report, line_length)
+
+
+def render_html(report) -> str:
+    from .html import report_html
+
+    return report_html(report)
+
+
+def comparison_dict(comparison) -> dict:
+    from .compare import comparison_dict as as_dict
+
+    return as_dict(comparison)
+
+
+def render_compare_table(comparison, *args, **kwargs) -> str:
+    from .compare import render_compare_table as render
+
+    return render(comparison, *args, **kwargs)
+
+
+def sweep_dict(result) -> dict:
+    from .sweep import sweep_dict as as_dict
+
+    return as_dict(result)
+
+
+def render_sweep_table(result, *args, **kwargs) -> str:
+    from .sweep import render_sweep_table as render
+
+    return render(result, *args, **kwargs)
 
 
 def render_table(report, fancy: bool = False, width: int | None = None) -> str:
@@ -50,11 +80,11 @@ def render_table(report, fancy: bool = False, width: int | None = None) -> str:
 
 FORMATS = {
     "table": render_table,
-    "json": _deferred("render_json"),
-    "csv": _deferred("render_csv"),
-    "markdown": _deferred("render_markdown"),
-    "keras": _deferred("render_keras"),
-    "html": _deferred("render_html"),
+    "json": render_json,
+    "csv": render_csv,
+    "markdown": render_markdown,
+    "keras": render_keras,
+    "html": render_html,
 }
 
 __all__ = ["FORMATS", "comparison_dict", "render_compare_table", "render_csv", "render_html", "render_json",

@@ -17,14 +17,23 @@ def exact(value) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, Fraction):
-        return f"{float(value):,.6g}" if value.denominator != 1 else f"{value.numerator:,}"
+        if value.denominator == 1:
+            return f"{value.numerator:,}"
+        return f"{float(value):,.6g}" if _fits_float(value) else str(value)
     return str(value)
+
+
+def _fits_float(value: Fraction) -> bool:
+    """False for a fraction beyond floats (numbers in a spec reach 2**4096)."""
+    return abs(value) < 10**300
 
 
 def short(value, unit: str = "") -> str:
     """138357544 -> '138.4 M' (three significant digits past the prefix)."""
     if not is_plain(value):
         return str(value)
+    if isinstance(value, Fraction) and not _fits_float(value):
+        return exact(value)
     for size, prefix in _PREFIXES:
         if abs(value) >= size:
             return f"{float(value) / size:.1f} {prefix}{unit}".rstrip()
@@ -56,7 +65,9 @@ def jsonable(value):
     if kind is tuple and all(type(v) is int for v in value):
         return list(value)
     if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else float(value)
+        if value.denominator == 1:
+            return value.numerator
+        return float(value) if _fits_float(value) else str(value)
     if isinstance(value, float):
         return value
     if isinstance(value, (tuple, list)):
