@@ -48,8 +48,24 @@ def spec_options(func):
     return func
 
 
-def load_from_options(spec, params, width, depth_mult, resolution):
-    return load(spec, _parse_params(params), width=width, depth=depth_mult, resolution=resolution)
+def load_from_options(spec, params, width, depth_mult, resolution, symbolic=()):
+    return load(spec, _parse_params(params), width=width, depth=depth_mult, resolution=resolution,
+                symbolic=symbolic)
+
+
+def symbol_names(value: str | None, option: str = "--symbolic") -> tuple[str, ...]:
+    """`H,W` -> ('H', 'W'): names for symbols given on the command line."""
+    if value is None:
+        return ()
+    import re
+
+    names = tuple(n.strip() for n in value.split(","))
+    for name in names:
+        if not name.isidentifier() or re.fullmatch(r"[A-Za-z]\d+", name):
+            raise click.BadParameter(
+                f"'{name}' is not a symbol name (letters, digits and _, not a flag like s2)",
+                param_hint=option)
+    return names
 
 
 def emit(text: str):

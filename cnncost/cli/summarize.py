@@ -6,7 +6,7 @@ import click
 from ..render import FORMATS
 from ..report import DTYPE_BYTES, analyze, collapse
 from .app import cli
-from .options import emit, fancy, load_from_options, spec_options
+from .options import emit, fancy, load_from_options, spec_options, symbol_names
 
 
 @cli.command()
@@ -20,7 +20,14 @@ from .options import emit, fancy, load_from_options, spec_options
               help="Collapse blocks nested deeper than N into one row each (0: top level only).")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
               help="Output format.")
-def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, fmt):
+@click.option("--symbolic", "symbolic_names", default=None, metavar="H,W",
+              help="Make the input's height and width the symbols H and W (one name: a square "
+                   "input): shapes and totals become formulas, and a note says which layers "
+                   "tie the parameter count to the input size. Needs sympy.")
+@click.option("--pretty", is_flag=True,
+              help="With symbols: also print the totals in sympy's two-dimensional layout.")
+def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, fmt,
+              symbolic_names, pretty):
     """Per-layer output shape, params, MACs and receptive field, with totals.
 
     \b
@@ -28,14 +35,29 @@ def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, 
       cnncost summarize vgg16
       cnncost summarize my_net.spec -p width=0.5 --format json
       cnncost summarize resnet50 --depth 1
+      cnncost summarize keras_mnist_cnn --symbolic H,W
     """
-    graph = load_from_options(spec, params, width, depth_mult, resolution)
+    names = symbol_names(symbolic_names)
+    if names and len(names) > 2:
+        raise click.BadParameter("give one name (a square input) or two (height, width)",
+                                 param_hint="--symbolic")
+    if names and resolution is not None:
+        raise click.UsageError("--symbolic and --resolution both set the input size; give one")
+    graph = load_from_options(spec, params, width, depth_mult, resolution, names)
     report = analyze(graph, dtype=dtype, batch=batch)
+    if names:
+        from ..report.symbolic import simplified, with_input_note
+
+        report = with_input_note(simplified(report), graph, names)
     if depth is not None:
         report = collapse(report, depth)
     if fmt == "table":
         emit(FORMATS["table"](report, fancy=fancy()))
     else:
         emit(FORMATS[fmt](report))
+    if pretty and fmt == "table" and graph.symbols:
+        from ..render.summary import pretty_totals
+
+        emit(pretty_totals(report))
 
 

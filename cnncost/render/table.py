@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..report import Report
-from .numbers import exact, pair, shape, short
+from .numbers import exact, pair, shape, short_below
 from .summary import summary_lines
 
 
@@ -29,7 +29,7 @@ def build_table(report: Report) -> Table:
             table.add_section()
         previous_depth = r.depth
         table.add_row(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size))
-    table.add_row("", "", "", short(t.params), short(t.macs), "", style="dim", end_section=True)
+    table.add_row("", "", "", short_below(t.params), short_below(t.macs), "", style="dim", end_section=True)
     return table
 
 

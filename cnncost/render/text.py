@@ -4,7 +4,7 @@ milliseconds.)"""
 from __future__ import annotations
 
 from ..report import Report
-from .numbers import exact, pair, shape, short
+from .numbers import exact, pair, shape, short_below
 from .summary import summary_lines
 
 HEADER = ("Layer", "Op", "Output", "Params", "MACs", "RF")
@@ -16,7 +16,7 @@ def render_text(report: Report) -> str:
     rows = [(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size))
             for r in report.layers]
     footer = [("Total", "", shape(report.output), exact(t.params), exact(t.macs), ""),
-              ("", "", "", short(t.params), short(t.macs), "")]
+              ("", "", "", short_below(t.params), short_below(t.macs), "")]
     widths = [max(len(row[i]) for row in [HEADER, *rows, *footer]) for i in range(len(HEADER))]
 
     def line(cells):
