@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 
 from ..report.check import CheckReport, CheckResult
-from .numbers import jsonable
+from .. import symbolic
+from .numbers import jsonable, shape
 
 
 def _shown(value) -> str:
     if isinstance(value, tuple):
-        return "x".join(str(v) for v in value)
-    return f"{value:,}" if type(value) is int else str(value)
+        return shape(value)
+    return f"{value:,}" if type(value) is int else symbolic.plain(value)
 
 
 def _mark(ok: bool, color: bool) -> str:
