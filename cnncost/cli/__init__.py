@@ -11,7 +11,7 @@ import traceback
 import click
 
 from ..errors import CnnCostError
-from . import catalogue, check, explain, summarize  # noqa: F401  (registers the commands)
+from . import catalogue, check, explain, layer, summarize  # noqa: F401  (registers the commands)
 from .app import cli
 from .options import EXIT_INPUT
 
