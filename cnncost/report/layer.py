@@ -308,10 +308,12 @@ class _Namer:
         self.by_role: dict[tuple[str, Any], str] = {}
 
     def name(self, role: str, value, stem: str, first: str) -> str:
-        """The name for this role and value: `first`, then stem2, stem3, ... (nc2, nc3)."""
+        """The name for this role and value: `first`, then stem2, stem3, ... (nc2, nc3),
+        or f_2, f_3 where f2 would read as a flag."""
         key = (role, value)
         if key not in self.by_role:
-            candidates = [first] + [f"{stem}{i}" for i in range(2, 100)]
+            candidates = [first] + [f"{stem}{i}" if not FLAG_RE.match(f"{stem}{i}") else f"{stem}_{i}"
+                                    for i in range(2, 100)]
             name = next(c for c in candidates if c not in self.taken and c not in self.values)
             self.by_role[key] = name
             self.values[name] = value
