@@ -89,6 +89,20 @@ def _plain_printer():
     sp = _sympy()
 
     class PlainPrinter(_ordered(_str_printer())):
+        _memo: dict = {}
+
+        def _print(self, expr, **kwargs):
+            """Each subexpression printed once: receptive fields after squeeze-and-excite
+            blocks share subtrees many times over (a plain walk is exponential)."""
+            if kwargs:
+                return super()._print(expr, **kwargs)
+            memo = self._memo
+            if expr not in memo:
+                if len(memo) > 200_000:
+                    memo.clear()
+                memo[expr] = super()._print(expr)
+            return memo[expr]
+
         def _print_Pow(self, expr, rational=False):
             """`1/f**2`, never `f**(-2)`."""
             exp = expr.exp

@@ -41,7 +41,7 @@ def _alternative(label: str, alt: Alternative, pretty: bool) -> list[str]:
         if several:
             lines.append(f"  {part.name} ({part.op})  {shape(part.input)} -> {shape(part.output)}")
         symbols = pretty and any(symbolic.is_symbolic(getattr(part, q)) for q in ("params", "macs"))
-        for w in part.working:
+        for w in _both_axes(part.working):
             what = w.split(" = ", 1)[0]
             if symbols and what in ("params", "MACs", "buffers"):
                 value = getattr(part, {"MACs": "macs"}.get(what, what))
@@ -52,6 +52,17 @@ def _alternative(label: str, alt: Alternative, pretty: bool) -> list[str]:
         lines.append("  sum")
         lines.extend(f"      {s}" for s in alt.sums)
     return lines
+
+
+def _both_axes(working: tuple[str, ...]) -> list[str]:
+    """`H_out = W_out = floor((6 − 3)/1) + 1 = 4` when both axes have the same working."""
+    out = list(working)
+    for i in range(len(out) - 1):
+        first, second = out[i].split(" = ", 1), out[i + 1].split(" = ", 1)
+        if first[0] == "H_out" and second[0] == "W_out" and first[1:] == second[1:]:
+            out[i:i + 2] = [f"H_out = W_out = {first[1]}"]
+            break
+    return out
 
 
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
