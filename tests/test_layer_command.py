@@ -157,3 +157,27 @@ def test_a_numeric_layer_run_imports_no_sympy():
                          capture_output=True, text=True)
     assert "2,160" in run.stdout and "14/45 = 0.311" in run.stdout  # MACs never count biases
     assert run.stderr.strip().endswith("False")
+
+
+def _readme_layer_examples():
+    """Every README block that is one `$ cnncost layer ...` command and its output."""
+    import re
+    import shlex
+
+    from conftest import REPO
+
+    text = (REPO / "README.md").read_text()
+    for block in re.findall(r"```\n(\$ cnncost layer .*?)\n```", text, re.S):
+        command, _, output = block.partition("\n")
+        yield pytest.param(shlex.split(command[2:])[1:], output + "\n", id=command[16:60])
+
+
+@pytest.mark.parametrize("args,output", list(_readme_layer_examples()))
+def test_readme_examples_are_real_output(run_cli, args, output):
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    assert out == output
+
+
+def test_readme_has_the_course_comparisons():
+    assert len(list(_readme_layer_examples())) >= 6

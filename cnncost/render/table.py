@@ -29,7 +29,9 @@ def build_table(report: Report) -> Table:
             table.add_section()
         previous_depth = r.depth
         table.add_row(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size))
-    table.add_row("", "", "", short_below(t.params), short_below(t.macs), "", style="dim", end_section=True)
+    shorts = (short_below(t.params), short_below(t.macs))
+    if any(shorts):  # formulas have no short form
+        table.add_row("", "", "", *shorts, "", style="dim", end_section=True)
     return table
 
 

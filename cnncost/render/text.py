@@ -17,6 +17,8 @@ def render_text(report: Report) -> str:
             for r in report.layers]
     footer = [("Total", "", shape(report.output), exact(t.params), exact(t.macs), ""),
               ("", "", "", short_below(t.params), short_below(t.macs), "")]
+    if not any(footer[1]):  # formulas have no short form
+        footer.pop()
     widths = [max(len(row[i]) for row in [HEADER, *rows, *footer]) for i in range(len(HEADER))]
 
     def line(cells):
