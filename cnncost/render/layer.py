@@ -77,7 +77,7 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 def text(c: LayerComparison, pretty: bool = False) -> str:
     lines = _alternative("a", c.a, pretty)
     if c.b is None:
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _symbols(c, pretty)) + "\n"
     lines += [""] + _alternative("b", c.b, pretty) + [""]
     ratios = {r.quantity: r for r in c.ratios}
     flat = not (pretty and any(symbolic.is_symbolic(r.value) for r in c.ratios))
@@ -90,11 +90,17 @@ def text(c: LayerComparison, pretty: bool = False) -> str:
         lines.append(f"output  a {shape(c.a.output)}, b {shape(c.b.output)}")
         for q in ("params", "macs"):
             lines.append(f"{WHAT[q]} b/a ={_ratio_text(ratios[q], pretty)}")
+    return "\n".join(lines + _symbols(c, pretty)) + "\n"
+
+
+def _symbols(c: LayerComparison, pretty: bool) -> list[str]:
+    """The comparison in symbols (--symbolic), or why there is none."""
+    lines = []
     if c.symbols:
         lines += ["", _symbols_heading(c)] + _general(c, pretty)
     if c.note:
         lines += ["", f"({c.note})"]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _symbols_heading(c: LayerComparison) -> str:
@@ -104,7 +110,7 @@ def _symbols_heading(c: LayerComparison) -> str:
 
 def _general(c: LayerComparison, pretty: bool) -> list[str]:
     lines = []
-    for label, alt in (("a", c.a), ("b", c.b)):
+    for label, alt in (("a", c.a), ("b", c.b)) if c.b is not None else (("a", c.a),):
         for q in ("params", "macs"):
             value = alt.general.get(q)
             if value is not None:

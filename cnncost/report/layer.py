@@ -330,6 +330,8 @@ class _Namer:
             items = [source[i.pos.col - 1:i.pos.col - 1 + i.pos.width] for i in value.items]
             numbers = [i.value if isinstance(i, ast.Number) and type(i.value) is int else None
                        for i in value.items]
+        elif isinstance(value, ast.Number) and type(value.value) is int:  # a vector
+            return self.name("channels_in", value.value, "nc", "nc")
         else:
             return text
         h, w, c = numbers
