@@ -40,10 +40,6 @@ def symbol(name: str, real: bool = False):
     return sp.Symbol(name, positive=True) if real else sp.Symbol(name, positive=True, integer=True)
 
 
-def symbols(names, real=()) -> dict:
-    return {name: symbol(name, name in real) for name in names}
-
-
 # --------------------------------------------------------------------------- printing
 def _ordered(printer_class):
     """A sympy printer whose sums read as in the lecture: positive terms first (in sympy's
@@ -212,7 +208,8 @@ def substitute(value, values: dict):
     if not is_sympy(value):
         return value
     sp = _sympy()
-    by_symbol = {s: sympify(values[s.name]) for s in value.free_symbols if s.name in values}
+    by_symbol = {s: sympify(Fraction(v) if isinstance(v, str) else v)
+                 for s in value.free_symbols if s.name in values for v in [values[s.name]]}
     result = value.xreplace(by_symbol) if by_symbol else value
     if result.free_symbols:
         return result

@@ -16,8 +16,7 @@ channels) to show the ratio in the lecture's form: 1/nc2 + 1/f**2 = 1/5 + 1/9.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from fractions import Fraction
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, NamedTuple
 
 from .. import symbolic
@@ -274,11 +273,7 @@ def _generalized(comparison: LayerComparison, a: str, shape: str, b: str | None)
             return comparison
         graph_a, graph_b = _load_pair(general_a, general_shape, general_b)
     except CnnCostError as err:
-        from dataclasses import replace
-
         return replace(comparison, note=f"no symbolic form: {err.message}")
-    from dataclasses import replace
-
     sym_a = _alternative(graph_a, general_a)
     sym_b = _alternative(graph_b, general_b) if graph_b is not None else None
     values = dict(namer.values)
