@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import click
 
-from ..render import layer as render
-from ..report.layer import compare_layers
 from .app import cli
 from .options import emit
 
@@ -35,5 +33,8 @@ def layer(layer, shape, other, symbolic, pretty, fmt):
       cnncost layer "conv 5x5 32 same" --in 28x28x192 --vs "conv 1x1 16; conv 5x5 32 same"
       cnncost layer "conv (f, f) nc2" --in "(n, n, nc)" --vs "sepconv (f, f) nc2"
     """
+    from ..render import layer as render  # deferred: other commands start without them
+    from ..report.layer import compare_layers
+
     comparison = compare_layers(layer, shape, other, generalize=symbolic)
     emit(render.as_json(comparison) if fmt == "json" else render.text(comparison, pretty))

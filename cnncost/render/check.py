@@ -4,14 +4,15 @@ from __future__ import annotations
 import json
 
 from ..report.check import CheckReport, CheckResult
-from .. import symbolic
-from .numbers import jsonable, shape
+from .numbers import exact, jsonable, shape
 
 
 def _shown(value) -> str:
     if isinstance(value, tuple):
         return shape(value)
-    return f"{value:,}" if type(value) is int else symbolic.plain(value)
+    if type(value) is int:
+        return f"{value:,}"
+    return exact(value) if hasattr(value, "free_symbols") else str(value)
 
 
 def _mark(ok: bool, color: bool) -> str:

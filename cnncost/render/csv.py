@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 
-from .. import symbolic
 from ..report import Report
 from .numbers import jsonable, shape
 
@@ -13,7 +12,9 @@ COLUMNS = ("name", "op", "output", "params", "trainable", "frozen", "buffers", "
 
 
 def _axis_pair(values):
-    return "x".join(symbolic.dim(v) if symbolic.is_symbolic(v) else str(jsonable(v)) for v in values)
+    if any(hasattr(v, "free_symbols") for v in values):
+        return shape(values)  # formulas: compound ones in parentheses
+    return "x".join(str(jsonable(v)) for v in values)
 
 
 def render_csv(report: Report) -> str:

@@ -1,7 +1,6 @@
 """Markdown output: a GitHub table per layer and a totals list."""
 from __future__ import annotations
 
-from .. import symbolic
 from ..report import Report
 from .numbers import exact, pair, shape
 from .summary import summary_lines
@@ -9,7 +8,7 @@ from .summary import summary_lines
 
 def _code(text: str, value) -> str:
     """Formulas as code: their `**` would otherwise turn into bold."""
-    return f"`{text}`" if symbolic.is_symbolic(value) or "**" in text else text
+    return f"`{text}`" if getattr(value, "free_symbols", None) or "**" in text else text
 
 
 def render_markdown(report: Report) -> str:

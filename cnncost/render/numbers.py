@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .. import symbolic
-
 _PREFIXES = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "k"))
 
 
@@ -12,11 +10,17 @@ def is_plain(value) -> bool:
     return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
 
 
+def _symbolic():
+    from .. import symbolic  # deferred: only formulas need it
+
+    return symbolic
+
+
 def _number(value):
     """A sympy number (what is left of an expression whose symbols cancelled) as an int
     or Fraction, so it is shown like any other number."""
-    if symbolic.is_sympy(value) and not value.free_symbols and value.is_Rational:
-        return symbolic.substitute(value, {})
+    if hasattr(value, "free_symbols") and not value.free_symbols and value.is_Rational:
+        return _symbolic().substitute(value, {})
     return value
 
 
@@ -30,7 +34,7 @@ def exact(value) -> str:
         return f"{value:,}"
     if isinstance(value, Fraction):
         return f"{float(value):,.6g}" if value.denominator != 1 else f"{value.numerator:,}"
-    return symbolic.plain(value)
+    return _symbolic().plain(value)
 
 
 def short(value, unit: str = "") -> str:
@@ -38,7 +42,7 @@ def short(value, unit: str = "") -> str:
     has no short form and prints whole."""
     value = _number(value)
     if not is_plain(value):
-        return symbolic.plain(value)
+        return _symbolic().plain(value)
     for size, prefix in _PREFIXES:
         if abs(value) >= size:
             return f"{float(value) / size:.1f} {prefix}{unit}".rstrip()
@@ -54,13 +58,13 @@ def short_below(value) -> str:
 def bytes_(value) -> str:
     """Bytes in binary-free decimal units: 26292224 -> '26.3 MB'."""
     if not is_plain(value):
-        return symbolic.plain(value)
+        return _symbolic().plain(value)
     return short(value, "B") if value >= 1000 else f"{value} B"
 
 
 def shape(dims) -> str:
     """28x28x16; compound expressions in parentheses: (n - f + 1)x(n - f + 1)xnc2."""
-    return "x".join(exact(d).replace(",", "") if is_plain(d) else symbolic.dim(d) for d in dims)
+    return "x".join(exact(d).replace(",", "") if is_plain(d) else _symbolic().dim(d) for d in dims)
 
 
 def pair(values) -> str:
@@ -68,7 +72,7 @@ def pair(values) -> str:
     a, b = values
     if a == b:
         return exact(a)
-    return "x".join(exact(v) if is_plain(v) else symbolic.dim(v) for v in values)
+    return "x".join(exact(v) if is_plain(v) else _symbolic().dim(v) for v in values)
 
 
 def jsonable(value):
@@ -86,4 +90,4 @@ def jsonable(value):
     if isinstance(value, (tuple, list)):
         return [jsonable(v) for v in value]
     number = _number(value)
-    return jsonable(number) if number is not value else symbolic.plain(value)
+    return jsonable(number) if number is not value else _symbolic().plain(value)

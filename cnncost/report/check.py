@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .. import dims, symbolic
+from .. import dims
 from ..graph import Expectation, Graph
 from ..passes.explain import Step, explain_node
 from ..passes.receptive import receptive_fields
@@ -93,7 +93,14 @@ def _check_one(graph, report, exp: Expectation, working_of) -> CheckResult:
 def step_line(s: Step) -> str:
     """`what = working = value` with the value grouped by thousands."""
     value = s.value
-    shown = f"{value:,}" if type(value) is int else symbolic.plain(value)
+    if type(value) is int:
+        shown = f"{value:,}"
+    elif hasattr(value, "free_symbols"):
+        from ..symbolic import plain
+
+        shown = plain(value)
+    else:
+        shown = str(value)
     return f"{s.what} = {s.text} = {shown}" if s.text else f"{s.what} = {shown}"
 
 

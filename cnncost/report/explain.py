@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import symbolic
 from ..graph import Graph
 from ..passes.explain import LayerWorking, Step, explain
 from .check import step_line
@@ -35,7 +34,7 @@ def explain_layers(graph: Graph, layer: str | None = None) -> tuple[ExplainedLay
 
 
 def _lines(w: LayerWorking) -> tuple[str, ...]:
-    steps: list[Step] = [s for s in w.shape if s.text or symbolic.is_symbolic(s.value)]
+    steps: list[Step] = [s for s in w.shape if s.text or getattr(s.value, "free_symbols", None)]
     steps += [s for s in (w.params, w.buffers, w.macs) if s.text or s.value != 0]
     steps += list(w.rf)
     return tuple(step_line(s) for s in steps)
