@@ -43,8 +43,9 @@ def floordiv(a, b):
         return working.floordiv(a, b)
     if is_number(a) and is_number(b):
         return exact(Fraction(a) // Fraction(b))
-    sp = _sympy()
-    return sp.floor(sp.sympify(a) / b)
+    from . import symbolic
+
+    return symbolic.floordiv(a, b)
 
 
 def ceildiv(a, b):
@@ -55,8 +56,9 @@ def ceildiv(a, b):
         return working.ceildiv(a, b)
     if is_number(a) and is_number(b):
         return exact(-(Fraction(-a) // Fraction(b)))
-    sp = _sympy()
-    return sp.ceiling(sp.sympify(a) / b)
+    from . import symbolic
+
+    return symbolic.ceildiv(a, b)
 
 
 def divide(a, b):

@@ -85,6 +85,7 @@ class BuildOptions:
     depth: Any = None  # --depth D
     resolution: Any = None  # --resolution R: a Fraction multiplies, an int sets
     max_nodes: int = DEFAULT_MAX_NODES  # also the limit on statements run (loops and calls)
+    symbolic: tuple[str, ...] = ()  # --symbolic H,W: the input's height and width as symbols
 
 
 class Definition(Block):
@@ -190,6 +191,7 @@ class Builder:
         self.evaluate = Evaluator(self.span, self._input_shape)
         self._scope_stack: list[tuple[_Scope, bool]] = []
         self.steps = 0  # statements run, limited like nodes: endless loops and calls end in seconds
+        self._real_names: frozenset[str] | None = None  # symbols that are reals, not sizes
 
     # ------------------------------------------------------------------ places
     def _at(self, pos: ast.Pos):
@@ -370,7 +372,9 @@ class Builder:
             err.hint = err.hint or "write e.g. `input 224x224x3`: height, width and channels of at least 1"
             raise err.located(self.span(st.shape.pos))
         resolution = self.options.resolution
-        if resolution is not None and len(shape) == 3:
+        if self.options.symbolic:
+            shape = self._symbolic_input(shape, st)
+        elif resolution is not None and len(shape) == 3:
             h, w, c = shape
             if isinstance(resolution, int):
                 h = w = resolution
@@ -385,6 +389,20 @@ class Builder:
         node = self.add_node("input", {"shape": shape}, (), name="input")
         self._pop()
         return node
+
+    def _symbolic_input(self, shape: tuple, st: ast.InputStmt) -> tuple:
+        """--symbolic H,W (or one name for a square input): height and width become
+        symbols, the channels stay; the symbols are not names the spec can see."""
+        from . import symbolic
+
+        if len(shape) != 3:
+            raise SpecValueError("--symbolic replaces an input's height and width, but this "
+                                 f"input is a vector of {_show_shape(shape)}", self.span(st.pos))
+        names = self.options.symbolic
+        h, w = (names * 2)[:2]
+        for name in {h, w}:
+            self.symbols[name] = symbolic.symbol(name)
+        return (self.symbols[h], self.symbols[w], shape[2])
 
     def _param_value(self, st: ast.ParamStmt, frame: Frame):
         self._check_name(st.name, st.pos)
@@ -414,11 +432,13 @@ class Builder:
             raise type(err)(f"-p {st.name}={text}: {err.message}", self.span(st.pos), err.hint) from None
 
     def symbol_stmt(self, st: ast.SymbolStmt, frame: Frame):
-        import sympy  # symbolic mode only
+        from . import symbolic  # symbolic mode only: imports sympy
 
+        if self._real_names is None:
+            self._real_names = symbolic.real_names(self.module.body)
         for name in st.names:
             self._check_name(name, st.pos)
-            symbol = sympy.Symbol(name, positive=True, integer=True)
+            symbol = symbolic.symbol(name, real=name in self._real_names)
             self.symbols[name] = symbol
             frame.env.values[name] = symbol
 

@@ -79,10 +79,12 @@ def parse_resolution(value) -> Any:
 
 
 def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, depth=None,
-         resolution=None, max_nodes: int | None = None, text: str | None = None) -> Graph:
+         resolution=None, max_nodes: int | None = None, text: str | None = None,
+         symbolic: tuple[str, ...] = ()) -> Graph:
     """Parse and build a spec given by path, zoo name, or `text`.
 
-    `params` override `param` lines (values are numbers or expression text)."""
+    `params` override `param` lines (values are numbers or expression text); `symbolic`
+    names symbols for the input's height and width (one name: a square input)."""
     entry = None
     if text is None:
         text, display, entry = read_spec(source)
@@ -96,7 +98,7 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
     if resolution is None and entry is not None:
         resolution = entry.resolution
     options = BuildOptions(overrides, _number(width), _number(depth), parse_resolution(resolution),
-                           max_nodes or BuildOptions.max_nodes)
+                           max_nodes or BuildOptions.max_nodes, tuple(symbolic))
     module: ast.Module = _parse_zoo(entry.spec) if entry is not None else parse(text, display)
     graph = build(module, options)
     if entry is not None and entry.name != entry.spec:

@@ -58,11 +58,26 @@ def _remember_max_nodes(ctx, param, value):
     ctx.meta["cnncost.max_nodes"] = value
 
 
-def load_from_options(spec, params, width, depth_mult, resolution):
+def load_from_options(spec, params, width, depth_mult, resolution, symbolic=()):
     ctx = click.get_current_context(silent=True)
     max_nodes = ctx.meta.get("cnncost.max_nodes") if ctx else None
     return load(spec, _parse_params(params), width=width, depth=depth_mult, resolution=resolution,
-                max_nodes=max_nodes)
+                max_nodes=max_nodes, symbolic=symbolic)
+
+
+def symbol_names(value: str | None, option: str = "--symbolic") -> tuple[str, ...]:
+    """`H,W` -> ('H', 'W'): names for symbols given on the command line."""
+    if value is None:
+        return ()
+    import re
+
+    names = tuple(n.strip() for n in value.split(","))
+    for name in names:
+        if not name.isidentifier() or re.fullmatch(r"[A-Za-z]\d+", name):
+            raise click.BadParameter(
+                f"'{name}' is not a symbol name (letters, digits and _, not a flag like s2)",
+                param_hint=option)
+    return names
 
 
 def emit(text: str):

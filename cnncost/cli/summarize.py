@@ -8,7 +8,7 @@ from ..render import FORMATS
 from ..report import DTYPE_BYTES, analyze, collapse
 from .app import cli
 from .options import (complete_spec, convention_names, convention_options, device_from_options, emit,
-                      fancy, load_from_options, roofline_options, spec_options)
+                      fancy, load_from_options, roofline_options, spec_options, symbol_names)
 
 
 @cli.command()
@@ -22,10 +22,16 @@ from .options import (complete_spec, convention_names, convention_options, devic
               help="Collapse blocks nested deeper than N into one row each (0: top level only).")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
               help="Output format.")
+@click.option("--symbolic", "symbolic_names", default=None, metavar="H,W",
+              help="Make the input's height and width the symbols H and W (one name: a square "
+                   "input): shapes and totals become formulas, and a note says which layers "
+                   "tie the parameter count to the input size. Needs sympy.")
+@click.option("--pretty", is_flag=True,
+              help="With symbols: also print the totals in sympy's two-dimensional layout.")
 @convention_options
 @roofline_options
-def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, fmt, conventions,
-              ledger, device, peak_tflops, bandwidth_gbs):
+def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, fmt,
+              symbolic_names, pretty, conventions, ledger, device, peak_tflops, bandwidth_gbs):
     """Per-layer output shape, params, MACs and receptive field, with totals.
 
     \b
@@ -35,19 +41,34 @@ def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, 
       cnncost summarize resnet50 --depth 1
       cnncost summarize resnet50 --convention fvcore --ledger
       cnncost summarize mobilenet_v2 --device a100 --dtype fp16
+      cnncost summarize keras_mnist_cnn --symbolic H,W
     """
     chip = device_from_options(device, peak_tflops, bandwidth_gbs)
     if ledger and fmt == "csv":
         raise click.UsageError("--ledger is shown with --format table, json or markdown; "
                                "CSV has one row per layer")
-    graph = load_from_options(spec, params, width, depth_mult, resolution)
+    names = symbol_names(symbolic_names)
+    if names and len(names) > 2:
+        raise click.BadParameter("give one name (a square input) or two (height, width)",
+                                 param_hint="--symbolic")
+    if names and resolution is not None:
+        raise click.UsageError("--symbolic and --resolution both set the input size; give one")
+    graph = load_from_options(spec, params, width, depth_mult, resolution, names)
     report = analyze(graph, dtype=dtype, batch=batch, conventions=convention_names(conventions),
                      ledger=ledger, device=chip)
+    if names:
+        from ..report.symbolic import simplified, with_input_note
+
+        report = with_input_note(simplified(report), graph, names)
     if depth is not None:
         report = collapse(report, depth)
     if fmt == "table":
         emit(FORMATS["table"](report, fancy=fancy()))
     else:
         emit(FORMATS[fmt](report))
+    if pretty and fmt == "table" and graph.symbols:
+        from ..render.summary import pretty_totals
+
+        emit(pretty_totals(report))
 
 

@@ -215,3 +215,15 @@ class Module(NamedTuple):
     file: str
     lines: tuple[str, ...]
     body: tuple[Stmt, ...]
+
+
+def walk(node):
+    """Every record inside `node` (itself included), depth first: statements, arguments,
+    expressions. Generic over the NamedTuples above, so a new record needs no change here."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            if hasattr(item, "_fields") and not isinstance(item, Pos):
+                yield item
+            stack.extend(reversed(item))

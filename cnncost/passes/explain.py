@@ -55,6 +55,8 @@ def node_terms(graph: Graph, node: Node):
 def explain_node(graph: Graph, index: int, fields: list[Field]) -> LayerWorking:
     node = graph.nodes[index]
     layer = REGISTRY[node.kind]
+    if _symbolic(graph, node):
+        return _as_expressions(graph, node, layer, fields)
     attrs, ins = node_terms(graph, node)
     shape = layer.shape(attrs, ins) if node.inputs else wrap(node.shape)
     names = AXES.get(len(node.shape), tuple(f"dim{i}" for i in range(len(node.shape))))
@@ -63,6 +65,26 @@ def explain_node(graph: Graph, index: int, fields: list[Field]) -> LayerWorking:
                   (("params", layer.params), ("buffers", layer.buffers), ("MACs", layer.macs))]
     return LayerWorking(index, tuple(step(n, v) for n, v in zip(names, shape)), *quantities,
                         _rf_steps(graph, node, layer, attrs, ins, fields))
+
+
+def _symbolic(graph: Graph, node: Node) -> bool:
+    """A layer with a sympy expression among its sizes or options."""
+    values = [*node.attrs.values(), *(graph.nodes[i].shape for i in node.inputs)]
+    flat = [v for x in values for v in (x if isinstance(x, tuple) else (x,))]
+    return any(hasattr(v, "free_symbols") for v in flat)
+
+
+def _as_expressions(graph, node, layer, fields) -> LayerWorking:
+    """With symbols the expression is its own working: each quantity is the formula the
+    rule returned (`params = f**2*nc*nc2 + nc2`), with no arithmetic to show."""
+    ins = [graph.nodes[i].shape for i in node.inputs]
+    names = AXES.get(len(node.shape), tuple(f"dim{i}" for i in range(len(node.shape))))
+    quantities = [Step(what, "", rule(node.attrs, ins, node.shape)) for what, rule in
+                  (("params", layer.params), ("buffers", layer.buffers), ("MACs", layer.macs))]
+    size = fields[node.id].size
+    rf = _one_if_square((Step("RF_h", "", size[0]), Step("RF_w", "", size[1])))
+    return LayerWorking(node.id, tuple(Step(n, "", v) for n, v in zip(names, node.shape)),
+                        *quantities, rf)
 
 
 def _rf_steps(graph, node, layer, attrs, ins, fields) -> tuple[Step, ...]:

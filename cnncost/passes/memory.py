@@ -19,15 +19,18 @@ def peak_activations(graph: Graph) -> tuple[object, int]:
     for i, end in enumerate(last_use):
         frees.setdefault(end, []).append(i)
     live, peak, peak_at = 0, 0, 0
-    numeric = True
+    symbolic = []  # live sums with symbols: their maximum is taken once, at the end
     for node in graph.nodes:
         live = live + dims.product(node.shape)  # inputs and this output are alive together
-        if numeric and dims.is_number(live):
+        if not symbolic and dims.is_number(live):
             if live > peak:
                 peak, peak_at = live, node.id
         else:
-            numeric = False
-            peak = dims.maximum(peak, live)
+            symbolic.append(live)
         for i in frees.get(node.id, ()):
             live = live - dims.product(graph.nodes[i].shape)
+    if symbolic:
+        from ..symbolic import peak as largest
+
+        peak = largest([peak, *symbolic])
     return peak, peak_at

@@ -4,13 +4,15 @@ from __future__ import annotations
 import json
 
 from ..report.check import CheckReport, CheckResult
-from .numbers import jsonable
+from .numbers import exact, jsonable, shape
 
 
 def _shown(value) -> str:
     if isinstance(value, tuple):
-        return "x".join(str(v) for v in value)
-    return f"{value:,}" if type(value) is int else str(value)
+        return shape(value)
+    if type(value) is int:
+        return f"{value:,}"
+    return exact(value) if hasattr(value, "free_symbols") else str(value)
 
 
 def _mark(ok: bool, color: bool) -> str:

@@ -12,6 +12,8 @@ COLUMNS = ("name", "op", "output", "params", "trainable", "frozen", "buffers", "
 
 
 def _axis_pair(values):
+    if any(hasattr(v, "free_symbols") for v in values):
+        return shape(values)  # formulas: compound ones in parentheses
     return "x".join(str(jsonable(v)) for v in values)
 
 

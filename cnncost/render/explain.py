@@ -5,10 +5,7 @@ import json
 
 from ..report.explain import ExplainedLayer
 from .numbers import jsonable
-
-
-def _shape(shape: tuple) -> str:
-    return "x".join(str(d) for d in shape)
+from .numbers import shape as _shape
 
 
 def text(network: str, layers: tuple[ExplainedLayer, ...]) -> str:

@@ -10,17 +10,33 @@ def is_plain(value) -> bool:
     return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
 
 
+def _symbolic():
+    from .. import symbolic  # deferred: only formulas need it
+
+    return symbolic
+
+
+def _number(value):
+    """A sympy number (what is left of an expression whose symbols cancelled) as an int
+    or Fraction, so it is shown like any other number."""
+    if hasattr(value, "free_symbols") and not value.free_symbols and value.is_Rational:
+        return _symbolic().substitute(value, {})
+    return value
+
+
 def exact(value) -> str:
-    """138357544 -> '138,357,544'; 1/2 -> '0.5'; sympy expressions as sympy prints them."""
+    """138357544 -> '138,357,544'; 1/2 -> '0.5'; sympy expressions as the lecture writes
+    them (`n - f + 1`, see cnncost.symbolic.plain)."""
     if isinstance(value, bool):
         return str(value)
+    value = _number(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return f"{value.numerator:,}"
         return f"{float(value):,.6g}" if _fits_float(value) else str(value)
-    return str(value)
+    return _symbolic().plain(value)
 
 
 def _fits_float(value: Fraction) -> bool:
@@ -29,9 +45,11 @@ def _fits_float(value: Fraction) -> bool:
 
 
 def short(value, unit: str = "") -> str:
-    """138357544 -> '138.4 M' (three significant digits past the prefix)."""
+    """138357544 -> '138.4 M' (three significant digits past the prefix); an expression
+    has no short form and prints whole."""
+    value = _number(value)
     if not is_plain(value):
-        return str(value)
+        return _symbolic().plain(value)
     if isinstance(value, Fraction) and not _fits_float(value):
         return exact(value)
     for size, prefix in _PREFIXES:
@@ -40,25 +58,35 @@ def short(value, unit: str = "") -> str:
     return f"{exact(value)} {unit}".rstrip()
 
 
+def short_below(value) -> str:
+    """The short form printed under an exact total: blank for an expression, which has
+    none (it would only repeat the line above)."""
+    return short(value) if is_plain(_number(value)) else ""
+
+
 def bytes_(value) -> str:
     """Bytes in binary-free decimal units: 26292224 -> '26.3 MB'."""
     if not is_plain(value):
-        return str(value)
+        return _symbolic().plain(value)
     return short(value, "B") if value >= 1000 else f"{value} B"
 
 
 def shape(dims) -> str:
-    return "x".join(exact(d).replace(",", "") if is_plain(d) else str(d) for d in dims)
+    """28x28x16; compound expressions in parentheses: (n - f + 1)x(n - f + 1)xnc2."""
+    return "x".join(exact(d).replace(",", "") if is_plain(d) else _symbolic().dim(d) for d in dims)
 
 
 def pair(values) -> str:
     """A per-axis pair shown once when both axes agree: (7, 7) -> '7', (7, 1) -> '7x1'."""
     a, b = values
-    return exact(a) if a == b else f"{exact(a)}x{exact(b)}"
+    if a == b:
+        return exact(a)
+    return "x".join(exact(v) if is_plain(v) else _symbolic().dim(v) for v in values)
 
 
 def jsonable(value):
-    """ints stay ints; a whole Fraction becomes an int, another a float; sympy a string."""
+    """ints stay ints; a whole Fraction becomes an int, another a float; a sympy
+    expression a string `sympy.sympify` reads back (a sympy number a number)."""
     kind = type(value)
     if kind is int or kind is str or value is None or kind is bool:
         return value
@@ -72,4 +100,5 @@ def jsonable(value):
         return value
     if isinstance(value, (tuple, list)):
         return [jsonable(v) for v in value]
-    return str(value)
+    number = _number(value)
+    return jsonable(number) if number is not value else _symbolic().plain(value)

@@ -6,17 +6,22 @@ from . import extras
 from .numbers import bytes_, exact, is_plain, short
 
 
+def _both(value) -> str:
+    """`138,357,544 (138.4 M)`; an expression once (it has no short form)."""
+    return f"{exact(value)} ({short(value)})" if is_plain(value) else exact(value)
+
+
 def summary_lines(report: Report) -> list[str]:
     t = report.totals
     lines = []
-    params = f"Params: {exact(t.params)} ({short(t.params)})"
+    params = f"Params: {_both(t.params)}"
     if is_plain(t.frozen) and t.frozen:
         params += f": {exact(t.trainable)} trainable, {exact(t.frozen)} frozen"
     lines.append(params)
     if not is_plain(t.buffers) or t.buffers:
         lines.append(f"Buffers (non-learnable, e.g. BN statistics): {exact(t.buffers)}")
     batch = f", batch {report.batch}" if report.batch != 1 else ""
-    lines.append(f"MACs (multiply-accumulates{batch}): {exact(t.macs)} ({short(t.macs)}); "
+    lines.append(f"MACs (multiply-accumulates{batch}): {_both(t.macs)}; "
                  f"FLOPs = 2 x MACs = {short(t.flops)}")
     lines.append(f"Other ops (bias, norm, activations, pooling, merges): {exact(t.other_ops)}")
     lines.append(f"Activations: {exact(t.activations)} elements; peak activation memory "
@@ -25,3 +30,17 @@ def summary_lines(report: Report) -> list[str]:
     lines += [f"Note: {note}" for note in report.notes]
     lines += extras.summary_lines(report)
     return lines
+
+
+def pretty_totals(report: Report) -> str:
+    """The totals that are formulas, in sympy's two-dimensional layout (`--pretty`)."""
+    from .. import symbolic
+
+    t = report.totals
+    out = []
+    for label, value in (("Params", t.params), ("Buffers", t.buffers), ("MACs", t.macs),
+                         ("Activations", t.activations)):
+        if symbolic.is_symbolic(value):
+            out.append(f"\n{label} =\n" + "\n".join("    " + line for line in
+                                                      symbolic.pretty(value).splitlines()))
+    return "\n".join(out) + "\n" if out else ""

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..report import Report
 from . import extras
-from .numbers import exact, pair, shape, short
+from .numbers import exact, pair, shape, short_below
 from .summary import summary_lines
 
 
@@ -35,8 +35,9 @@ def build_table(report: Report) -> Table:
         previous_depth = r.depth
         table.add_row(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size),
                       *extras.cells(report, r))
-    table.add_row("", "", "", short(t.params), short(t.macs), "", *more[1], style="dim",
-                  end_section=True)
+    shorts = (short_below(t.params), short_below(t.macs))
+    if any(shorts) or any(more[1]):  # formulas have no short form
+        table.add_row("", "", "", *shorts, "", *more[1], style="dim", end_section=True)
     return table
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..report import Report
 from . import extras
-from .numbers import exact, pair, shape, short
+from .numbers import exact, pair, shape, short_below
 from .summary import summary_lines
 
 HEADER = ("Layer", "Op", "Output", "Params", "MACs", "RF")
@@ -20,7 +20,9 @@ def render_text(report: Report) -> str:
              *extras.cells(report, r)) for r in report.layers]
     more = extras.footers(report)
     footer = [("Total", "", shape(report.output), exact(t.params), exact(t.macs), "", *more[0]),
-              ("", "", "", short(t.params), short(t.macs), "", *more[1])]
+              ("", "", "", short_below(t.params), short_below(t.macs), "", *more[1])]
+    if not any(footer[1]):  # formulas have no short form
+        footer.pop()
     widths = [max(len(row[i]) for row in [header, *rows, *footer]) for i in range(len(header))]
 
     def line(cells):

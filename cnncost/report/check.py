@@ -93,7 +93,14 @@ def _check_one(graph, report, exp: Expectation, working_of) -> CheckResult:
 def step_line(s: Step) -> str:
     """`what = working = value` with the value grouped by thousands."""
     value = s.value
-    shown = f"{value:,}" if type(value) is int else str(value)
+    if type(value) is int:
+        shown = f"{value:,}"
+    elif hasattr(value, "free_symbols"):
+        from ..symbolic import plain
+
+        shown = plain(value)
+    else:
+        shown = str(value)
     return f"{s.what} = {s.text} = {shown}" if s.text else f"{s.what} = {shown}"
 
 

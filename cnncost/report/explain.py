@@ -34,7 +34,7 @@ def explain_layers(graph: Graph, layer: str | None = None) -> tuple[ExplainedLay
 
 
 def _lines(w: LayerWorking) -> tuple[str, ...]:
-    steps: list[Step] = [s for s in w.shape if s.text]
+    steps: list[Step] = [s for s in w.shape if s.text or getattr(s.value, "free_symbols", None)]
     steps += [s for s in (w.params, w.buffers, w.macs) if s.text or s.value != 0]
     steps += list(w.rf)
     return tuple(step_line(s) for s in steps)
