@@ -110,7 +110,8 @@ class _Scope:
 
     def auto(self, stem: str) -> str:
         self.counts[stem] += 1
-        return f"{stem}{self.counts[stem]}"
+        sep = "_" if stem[-1].isdigit() else ""  # relu6_1, not relu61
+        return f"{stem}{sep}{self.counts[stem]}"
 
     def next_index(self) -> str:
         self.counts["#index"] += 1

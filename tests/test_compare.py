@@ -7,9 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 
@@ -18,18 +16,10 @@ from cnncost import zoo
 from cnncost.render.compare import comparison_page, render_compare_table
 from cnncost.render.page import render_page_rich
 from cnncost.report.comparison import METRIC_KEYS, STAGE_SUMS, stages
+from conftest import GOLDEN, check_golden
 
-GOLDEN = Path(__file__).parent / "golden" / "compare"
+GOLDEN_COMPARE = GOLDEN / "compare"
 THREE = ("vgg16", "resnet50", "mobilenet_v2")
-
-
-def check_golden(name: str, text: str):
-    path = GOLDEN / name
-    if os.environ.get("CNNCOST_REGEN_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path}: run with CNNCOST_REGEN_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
 
 
 def reports(*names, **kwargs):
@@ -47,11 +37,12 @@ def three():
     ("table", "txt", "model"), ("table", "txt", "stage"), ("csv", "csv", "model"),
     ("csv", "csv", "stage"), ("markdown", "md", "model"), ("markdown", "md", "stage"),
     ("json", "json", "model"),  # JSON always holds the stages
+    ("html", "html", "model"), ("html", "html", "stage"), ("keras", "keras.txt", "model"),
 ])
 def test_golden_compare_three_models(run_cli, fmt, suffix, by):
     code, out, err = run_cli("compare", *THREE, "--format", fmt, "--by", by)
     assert code == 0, err
-    check_golden(f"vgg16_resnet50_mobilenet_v2.{by}.{suffix}", out)
+    check_golden(GOLDEN_COMPARE / f"vgg16_resnet50_mobilenet_v2.{by}.{suffix}", out)
 
 
 def test_json_is_the_same_by_stage(run_cli):
@@ -63,7 +54,7 @@ def test_json_is_the_same_by_stage(run_cli):
 def test_golden_terminal_table(three, by):
     """The rich drawing, without colour, at a fixed width."""
     text = render_page_rich(comparison_page(three, by), width=110, colour=False)
-    check_golden(f"vgg16_resnet50_mobilenet_v2.{by}.rich.txt", text)
+    check_golden(GOLDEN_COMPARE / f"vgg16_resnet50_mobilenet_v2.{by}.rich.txt", text)
 
 
 def test_terminal_table_is_rich_with_colour(three):

@@ -213,6 +213,32 @@ def test_per_layer_columns_sum_to_the_printed_totals(fmt, model, reports):
         assert len(parsed["macs"]) == len(report.layers)
 
 
+ADDITIVE = ("params", "trainable", "frozen", "buffers", "macs", "other_ops", "activations")
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_additive_column_of_json_and_csv_sums_to_its_total(model):
+    """Every per-layer count, convention column and roofline figure adds up to its total."""
+    from cnncost.conventions import PROFILES
+
+    report = cnncost.analyze(cnncost.load(model), conventions=tuple(PROFILES), device="a100")
+    data = json.loads(render("json", report))
+    layers, totals = data["layers"], data["totals"]
+    for key in ADDITIVE:
+        assert sum(row[key] for row in layers) == totals[key], key
+    for name, convention in data["conventions"].items():
+        assert sum(row["conventions"][name] for row in layers) == convention["total"], name
+    roof = [row["roofline"] for row in layers if row["roofline"]]
+    assert sum(r["bytes_in"] + r["bytes_weights"] + r["bytes_out"] for r in roof) == data["roofline"]["bytes"]
+    assert sum(r["flops"] for r in roof) == data["roofline"]["flops"]
+    assert sum(r["latency_s"] for r in roof) == pytest.approx(data["roofline"]["latency_s"], rel=1e-12)
+    assert sum(r["bound"] == "memory" for r in roof) == data["roofline"]["memory_bound_layers"]
+    *rows, total = csv.DictReader(io.StringIO(render("csv", report)))
+    assert total["name"] == "TOTAL"
+    for key in ADDITIVE:
+        assert sum(int(row[key]) for row in rows) == int(total[key]) == totals[key], key
+
+
 @pytest.mark.parametrize("fmt", sorted(PARSERS))
 def test_collapsed_rows_still_sum_to_the_totals(fmt, reports):
     report = cnncost.collapse(reports["resnet50"], 1)

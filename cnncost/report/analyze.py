@@ -38,7 +38,8 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
         frozen = c.params if c.frozen else 0
         rows.append(LayerRow(
             node.name, node.kind, node.shape, c.params, c.params - frozen, frozen, c.buffers,
-            c.macs * batch, c.other_ops * batch, c.activations * batch,
+            c.macs * batch, c.other_ops * batch,
+            c.activations * batch if i else 0,  # the input is not a layer output (docs/counting.md)
             f.size, f.jump, f.start, node.line, len(node.scope),
             tuple(graph.nodes[j].name for j in node.inputs),
             per_node_conventions[i] if per_node_conventions else (),
@@ -56,7 +57,7 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
         macs=macs,
         flops=2 * macs,
         other_ops=_sum(r.other_ops for r in rows),
-        activations=_sum(r.activations for r in rows[1:]),  # the input is not a layer output
+        activations=_sum(r.activations for r in rows),
         peak_activation_bytes=peak * batch * width,
         weight_bytes=(params + buffers) * width,
         weight_layers=weight_layers,

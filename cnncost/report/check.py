@@ -144,8 +144,7 @@ def _total(graph, report, q):
     if q == "rf":
         return tuple(report.layers[graph.output].rf_size), []
     field = {"flops": "macs"}.get(q, q)
-    rows = report.layers if q != "activations" else report.layers[1:]
-    values = [getattr(r, field) for r in rows if getattr(r, field) != 0]
+    values = [getattr(r, field) for r in report.layers if getattr(r, field) != 0]
     total = _sum_terms([Term.leaf(v) for v in values])
     what = {"macs": "MACs", "flops": "MACs"}.get(q, q)
     steps = [Step(f"total {what}", "" if _plain(total) else total.text, total.value)]
