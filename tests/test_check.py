@@ -85,11 +85,14 @@ def test_every_expect_in_the_zoo_holds(stem):
     (61_706, "61.7k", "k", True),
     (24_883_200_000_000, "2.5e13", None, True),
     (24_883_200_000_000, "24M", "M", False),
+    (24_883_200_000_000, "25T", "T", True),    # the same slip caught in the right unit
+    (24_883_200_000_000, "24.9T", "T", True),
+    (24_883_200_000_000, "24.8T", "T", False),
     (416, "416", None, True),
     (417, "416", None, False),
 ])
 def test_approximate_means_rounding_to_the_digits_shown(actual, source, suffix, ok):
-    value = Fraction(source.rstrip("kMGT")) * {None: 1, "k": 10**3, "M": 10**6, "G": 10**9}[suffix]
+    value = Fraction(source.rstrip("kMGT")) * {None: 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}[suffix]
     assert _close(actual, value, source, suffix) is ok
 
 
@@ -185,3 +188,36 @@ def test_each_quantity_of_a_statement(quantity, truth):
     assert [r.ok for r in check(graph).results] == [True]
     wrong = cnncost.load("<t>", text=_QUANTITIES.format(q=quantity, v=truth + ("x2" if quantity == "shape" else " + 1")))
     assert [r.ok for r in check(wrong).results] == [False]
+
+
+_PASS_THROUGH = """\
+input 28x28x1
+conv 5x5 16 p2 relu
+expect shape 28x28x16
+expect rf 5
+residual:
+    conv 3x3 16 same
+    conv 3x3 16 same
+expect shape 28x28x16
+expect rf 9
+maxpool 2x2 s2
+expect total shape 14x14x16
+expect total rf 10
+"""
+
+
+@pytest.mark.parametrize("line, working", [
+    # the relu passes the conv's output through: the conv's working, named
+    (3, ["conv1: H_out = floor((28 + 2·2 − 5)/1) + 1 = 28",
+         "conv1: W_out = floor((28 + 2·2 − 5)/1) + 1 = 28"]),
+    (4, ["conv1: RF = 1 + (5 − 1)·1 = 5"]),
+    # the residual's add keeps the body's shape and field
+    (8, ["residual1.conv2: H_out = ceil(28/1) = 28", "residual1.conv2: W_out = ceil(28/1) = 28"]),
+    (9, ["residual1.conv2: RF = 7 + (3 − 1)·1 = 9"]),
+    # totals: the working of the network's output
+    (11, ["H_out = floor((28 − 2)/2) + 1 = 14", "W_out = floor((28 − 2)/2) + 1 = 14"]),
+    (12, ["RF = 9 + (2 − 1)·1 = 10"]),
+])
+def test_shape_and_rf_show_the_working_of_the_layer_that_made_them(line, working):
+    result = {r.line: r for r in check(cnncost.load("<t>", text=_PASS_THROUGH)).results}[line]
+    assert result.ok and list(result.working) == working

@@ -75,7 +75,7 @@ def check(graph: Graph) -> CheckReport:
 
 def _check_one(graph, report, exp: Expectation, working_of) -> CheckResult:
     if exp.total:
-        actual, steps = _total(graph, report, exp.quantity)
+        actual, steps = _total(graph, report, exp.quantity, working_of)
     else:
         actual, steps = _statement(graph, report, exp, working_of)
     expected = exp.expected
@@ -108,14 +108,8 @@ def step_line(s: Step) -> str:
 def _statement(graph, report, exp, working_of):
     q = exp.quantity
     out = exp.output
-    if q == "shape":
-        w = working_of(out) if graph.nodes[out].inputs else None
-        steps = [s for s in (w.shape if w else ()) if s.text]
-        return graph.nodes[out].shape, steps
-    if q == "rf":
-        row = report.layers[out]
-        w = working_of(out) if graph.nodes[out].inputs else None
-        return tuple(row.rf_size), [s for s in (w.rf if w else ()) if s.text]
+    if q in ("shape", "rf"):
+        return _shape_or_rf(graph, report, q, out, working_of)
     if q == "activations":
         shape = graph.nodes[out].shape
         term = dims.product([Term.leaf(d) for d in shape])
@@ -137,12 +131,31 @@ def _statement(graph, report, exp, working_of):
     return total.value, steps
 
 
-def _total(graph, report, q):
+def _shape_or_rf(graph, report, q, out, working_of):
+    """The output's shape or field, with the working of the layer that made it: a layer
+    that passes it through unchanged (an activation, dropout, the add of a residual) shows
+    the working of the input it came from, named."""
+    def value(i):
+        return graph.nodes[i].shape if q == "shape" else tuple(report.layers[i].rf_size)
+
+    i = out
+    while graph.nodes[i].inputs:
+        steps = [s for s in getattr(working_of(i), q) if s.text]
+        if steps:
+            if i != out:
+                steps = [Step(f"{graph.nodes[i].name}: {s.what}", s.text, s.value) for s in steps]
+            return value(out), steps
+        same = [j for j in graph.nodes[i].inputs if value(j) == value(i)]
+        if not same:
+            break
+        i = same[0]
+    return value(out), []
+
+
+def _total(graph, report, q, working_of):
     t = report.totals
-    if q == "shape":
-        return report.output, []
-    if q == "rf":
-        return tuple(report.layers[graph.output].rf_size), []
+    if q in ("shape", "rf"):
+        return _shape_or_rf(graph, report, q, graph.output, working_of)
     field = {"flops": "macs"}.get(q, q)
     values = [getattr(r, field) for r in report.layers if getattr(r, field) != 0]
     total = _sum_terms([Term.leaf(v) for v in values])
