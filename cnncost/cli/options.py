@@ -167,8 +167,18 @@ def analysis_options(func):
                         show_default=True,
                         help="Bytes per value for activation and weight memory.")(func)
     func = click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
+                        callback=_at_most_int64,
                         help="Batch size: scales activations and MACs, never parameters.")(func)
     return func
+
+
+def _at_most_int64(ctx, param, value):
+    """Counts are int64 in every framework; a larger batch is a typo, not a network."""
+    from ..layers.base import MAX_WHOLE
+
+    if value is not None and value > MAX_WHOLE:
+        raise click.BadParameter(f"{value} is more than 2**63 - 1")
+    return value
 
 
 def complete_spec(ctx, param, incomplete):

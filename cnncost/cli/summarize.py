@@ -3,21 +3,18 @@ from __future__ import annotations
 
 import click
 
-from ..layers.base import MAX_WHOLE
 from ..render import FORMATS
-from ..report import DTYPE_BYTES, analyze, collapse
+from ..report import analyze, collapse
 from .app import cli
-from .options import (complete_spec, convention_names, convention_options, device_from_options, emit,
-                      fancy, load_from_options, roofline_options, spec_options, symbol_names)
+from .options import (analysis_options, complete_spec, convention_names, convention_options,
+                      device_from_options, emit, fancy, load_from_options, roofline_options,
+                      spec_options, symbol_names)
 
 
 @cli.command()
 @click.argument("spec", shell_complete=complete_spec)
 @spec_options
-@click.option("--batch", type=click.IntRange(min=1, max=MAX_WHOLE), default=1, show_default=True,
-              help="Batch size: scales activations and MACs, never parameters.")
-@click.option("--dtype", type=click.Choice(sorted(DTYPE_BYTES)), default="fp32", show_default=True,
-              help="Bytes per value for activation and weight memory.")
+@analysis_options
 @click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
               help="Collapse blocks nested deeper than N into one row each (0: top level only).")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
