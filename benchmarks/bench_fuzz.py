@@ -38,6 +38,9 @@ class Hang(BaseException):
     """Raised by the alarm: not an Exception, so the CLI's catch-all cannot swallow it."""
 
 
+TARGET = 1.0  # seconds: issue 6's bound on every case
+
+
 def _alarm(signum, frame):
     raise Hang()
 
@@ -108,7 +111,7 @@ def main_(argv=None):
     start = time.perf_counter()
     import sympy  # noqa: F401  (paid once by the first symbolic spec; timed apart)
     print(f"sympy import, paid once per process by a symbolic spec: {time.perf_counter() - start:.2f} s")
-    tried = defaultdict(lambda: [0, 0, 0, 0.0, 0.0])  # tried, ok, error, slowest ok, slowest error
+    tried = defaultdict(lambda: [0, 0, 0, 0.0, 0.0, 0])  # tried, ok, error, slowest ok, slowest error, over 1 s
     failures = []
     slowest = (0.0, None, None)
     slowest_ok = (0.0, None, "")
@@ -122,6 +125,7 @@ def main_(argv=None):
             code, out, err, secs = run_case(path, formats[i % 4], args.limit)
             row = tried[category]
             row[0] += 1
+            row[5] += secs > TARGET
             bad = verdict(code, out, err)
             if bad:
                 failures.append((category, bad, content, err))
@@ -136,10 +140,12 @@ def main_(argv=None):
                 row[4] = max(row[4], secs)
                 if secs > slowest[0]:
                     slowest = (secs, category, err.splitlines()[0])
-    print(f"{'category':30} {'tried':>6} {'result':>7} {'exit 2':>7} {'slowest ok':>11} {'slowest err':>12}")
+    print(f"{'category':30} {'tried':>6} {'result':>7} {'exit 2':>7} {'slowest ok':>11} {'slowest err':>12}"
+          f" {'> 1 s':>6}")
     for category in sorted(tried):
-        n, ok, error, t_ok, t_err = tried[category]
-        print(f"{category:30} {n:6d} {ok:7d} {error:7d} {t_ok * 1000:9.1f}ms {t_err * 1000:10.1f}ms")
+        n, ok, error, t_ok, t_err, slow = tried[category]
+        print(f"{category:30} {n:6d} {ok:7d} {error:7d} {t_ok * 1000:9.1f}ms {t_err * 1000:10.1f}ms {slow:6d}")
+    print(f"\ncases over the {TARGET:g} s target: {sum(row[5] for row in tried.values())} of {args.cases}")
     print(f"\nslowest time to an error: {slowest[0] * 1000:.1f} ms ({slowest[1]}: {slowest[2]})")
     print(f"slowest time to a result: {slowest_ok[0] * 1000:.1f} ms ({slowest_ok[1]})")
     print(f"failures: {len(failures)}")
