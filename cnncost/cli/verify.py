@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 
 import click
 
@@ -81,6 +82,7 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory,
                          f"{_needs(need)}\n{_MEMORY_HINT}") from None
     finally:
         progress.close()
+    result = replace(result, estimated_bytes=need.total)
     if fmt == "table":
         emit(VERIFY_FORMATS["table"](result, fancy=fancy()))
     else:
@@ -93,12 +95,13 @@ _MEMORY_HINT = "hint: use --resolution 0.25 (or a smaller --batch) to run it sma
 
 
 def _needs(need) -> str:
-    """'25.9 GB (activations 4.6 GB, conv1 with its temporaries 20.7 GB, ...)'."""
+    """'27.7 GB (activations 4.6 GB, conv1's weights 147.7 kB and temporaries 23.0 GB, ...)'."""
     from ..render.numbers import bytes_
 
     return (f"{bytes_(need.total)} (activations {bytes_(need.activations)}, {need.layer}'s weights "
             f"{bytes_(need.weights)} and temporaries {bytes_(need.temporaries)}, weight pool "
-            f"{bytes_(need.pool)})")
+            f"{bytes_(need.pool)}, allocator slack {bytes_(need.slack)}, Python and NumPy "
+            f"{bytes_(need.process)})")
 
 
 class _LazyProgress:

@@ -52,6 +52,7 @@ class Verification:
     rows: tuple[CheckRow, ...]
     seconds: float  # the executor's wall time
     peak_bytes: int | None  # the process's peak resident memory, where the OS tells it
+    estimated_bytes: int | None = None  # what cnncost.execute.budget expected it to be
 
     @property
     def mismatches(self) -> tuple[CheckRow, ...]:

@@ -56,6 +56,8 @@ def summary_lines(v) -> list[str]:
             f"{_cell(getattr(r.executed, q), q != 'shape')} executed" for q in r.differs)
             for r in v.mismatches]
     memory = f"peak memory {bytes_(v.peak_bytes)} (process RSS)" if v.peak_bytes else "peak memory unknown"
+    if v.estimated_bytes:
+        memory += f", estimated {bytes_(v.estimated_bytes)}"
     lines.append(f"Executed with NumPy in {v.seconds:.2f} s; {memory}.")
     return lines
 
@@ -121,6 +123,7 @@ def verify_dict(v) -> dict:
         "mismatches": len(v.mismatches),
         "seconds": round(v.seconds, 6),
         "peak_bytes": v.peak_bytes,
+        "estimated_bytes": v.estimated_bytes,
         "totals": {side: {q: v.total(side, q) for q in ("params", "buffers", "macs")}
                    for side in ("analytic", "executed")},
         "layers": [{"name": r.name, "op": r.op, "line": r.line, "ok": r.ok, "differs": list(r.differs),
