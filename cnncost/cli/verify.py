@@ -67,9 +67,9 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory,
     from ..report import analyze
 
     report = analyze(graph, batch=batch)
-    need = estimate(graph, report)
+    need = None if graph.symbols else estimate(graph, report)  # symbols: the run refuses them
     limit = default_limit() if max_memory is None else Limit(max_memory, "--max-memory")
-    if need.total > limit.bytes:
+    if need is not None and need.total > limit.bytes:
         raise InputError(f"error: running {graph.name} needs about {_needs(need)}, more than the "
                          f"limit of {bytes_(limit.bytes)} ({limit.source})\n{_MEMORY_HINT}")
     progress = _LazyProgress(len(graph.nodes), enabled=sys.stdout.isatty() and sys.stderr.isatty())
@@ -82,7 +82,7 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory,
                          f"{_needs(need)}\n{_MEMORY_HINT}") from None
     finally:
         progress.close()
-    result = replace(result, estimated_bytes=need.total)
+    result = replace(result, estimated_bytes=need and need.total)
     if fmt == "table":
         emit(VERIFY_FORMATS["table"](result, fancy=fancy()))
     else:
