@@ -3,13 +3,30 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 
 import click
 
 from .app import cli
 from .options import EXIT_WRONG, InputError, emit, fancy, load_from_options, spec_options
 
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "markdown", "html")
+
+
+class ByteSize(click.ParamType):
+    """A memory size: 4G, 512M, 1.5G (powers of 1024), 2GB (powers of 1000), or bytes."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        from ..execute.budget import parse_size
+
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(value)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
 
 
 @cli.command()
@@ -19,9 +36,13 @@ FORMATS = ("table", "json", "csv")
               help="Images in the random input batch (MACs are compared for the whole batch).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the random input and weights.")
+@click.option("--max-memory", "max_memory", type=ByteSize(), default=None, metavar="SIZE",
+              help="Refuse to run when the estimated memory of the run is above SIZE, e.g. 4G "
+                   "or 512M (K, M, G: powers of 1024; KB, MB, GB: of 1000) [default: the "
+                   "memory the system has available].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output format.")
-def verify(spec, params, width, depth_mult, resolution, batch, seed, fmt):
+              help="Output format (html: one self-contained page).")
+def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory, fmt):
     """Run the network for real (NumPy, float32) and compare, layer by layer, the analysed
     output shape, params, buffers and MACs with the executed ones. Exits 1 on any
     mismatch. Needs the extra: pip install 'cnncost[numpy]'.
@@ -31,6 +52,7 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, fmt):
       cnncost verify lenet5
       cnncost verify resnet50 --resolution 0.25 --batch 2
       cnncost verify my_net.spec --format json
+      cnncost verify vgg16 --max-memory 2G
     """
     from ..execute import numpy_missing
 
@@ -38,20 +60,48 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, fmt):
     if missing:
         raise InputError(f"error: {missing}")
     graph = load_from_options(spec, params, width, depth_mult, resolution)
+    from ..execute.budget import Limit, default_limit, estimate
     from ..execute.verify import verify as run_verify
+    from ..render.numbers import bytes_
     from ..render.verify import VERIFY_FORMATS
+    from ..report import analyze
 
+    report = analyze(graph, batch=batch)
+    need = None if graph.symbols else estimate(graph, report)  # symbols: the run refuses them
+    limit = default_limit() if max_memory is None else Limit(max_memory, "--max-memory")
+    if need is not None and need.total > limit.bytes:
+        raise InputError(f"error: running {graph.name} needs about {_needs(need)}, more than the "
+                         f"limit of {bytes_(limit.bytes)} ({limit.source})\n{_MEMORY_HINT}")
     progress = _LazyProgress(len(graph.nodes), enabled=sys.stdout.isatty() and sys.stderr.isatty())
     try:
-        result = run_verify(graph, batch=batch, seed=seed, on_node=progress)
+        result = run_verify(graph, batch=batch, seed=seed, on_node=progress, report=report)
+    except MemoryError as err:
+        node = graph.nodes[progress.done]
+        raise InputError(f"error: out of memory running {node.name} ({node.kind}, line {node.line}): "
+                         f"{err or 'NumPy could not allocate an array'}; the run was estimated at "
+                         f"{_needs(need)}\n{_MEMORY_HINT}") from None
     finally:
         progress.close()
+    result = replace(result, estimated_bytes=need and need.total)
     if fmt == "table":
         emit(VERIFY_FORMATS["table"](result, fancy=fancy()))
     else:
         emit(VERIFY_FORMATS[fmt](result))
     if not result.ok:
         sys.exit(EXIT_WRONG)
+
+
+_MEMORY_HINT = "hint: use --resolution 0.25 (or a smaller --batch) to run it smaller, or --max-memory"
+
+
+def _needs(need) -> str:
+    """'27.7 GB (activations 4.6 GB, conv1's weights 147.7 kB and temporaries 23.0 GB, ...)'."""
+    from ..render.numbers import bytes_
+
+    return (f"{bytes_(need.total)} (activations {bytes_(need.activations)}, {need.layer}'s weights "
+            f"{bytes_(need.weights)} and temporaries {bytes_(need.temporaries)}, weight pool "
+            f"{bytes_(need.pool)}, allocator slack {bytes_(need.slack)}, Python and NumPy "
+            f"{bytes_(need.process)})")
 
 
 class _LazyProgress:
@@ -65,8 +115,10 @@ class _LazyProgress:
         self.start = time.perf_counter()
         self.bar = None
         self.task = None
+        self.done = 0  # nodes run so far: the index of the one running
 
     def __call__(self, index: int, node) -> None:
+        self.done = index + 1
         if not self.enabled:
             return
         if self.bar is None:

@@ -52,6 +52,7 @@ class Verification:
     rows: tuple[CheckRow, ...]
     seconds: float  # the executor's wall time
     peak_bytes: int | None  # the process's peak resident memory, where the OS tells it
+    estimated_bytes: int | None = None  # what cnncost.execute.budget expected it to be
 
     @property
     def mismatches(self) -> tuple[CheckRow, ...]:
@@ -66,9 +67,11 @@ class Verification:
 
 
 def verify(graph: Graph, batch: int = 1, seed: int = 0,
-           on_node: Callable[[int, Node], None] | None = None) -> Verification:
-    """Analyse the graph, run it on a seeded random batch, and pair the two per node."""
-    report = analyze(graph, batch=batch)
+           on_node: Callable[[int, Node], None] | None = None, report=None) -> Verification:
+    """Analyse the graph (unless given its `report` at this batch), run it on a seeded
+    random batch, and pair the two per node."""
+    if report is None:
+        report = analyze(graph, batch=batch)
     start = time.perf_counter()
     run = execute(graph, batch=batch, seed=seed, on_node=on_node)
     seconds = time.perf_counter() - start

@@ -1,5 +1,6 @@
 """`cnncost verify` output: analytic next to executed shape, params (buffers) and MACs per
-layer, with a mark; as a table (rich on a terminal, plain text otherwise), JSON or CSV."""
+layer, with a mark; as a table (rich on a terminal, plain text otherwise), JSON, CSV,
+Markdown or one HTML page."""
 from __future__ import annotations
 
 import csv
@@ -55,6 +56,8 @@ def summary_lines(v) -> list[str]:
             f"{_cell(getattr(r.executed, q), q != 'shape')} executed" for q in r.differs)
             for r in v.mismatches]
     memory = f"peak memory {bytes_(v.peak_bytes)} (process RSS)" if v.peak_bytes else "peak memory unknown"
+    if v.estimated_bytes:
+        memory += f", estimated {bytes_(v.estimated_bytes)}"
     lines.append(f"Executed with NumPy in {v.seconds:.2f} s; {memory}.")
     return lines
 
@@ -120,6 +123,7 @@ def verify_dict(v) -> dict:
         "mismatches": len(v.mismatches),
         "seconds": round(v.seconds, 6),
         "peak_bytes": v.peak_bytes,
+        "estimated_bytes": v.estimated_bytes,
         "totals": {side: {q: v.total(side, q) for q in ("params", "buffers", "macs")}
                    for side in ("analytic", "executed")},
         "layers": [{"name": r.name, "op": r.op, "line": r.line, "ok": r.ok, "differs": list(r.differs),
@@ -148,8 +152,60 @@ def render_verify_csv(v) -> str:
     return out.getvalue()
 
 
+def _named_headers(cols) -> list[str]:
+    """Headers that say which side each column is (Markdown and HTML have no two-line header)."""
+    out = ["Layer", "Op"]
+    for header, _, _ in cols:
+        out += [header, f"{header} (run)"]
+    return out + ["Check"]
+
+
+def verify_page(v):
+    """The comparison as a render.page.Page: one table, the summary as notes."""
+    from .page import Page, Table
+
+    cols = _columns(v)
+    right = (False, False, *(numeric for _, _, numeric in cols for _ in (0, 1)), False)
+    rows = tuple((*_cells(r, cols), MARKS[r.ok]) for r in v.rows)
+    table = Table(f"Input {shape(v.input)}: analysed | executed", tuple(_named_headers(cols)), rows,
+                  right, footer=((*_footer(v, cols), ""),))
+    return Page(f"cnncost verify: {v.network}", (table,), tuple(line.strip() for line in summary_lines(v)))
+
+
+def render_verify_markdown(v) -> str:
+    from .page import render_page_markdown
+
+    return render_page_markdown(verify_page(v))
+
+
+def render_verify_html(v) -> str:
+    """One self-contained page: the comparison table (numbers right-aligned), the summary
+    under it."""
+    from .html import Section, page
+
+    cols = _columns(v)
+
+    rows = []
+    for r in v.rows:
+        cells = [r.name, r.op]
+        for _, quantity, numeric in cols:
+            for side in (r.analytic, r.executed):
+                value = getattr(side, quantity)
+                cells.append(value if numeric else shape(value))
+        rows.append(cells + [MARKS[r.ok]])
+    footer = ["Total", ""]
+    for _, quantity, numeric in cols:
+        footer += [v.total("analytic", quantity), v.total("executed", quantity)] if numeric else ["", ""]
+    section = Section(f"Input {shape(v.input)}: analysed | executed", _named_headers(cols), rows,
+                      footer=[footer + [""]], notes=[line.strip() for line in summary_lines(v)])
+    return page(f"cnncost verify: {v.network}", [section],
+                subtitle=f"{v.file or v.network}; batch {v.batch}, seed {v.seed}")
+
+
 VERIFY_FORMATS = {
     "table": render_verify_table,
     "json": render_verify_json,
     "csv": render_verify_csv,
+    "markdown": render_verify_markdown,
+    "html": render_verify_html,
 }
