@@ -25,6 +25,7 @@ def zoo(name, names_only, fmt):
       cnncost zoo
       cnncost zoo resnet
       cnncost zoo efficientnet --format csv
+      cnncost zoo --format html > zoo.html
     """
     from .. import zoo as zoo_mod
 

@@ -42,7 +42,7 @@ def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, 
     """
     chip = device_from_options(device, peak_tflops, bandwidth_gbs)
     if ledger and fmt == "csv":
-        raise click.UsageError("--ledger is shown with --format table, json or markdown; "
+        raise click.UsageError("--ledger is shown with --format table, json, markdown or html; "
                                "CSV has one row per layer")
     names = symbol_names(symbolic_names)
     if names and len(names) > 2:

@@ -81,9 +81,27 @@ def render_zoo_markdown(models) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_zoo_html(models) -> str:
+    """One self-contained page: the zoo table, exact numbers, and bars of each model's MACs
+    and params."""
+    from .html import Chart, Section, page
+    from .numbers import is_plain
+
+    rows = [(m.name, shape(m.input), m.params, m.macs, origin(m)) for m in models]
+    plain = all(is_plain(m.params) and is_plain(m.macs) for m in models)
+    chart = Chart([m.name for m in models], [("MACs", [m.macs for m in models]),
+                                             ("Params", [m.params for m in models])]) if plain else None
+    section = Section("Models", HEADER, rows, chart=chart, right=RIGHT,
+                      notes=[f"{len(rows)} models; MACs are multiply-accumulates for one image at "
+                             "the input shown. `cnncost summarize NAME --format html` shows one "
+                             "layer by layer."])
+    return page("cnncost zoo", [section])
+
+
 ZOO_FORMATS = {
     "table": render_zoo_text,
     "json": render_zoo_json,
     "csv": render_zoo_csv,
     "markdown": render_zoo_markdown,
+    "html": render_zoo_html,
 }

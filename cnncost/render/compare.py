@@ -198,12 +198,22 @@ def render_compare_csv(comparison: Comparison, by: str = "model", chart: bool = 
     return out.getvalue()
 
 
+def _html_titles(comparison: Comparison) -> tuple[str, str]:
+    return ("cnncost compare: " + ", ".join(m.label for m in comparison.models),
+            f"ratios to {comparison.baseline.label}; {comparison.dtype}, batch {comparison.batch}")
+
+
 def render_compare_html(comparison: Comparison, by: str = "model", chart: bool = True) -> str:
     from .html import page_html
 
-    title = "cnncost compare: " + ", ".join(m.label for m in comparison.models)
-    return page_html(comparison_page(comparison, by, chart), title,
-                     f"ratios to {comparison.baseline.label}; {comparison.dtype}, batch {comparison.batch}")
+    return page_html(comparison_page(comparison, by, chart), *_html_titles(comparison))
+
+
+def compare_fragment(comparison: Comparison, by: str = "model") -> str:
+    """The HTML page's content, for embedding (`Comparison._repr_html_`, Jupyter)."""
+    from .html import page_fragment
+
+    return page_fragment(comparison_page(comparison, by), *_html_titles(comparison))
 
 
 COMPARE_FORMATS = {

@@ -12,6 +12,7 @@ from html import escape
 from typing import Any, Sequence
 
 from ..report import Report
+from . import extras
 from .numbers import exact, is_plain, pair, shape, short
 from .summary import summary_lines
 
@@ -32,6 +33,7 @@ class Section:
     footer: Sequence[Sequence[Any]] = ()
     chart: Chart | None = None
     notes: Sequence[str] = ()
+    right: Sequence[bool] = ()  # right-align these columns (default: columns of numbers)
 
 
 @dataclass(frozen=True)
@@ -76,26 +78,28 @@ CHAR = 6.7  # px per character of 11px monospace
 LABEL_CHARS = 40  # longer labels are cut (the full one is in the bar's tooltip)
 
 
-def _cell(value, tag: str) -> str:
-    if isinstance(value, str):
-        return f"<{tag}>{escape(value)}</{tag}>"
+def _cell(value, tag: str, right: bool = False) -> str:
+    """Text as given (right-aligned when asked); a number exact and right-aligned."""
     if value is None:
         return f"<{tag}></{tag}>"
-    return f'<{tag} class="n">{escape(exact(value))}</{tag}>'
+    text = value if isinstance(value, str) else exact(value)
+    right = right or not isinstance(value, str)
+    return f'<{tag} class="n">{escape(text)}</{tag}>' if right else f"<{tag}>{escape(text)}</{tag}>"
 
 
 def _table(section: Section) -> str:
-    numeric = [bool(section.rows) and not isinstance(section.rows[0][i], str)
-               for i in range(len(section.headers))]
-    head = "".join(f'<th class="n">{escape(h)}</th>' if n else f"<th>{escape(h)}</th>"
-                   for h, n in zip(section.headers, numeric))
+    numeric = list(section.right) or [bool(section.rows) and not isinstance(section.rows[0][i], str)
+                                      for i in range(len(section.headers))]
+    head = "".join(_cell(h, "th", n) for h, n in zip(section.headers, numeric))
+
+    def row_html(row):
+        return "<tr>" + "".join(_cell(v, "td", n) for v, n in zip(row, numeric)) + "</tr>"
+
     out = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
-    out += ["<tr>" + "".join(_cell(v, "td") for v in row) + "</tr>" for row in section.rows]
+    out += [row_html(row) for row in section.rows]
     out.append("</tbody>")
     if section.footer:
-        out.append("<tfoot>" + "".join(
-            "<tr>" + "".join(_cell(v, "td") for v in row) + "</tr>" for row in section.footer)
-            + "</tfoot>")
+        out.append("<tfoot>" + "".join(row_html(row) for row in section.footer) + "</tfoot>")
     out.append("</table>")
     return "\n".join(out)
 
@@ -190,16 +194,27 @@ def _report_parts(report: Report):
              Card("Peak activations", t.peak_activation_bytes, "B")]
     if not is_plain(t.buffers) or t.buffers:
         cards.insert(1, Card("Buffers", t.buffers))
-    rows = [(r.name, r.op, shape(r.output), r.params, r.macs, pair(r.rf_size))
-            for r in report.layers]
+    # --convention and roofline columns, as the text and Markdown tables show them
+    more = extras.headers(report)
+    rows = [(r.name, r.op, shape(r.output), r.params, r.macs, pair(r.rf_size),
+             *extras.cells(report, r)) for r in report.layers]
     plain = all(is_plain(r.params) and is_plain(r.macs) for r in report.layers)
     chart = Chart([r.name for r in report.layers],
                   [("MACs", [r.macs for r in report.layers]),
                    ("Params", [r.params for r in report.layers])]) if plain else None
-    section = Section("Layers", ("Layer", "Op", "Output", "Params", "MACs", "RF"), rows,
-                      footer=[("Total", "", shape(report.output), t.params, t.macs, "")],
-                      chart=chart, notes=summary_lines(report))
-    return report.network, [section], subtitle, cards
+    footer = ("Total", "", shape(report.output), t.params, t.macs, "", *extras.footers(report)[0])
+    sections = [Section("Layers", ("Layer", "Op", "Output", "Params", "MACs", "RF", *more), rows,
+                        footer=[footer], chart=chart, notes=summary_lines(report),
+                        right=(False, False, False, True, True, True,
+                               *(h != "Bound" for h in more)))]
+    if report.ledger:
+        header, ledger_rows, total = extras.ledger_table(report)
+        batch = f", batch {report.batch}" if report.batch != 1 else ""
+        sections.append(Section(
+            f"Ledger: every operation counted once{batch}; x = the factor each convention "
+            "gives it", header, ledger_rows, footer=[total],
+            notes=extras.sources(report), right=[False] + [True] * (len(header) - 1)))
+    return report.network, sections, subtitle, cards
 
 
 def report_html(report: Report) -> str:
@@ -212,16 +227,16 @@ def report_fragment(report: Report) -> str:
     return fragment(*_report_parts(report))
 
 
-def page_html(source, title: str, subtitle: str = "") -> str:
-    """A `render.page.Page` (what compare and sweep print) as an HTML page: its tables in
-    order, each followed chart drawn beside the table before it (charts over the same
-    labels side by side)."""
+def _page_sections(source) -> list[Section]:
+    """A `render.page.Page`'s tables in order, each following chart drawn beside the table
+    before it (charts over the same labels side by side)."""
     from .page import Chart as PageChart
 
     sections: list[Section] = []
     for block in source.blocks:
         if not isinstance(block, PageChart):
-            sections.append(Section(block.title, block.headers, block.rows, block.footer))
+            sections.append(Section(block.title, block.headers, block.rows, block.footer,
+                                    right=block.right))
             continue
         labels = [b.label for b in block.bars]
         series = (block.title, [b.value for b in block.bars])
@@ -232,4 +247,16 @@ def page_html(source, title: str, subtitle: str = "") -> str:
             sections[-1] = replace(last, chart=Chart(labels, [*last.chart.series, series]))
         else:
             sections.append(Section(block.title, (), (), chart=Chart(labels, [series])))
-    return page(title, sections, subtitle)
+    if sections and source.notes:
+        sections[-1] = replace(sections[-1], notes=[*sections[-1].notes, *source.notes])
+    return sections
+
+
+def page_html(source, title: str, subtitle: str = "") -> str:
+    """A `render.page.Page` (what compare and sweep print) as an HTML page."""
+    return page(title, _page_sections(source), subtitle)
+
+
+def page_fragment(source, title: str, subtitle: str = "") -> str:
+    """The same as an embeddable fragment (what Jupyter shows for a comparison or sweep)."""
+    return fragment(title, _page_sections(source), subtitle)

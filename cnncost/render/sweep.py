@@ -98,6 +98,13 @@ def render_sweep_html(result: Sweep) -> str:
     return page_html(sweep_page(result), f"cnncost sweep: {result.spec}")
 
 
+def sweep_fragment(result: Sweep) -> str:
+    """The HTML page's content, for embedding (`Sweep._repr_html_`, Jupyter)."""
+    from .html import page_fragment
+
+    return page_fragment(sweep_page(result), f"cnncost sweep: {result.spec}")
+
+
 SWEEP_FORMATS = {
     "html": render_sweep_html,
     "table": render_sweep_table,

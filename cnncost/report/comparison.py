@@ -96,6 +96,12 @@ class Comparison:
             order = sorted(self.models, key=lambda m: _sort_key(getattr(m, key)), reverse=reverse)
         return replace(self, models=tuple(order))
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a comparison as its HTML tables and bar charts."""
+        from ..render.compare import compare_fragment
+
+        return compare_fragment(self)
+
 
 def ratio(value, base) -> Fraction | None:
     if not _is_int(value) or not _is_int(base) or base == 0:

@@ -40,6 +40,12 @@ class Sweep:
     dtype: str = "fp32"
     batch: int = 1
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a sweep as its HTML table."""
+        from ..render.sweep import sweep_fragment
+
+        return sweep_fragment(self)
+
 
 def sweep(spec: str, params: Mapping[str, Sequence] | None = None, *, width: Sequence = (),
           depth_mult: Sequence = (), resolution: Sequence = (), dtype: str = "fp32",
