@@ -19,7 +19,7 @@ from . import dims
 from .dsl import ast
 from .errors import (CnnCostError, LimitError, ShapeError, Span, SpecNameError, SpecSyntaxError,
                      SpecValueError)
-from .expr import Block, Env, Evaluator, to_int
+from .expr import MAX_MAGNITUDE_BITS, Block, Env, Evaluator, to_int
 from .layers.base import MAX_WHOLE, whole
 from .layers import FLAGS, REGISTRY, lookup, user_kinds
 from .layers.base import OPTION_TYPES, RAW_NAME_OPTIONS
@@ -231,9 +231,13 @@ class Builder:
         ins = [self.nodes[i].shape for i in inputs]
         try:
             shape = tuple(dims.exact(d) for d in layer.shape(full_attrs, ins))
-            if all(dims.is_number(d) for d in shape) and dims.product(shape) > MAX_WHOLE:  # int64
-                raise LimitError(f"the output {_show_shape(shape)} has more than 2**63 elements",
-                                 hint="no framework can hold such a tensor; check the sizes")
+            if all(dims.is_number(d) for d in shape):
+                if dims.product(shape) > MAX_WHOLE:  # int64
+                    raise LimitError(f"the output {_show_shape(shape)} has more than 2**63 elements",
+                                     hint="no framework can hold such a tensor; check the sizes")
+            elif any(_too_large_formula(d) for d in shape):
+                raise LimitError(f"its output size holds a number beyond 2**{MAX_MAGNITUDE_BITS}",
+                                 hint="strides multiply along the network; check for absurdly large ones")
         except CnnCostError as err:
             where = " and ".join(_show_shape(s) for s in ins) if ins else "nothing"
             err.message = f"{name} ({kind}) on input {where}: {err.message}"
@@ -931,6 +935,12 @@ def _is_variable(name: str, frame: Frame) -> bool:
     return not isinstance(value, Definition)
 
 
+def _too_large_formula(value) -> bool:
+    from . import symbolic  # only reached with symbols
+
+    return symbolic.is_sympy(value) and symbolic.too_large(value, MAX_MAGNITUDE_BITS)
+
+
 def _safe_lookup(env: Env, name: str):
     try:
         return env.lookup(name)
@@ -954,7 +964,13 @@ def _stem(file: str) -> str:
 
 
 def _show_shape(shape) -> str:
-    return "x".join(str(d) for d in shape)
+    """28x28x16; a formula too long to read is cut to its start (an error names it only
+    to say where)."""
+    return "x".join(_cut(str(d)) for d in shape)
+
+
+def _cut(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def build(module: ast.Module, options: BuildOptions | None = None) -> Graph:

@@ -33,6 +33,14 @@ def is_sympy(value) -> bool:
     return hasattr(value, "free_symbols")
 
 
+def too_large(value, bits: int) -> bool:
+    """A number inside the expression beyond 2**bits: the limit every spec number has
+    (nested strides of 2**62 make such denominators, too long even to print)."""
+    sp = _sympy()
+    return any(max(abs(a.p).bit_length(), a.q.bit_length()) > bits
+               for a in value.atoms(sp.Rational))
+
+
 def symbol(name: str, real: bool = False):
     """A spec's unknown: a positive integer (a size, a channel count), or a positive real
     when the spec uses it where a real is needed (a width multiplier inside int())."""

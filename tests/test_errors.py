@@ -97,6 +97,7 @@ BROKEN = [
     ('fz_header_no_block', 'def f(n):\n    repeat n:\nrelu\n', 2, 14, 'unexpected end of block'),
     ('fz_minus_dims', 'input -8x8x3\n', 1, 7, 'arithmetic needs numbers here, got 8x8x3'),
     ('fz_se_missing', 'input 8x8x3\nse act=swish\n', 2, 1, 'se needs a ratio'),
+    ('fz_symbolic_strides', 'symbol n\ninput (n, n, 3)\nrepeat 70:\n    maxpool 1x1 stride=2**62\n', 4, 5, '66.maxpool1 (maxpool) on input floor(n/'),
     ('fz_mul_three', 'input 8x8x4\nm = gap\nmul m m m\n', 3, 1, 'mul takes two inputs, got 3'),
     ('fz_stride0_hint', 'input 8x8x3\nmaxpool 2x2 stride=0\n', 2, 13, 'stride must be at least 1, got 0'),
     ('fz_in_before_input', 'input (8, 8, in.c)\n', 1, 14, 'in.h/in.w/in.c need an input before thi'),

@@ -26,7 +26,7 @@ def out_size(size, k, s, d, mode: str, before=0, after=0, ceil_mode=False, axis=
         total = dims.maximum((out - 1) * s + keff - size, 0)
         before = dims.floordiv(total, 2)
         after = total - before
-        formula = f"ceil({size} / {s}) = {out}"
+        formula = "ceil({0} / {4}) = {5}"
     else:
         if mode == "valid":
             before = after = 0
@@ -36,11 +36,12 @@ def out_size(size, k, s, d, mode: str, before=0, after=0, ceil_mode=False, axis=
             out = dims.ceildiv(span, s) + 1
             if dims.is_number(out) and (out - 1) * s >= size + before:
                 out -= 1
-            formula = f"ceil(({size} + {before} + {after} - {keff}) / {s}) + 1 = {out}"
+            formula = "ceil(({0} + {1} + {2} - {3}) / {4}) + 1 = {5}"
         else:
             out = dims.floordiv(span, s) + 1
-            formula = f"floor(({size} + {before} + {after} - {keff}) / {s}) + 1 = {out}"
-    if dims.known_below(out, 1):
+            formula = "floor(({0} + {1} + {2} - {3}) / {4}) + 1 = {5}"
+    if dims.known_below(out, 1):  # the formula is written out only for the error
+        formula = formula.format(size, before, after, keff, s, out)
         raise ShapeError(
             f"output {axis} would be {out}: {formula} (input {axis} {size}, "
             f"effective kernel {keff}, stride {s})",

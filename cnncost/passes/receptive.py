@@ -68,11 +68,15 @@ def receptive_fields(graph: Graph) -> list[Field]:
 
 
 def _too_large(x) -> bool:
-    """An exact number beyond the limit every spec number has (sympy: never)."""
+    """An exact number beyond the limit every spec number has (in a formula: any number in it)."""
     if type(x) is int:
         return x.bit_length() > MAX_MAGNITUDE_BITS
     if type(x) is Fraction:
         return max(abs(x.numerator).bit_length(), x.denominator.bit_length()) > MAX_MAGNITUDE_BITS
+    if hasattr(x, "free_symbols"):
+        from .. import symbolic  # only reached with symbols
+
+        return symbolic.too_large(x, MAX_MAGNITUDE_BITS)
     return False
 
 
