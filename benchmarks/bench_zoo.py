@@ -68,6 +68,9 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f}; "
           f"best of {args.runs} runs, each next to the baseline `import click, rich.table`")
+    if sys.flags.dont_write_bytecode:
+        print("note: PYTHONDONTWRITEBYTECODE is set, so every run compiles cnncost's sources "
+              "(an installed package has its .pyc); unset it for the figures users see")
     print(f"{'':40}{'CPU':>8}{'baseline':>10}{'ratio':>8}{'wall':>9}{'own':>9}")
     ours, base = paired([py, "-m", "cnncost", "--version"], baseline, args.runs)
     print(f"cnncost --version (start-up alone)      {ours[0]:7.3f}s{base[0]:9.3f}s"
