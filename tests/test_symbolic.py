@@ -179,3 +179,15 @@ def test_totals_footer_prints_a_formula_once():
     text = render_table(report)
     assert "Params: 224 (224)\n" in text  # a number: exact and short form
     assert "MACs (multiply-accumulates): 216*(n - 2)**2; FLOPs" in text  # a formula: once
+
+
+def test_a_convention_total_in_symbols_is_printed_once(run_cli):
+    code, out, err = run_cli("summarize", "keras_mnist_cnn", "--symbolic", "H,W", "--convention", "fvcore")
+    assert code == 0, err
+    (line,) = [ln for ln in out.splitlines() if ln.startswith("Convention fvcore: ")]
+    formula = line.removeprefix("Convention fvcore: ").split(" = ")[0]
+    assert line.count(formula) == 1 and "(" + formula + ")" not in line
+    assert formula == "288*(H - 2)*(W - 2) + 18432*(floor(H/2) - 3)*(floor(W/2) - 3) + " \
+                      "40960*(floor((H - 18)/4) + 1)*(floor((W - 18)/4) + 1) + 640"
+    code, _, err = run_cli("summarize", "keras_mnist_cnn", "--symbolic", "H,W", "--device", "a100")
+    assert code == 2 and "drop --symbolic" in err and "Traceback" not in err

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..report import Report
-from .numbers import bytes_, exact, short
+from .numbers import bytes_, exact, short, short_below
 
 ROOFLINE_HEADERS = ("Bytes", "FLOP/B", "Time >=", "Bound")
 
@@ -46,7 +46,7 @@ def cells(report: Report, row) -> list[str]:
 def footers(report: Report) -> list[list[str]]:
     """Two footer rows: exact totals, then short forms."""
     exact_row = [exact(c.total) for c in report.conventions]
-    short_row = [short(c.total) for c in report.conventions]
+    short_row = [short_below(c.total) for c in report.conventions]
     if report.roofline is not None:
         r = report.roofline
         intensity = Fraction(r.flops, r.bytes) if r.bytes else None
@@ -60,7 +60,8 @@ def summary_lines(report: Report) -> list[str]:
     """Sentences for the convention totals and the roofline, after the standard ones."""
     lines = []
     for c in report.conventions:
-        lines.append(f"Convention {c.name}: {exact(c.total)} ({short(c.total)}) = {c.reports}")
+        brief = short_below(c.total)  # blank for a formula, which has no short form
+        lines.append(f"Convention {c.name}: {exact(c.total)}{f' ({brief})' if brief else ''} = {c.reports}")
     lines += [f"Note: {note}" for c in report.conventions for note in c.notes]
     r = report.roofline
     if r is not None:

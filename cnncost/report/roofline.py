@@ -76,7 +76,7 @@ def layer_roofline(graph, counts, width: int, batch: int, device: Device) -> lis
             continue
         if not all(dims.is_number(v) for v in (c.params, c.macs, c.other_ops, c.activations)):
             raise CnnCostError("the roofline needs a numeric network, and this one has symbols",
-                               hint="replace each `symbol` by a `param` with a value")
+                               hint="drop --symbolic, or replace each `symbol` by a `param` with a value")
         bytes_in = sum(dims.product(graph.nodes[i].shape) for i in node.inputs) * batch * width
         bytes_weights = (c.params + c.buffers) * width
         bytes_out = c.activations * batch * width
