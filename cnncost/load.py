@@ -69,13 +69,14 @@ def parse_resolution(value) -> Any:
     if isinstance(value, (int, Fraction)):
         return value
     text = str(value).strip()
+    hint = "160 sets a 160x160 input; 0.5 halves the spec's size"
     try:
-        if text.isdigit():
-            return int(text)
-        return Fraction(text)
+        number = int(text) if text.isdigit() else Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise SpecFileError(f"--resolution {text}: not a number",
-                            hint="160 sets a 160x160 input; 0.5 halves the spec's size") from None
+        raise SpecFileError(f"--resolution {text}: not a number", hint=hint) from None
+    if number <= 0:
+        raise SpecFileError(f"--resolution {text}: must be above 0", hint=hint)
+    return number
 
 
 def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, depth=None,
@@ -97,7 +98,8 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
     overrides.update({k: str(v) for k, v in (params or {}).items()})
     if resolution is None and entry is not None:
         resolution = entry.resolution
-    options = BuildOptions(overrides, _number(width), _number(depth), parse_resolution(resolution),
+    options = BuildOptions(overrides, _multiplier("--width", width), _multiplier("--depth-mult", depth),
+                           parse_resolution(resolution),
                            max_nodes or BuildOptions.max_nodes, tuple(symbolic))
     module: ast.Module = _parse_zoo(entry.spec) if entry is not None else parse(text, display)
     graph = build(module, options)
@@ -114,7 +116,17 @@ def _parse_zoo(stem: str) -> ast.Module:
     return parse(zoo.spec_text(stem), f"{stem}.spec")
 
 
-def _number(value):
-    if value is None or isinstance(value, (int, Fraction)):
-        return value
-    return Fraction(str(value))
+def _multiplier(option: str, value):
+    """--width or --depth-mult as an exact positive number ("0.75" is 3/4)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        number = value if isinstance(value, (int, Fraction)) else Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise SpecFileError(f"{option} {text}: not a number",
+                            hint=f"give a positive multiplier, e.g. {option} 0.75") from None
+    if number <= 0:
+        raise SpecFileError(f"{option} {text}: a multiplier must be above 0",
+                            hint=f"give a positive multiplier, e.g. {option} 0.75")
+    return number

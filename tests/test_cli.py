@@ -127,3 +127,19 @@ def test_terminal_table_has_the_same_totals():
 
     text = render_table(cnncost.analyze(cnncost.load("lenet5")), fancy=True)
     assert "╭" in text and "61,706" in text and "416,520" in text
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--width", "abc", "--width abc: not a number"),
+    ("--width", "0", "--width 0: a multiplier must be above 0"),
+    ("--width", "-1", "--width -1: a multiplier must be above 0"),
+    ("--depth-mult", "0", "--depth-mult 0: a multiplier must be above 0"),
+    ("--depth-mult", "1/0", "--depth-mult 1/0: not a number"),
+    ("--resolution", "0", "--resolution 0: must be above 0"),
+    ("--resolution", "-0.5", "--resolution -0.5: must be above 0"),
+    ("--resolution", "big", "--resolution big: not a number"),
+])
+def test_scaling_options_out_of_range_are_input_errors(run_cli, option, value, message):
+    code, out, err = run_cli("summarize", "mobilenet_v2", option, value)
+    assert code == 2 and out == ""
+    assert f"error: {message}" in err and "hint:" in err and "Traceback" not in err
