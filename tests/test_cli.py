@@ -143,3 +143,13 @@ def test_scaling_options_out_of_range_are_input_errors(run_cli, option, value, m
     code, out, err = run_cli("summarize", "mobilenet_v2", option, value)
     assert code == 2 and out == ""
     assert f"error: {message}" in err and "hint:" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (("verify", "lenet5", "--seed", "-1"), "Invalid value for '--seed'"),
+    (("sweep", "mobilenet_v1", "-p", "alpha=0.5", "--plot", "/nonexistent/folder/x.png"),
+     "cannot write '/nonexistent/folder/x.png'"),
+])
+def test_bad_option_values_are_usage_errors(run_cli, args, message):
+    code, _, err = run_cli(*args)
+    assert code == 2 and message in err and "Traceback" not in err and "internal error" not in err

@@ -83,6 +83,9 @@ def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, plot):
             plot_sweep(result, plot)
         except PlotUnavailable as err:
             raise InputError(err.message) from None
+        except OSError as err:  # a folder that does not exist, no permission, a full disk
+            raise click.BadParameter(f"cannot write '{plot}': {err.strerror}",
+                                     param_hint="--plot") from None
     if fmt == "table":
         emit(render_sweep_table(result, fancy=fancy()))
     else:

@@ -34,7 +34,7 @@ class ByteSize(click.ParamType):
 @spec_options
 @click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
               help="Images in the random input batch (MACs are compared for the whole batch).")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the random input and weights.")
 @click.option("--max-memory", "max_memory", type=ByteSize(), default=None, metavar="SIZE",
               help="Refuse to run when the estimated memory of the run is above SIZE, e.g. 4G "
