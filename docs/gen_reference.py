@@ -30,7 +30,8 @@ def _commands(group: click.Group, ctx: click.Context, path: tuple[str, ...]):
 def cli_page() -> str:
     from cnncost.cli.app import cli
 
-    root = click.Context(cli, info_name="cnncost", terminal_width=WIDTH, max_content_width=WIDTH)
+    settings = {**cli.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
+    root = click.Context(cli, info_name="cnncost", **settings)
     out = ["# Command reference", "",
            "Generated from `--help` by `docs/gen_reference.py`; `cnncost COMMAND --help` prints the same.",
            "", "```text", cli.get_help(root), "```", ""]
