@@ -27,8 +27,8 @@ def test_sympy_is_a_dependency_and_the_extras_exist():
 def test_every_extra_the_docs_name_exists():
     pages = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
     named = {extra for page in pages
-             for extra in re.findall(r"cnncost\[(\w+)\]", page.read_text(encoding="utf-8"))}
-    assert named and named <= set(PYPROJECT["optional-dependencies"]) | {"test"}
+             for extra in re.findall(r"(?:cnncost|\.)\[(\w+)\]", page.read_text(encoding="utf-8"))}
+    assert {"numpy", "test", "docs"} <= named <= set(PYPROJECT["optional-dependencies"])
 
 
 @pytest.mark.parametrize("typed,meant", [("sumarize", "summarize"), ("comapre", "compare"),
