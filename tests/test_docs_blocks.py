@@ -252,3 +252,24 @@ def test_an_invalid_sh_command_is_caught(args):
 ])
 def test_shown_in_order(shown, ok):
     assert shown_in_order(shown, ["a", "b", "c"]) is ok
+
+
+@pytest.mark.parametrize("text", [
+    "$ cnncost show lenet5\n# LeNet-5 (LeCun et al. 1998)\n...\n",             # a line that is not printed
+    "$ cnncost layer \"conv 3x3 64 s0\" --in 32x32x3\n...\n",                 # exits 2, not 0
+    "$ cnncost layer \"conv 3x3 8\" --in 8x8x1\n...\n$ echo $?\n2\n",          # exits 0, not 2
+    "$ cnncost layer \"conv 3x3 8\" --in 8x8x1\n...\nparams = 3·3·1·8 + 8 = 81\n",  # not the last line
+])
+def test_a_wrong_console_block_fails(text, run_cli, folder):
+    with pytest.raises(AssertionError):
+        test_console_block_prints_what_it_shows(Block("x.md", 1, "console", "", text), run_cli, folder)
+
+
+def test_the_readmes_old_first_spec_fails(run_cli, folder):
+    """The README's first spec said `expect params 416` under `conv 5x5 16 s1 p2 bn relu`:
+    the bn's 32 params count on that line too (issue 18, item 3)."""
+    readme = next(block for block in ALL if block.page == "README.md" and block.lang == "spec")
+    assert "expect params 448" in readme.text
+    old = readme._replace(text=readme.text.replace("expect params 448", "expect params 416"))
+    with pytest.raises(AssertionError, match="params 416  — wrong: it is 448"):
+        test_spec_block_builds_and_its_expectations_hold(old, run_cli, folder)
