@@ -6,6 +6,7 @@ The fences say what a block is:
   shown lines in order: `...` stands for lines left out; without a leading (trailing) `...`
   the output starts (ends) there. A command shown with no output only has to succeed.
   A command must exit 0 unless the next line is `$ echo $?`, whose output is its status.
+  With CNNCOST_REGEN_GOLDEN=1 an output shown whole is rewritten with the real one.
 - ```spec (optionally `title="NAME.spec"`): builds, and `cnncost check` holds for its
   `expect` lines.
 - ```python: runs (as a doctest when it has `>>>` lines).
@@ -34,6 +35,7 @@ from conftest import REPO
 # blocks are checked all the same)
 UNLABELLED_OK = {"docs/spec-language.md", "docs/conventions.md", "docs/adding-a-layer.md"}
 SHELL = {"|", "||", "&&", ";", ">", ">>", "<", "&", "2>"}
+REGEN = os.environ.get("CNNCOST_REGEN_GOLDEN") == "1"
 
 
 class Block(NamedTuple):
@@ -163,8 +165,23 @@ def test_console_block_prints_what_it_shows(block, run_cli, folder):
         assert code == wanted, f"`{command}` exited {code}, not {wanted}:\n{output}"
         if shown:
             lines = [line.rstrip() for line in output.rstrip("\n").split("\n")]
+            if REGEN and "..." not in shown and shown != lines:
+                regenerate(block.page, command, shown, lines)
+                continue
             assert shown_in_order(shown, lines), \
                 f"`{command}` printed (shown lines not found in this order):\n{output}"
+
+
+def regenerate(page: str, command: str, shown: list[str], lines: list[str]):
+    """CNNCOST_REGEN_GOLDEN=1 rewrites an output shown whole (no `...`) with what the
+    command prints now, as the golden files are; look at the diff before committing.
+    Excerpts (with `...`) are never rewritten: fix those by hand."""
+    path = REPO / page
+    text = path.read_text(encoding="utf-8")
+    old = "".join(f"{line}\n" for line in [f"$ {command}", *shown])
+    assert text.count(old) == 1, f"{page}: cannot find `{command}` and its output once"
+    path.write_text(text.replace(old, "".join(f"{line}\n" for line in [f"$ {command}", *lines])),
+                    encoding="utf-8")
 
 
 @pytest.mark.parametrize("block", of("spec"))
