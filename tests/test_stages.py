@@ -8,9 +8,11 @@ from fractions import Fraction
 
 import pytest
 
-from cnncost.build import Graph, build
-from cnncost.dsl import ast
+from cnncost.build import BuildOptions, Graph, build
+from cnncost.dsl import ast, cache, parser
 from cnncost.dsl.parser import parse
+from cnncost.errors import SpecValueError
+from cnncost.load import parse_override
 
 from conftest import DATA, GOLDEN, REPO, check_golden
 
@@ -71,17 +73,42 @@ def test_stage_invariants(name, tmp_path, monkeypatch):
     module = parsed(name)
     for record in ast.walk(module.body):
         pos = record.pos
-        assert 1 <= pos.line <= len(module.lines) and pos.col + pos.width - 1 <= len(module.lines[pos.line - 1]) + 1
+        assert 1 <= pos.line <= len(module.lines)
+        assert pos.col + pos.width - 1 <= len(module.lines[pos.line - 1]) + 1
     graph = build(module)
-    statement_lines = {record.pos.line for record in ast.walk(module.body) if hasattr(record, "body")
-                       or type(record).__name__.endswith("Stmt")}
+    statement_lines = {record.pos.line for record in ast.walk(module.body)
+                       if type(record).__name__.endswith("Stmt")}
     for node in graph.nodes:
         assert all(i < node.id for i in node.inputs) and node.line in statement_lines
-    from cnncost.dsl import cache
-
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("CNNCOST_NO_CACHE", raising=False)
     text = SPECS[name].read_text(encoding="utf-8")
     for _ in range(2):  # parsed and stored, then read back
         assert ast.dump(cache.parse(text, f"{name}.spec")) == ast.dump(module)
     assert list(tmp_path.glob("cnncost/ast-*.pickle"))
+
+
+@pytest.mark.parametrize("text, channels", [("6", 6), ("2 * 3", 6), ("12 / 2", 6), ("0.75 * 8", 6),
+                                            ("b + 1", 6)])
+def test_the_builder_takes_overrides_parsed_by_load(monkeypatch, text, channels):
+    """-p text is parsed by cnncost.load; building never calls the parser again."""
+    module = parse("param b = 5\nparam a = 4\ninput 8x8x3\nconv 1x1 a\n", "p.spec")
+    options = BuildOptions({"a": parse_override("a", text)})
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the builder parsed text")
+
+    monkeypatch.setattr(cache, "parse", refuse)
+    monkeypatch.setattr(parser, "parse", refuse)
+    graph = build(module, options)
+    assert graph.nodes[1].attrs["channels"] == channels and graph.params["a"] == channels
+
+
+@pytest.mark.parametrize("text", ["1\nrelu", "3 +", "conv 3x3 8"])
+def test_an_override_that_is_not_one_expression(text):
+    """Text that is not one expression is refused at the param line, by the builder."""
+    override = parse_override("a", text)
+    assert override.text == text and override.expr is None
+    module = parse("param a = 4\ninput 8x8x3\nconv 1x1 a\n", "p.spec")
+    with pytest.raises(SpecValueError, match=r"(?s)p\.spec:1:1: error: -p a=.*: not a valid value"):
+        build(module, BuildOptions({"a": override}))
