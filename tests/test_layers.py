@@ -88,6 +88,19 @@ CASES = [
     ("224x224x3", "pad (0, 1, 0, 1)", (225, 225, 3), 0, 0, 0),
     ("7x7x4", "upsample 2", (14, 14, 4), 0, 0, 0),
     ("7x7x4", "upsample (2, 3)", (14, 21, 4), 0, 0, 0),
+    # fractional factors as torch's F.interpolate: floor(float(H) * s), so 100 x 0.29 is 28
+    ("7x100x4", "upsample 1.5 bilinear", (10, 150, 4), 0, 0, 0),
+    ("100x7x4", "upsample (0.29, 2.5) mode=nearest", (28, 17, 4), 0, 0, 0),
+    ("5x7x4", "upsample size=(3, 9) bilinear", (3, 9, 4), 0, 0, 0),
+    ("5x5x3", "pad 2 reflect", (9, 9, 3), 0, 0, 0),
+    ("5x5x3", "pad (1, 0, 2, 0) mode=replicate", (6, 7, 3), 0, 0, 0),
+    ("5x5x3", "pad 1 mode=constant", (7, 7, 3), 0, 0, 0),
+    # ResNet option A (CIFAR): subsample with a 1x1 pool of stride 2, zero channels each side
+    ("32x32x16", "maxpool 1 s2\npad channels=(8, 8)", (16, 16, 32), 0, 0, 0),
+    ("4x4x3", "pad 1 channels=2", (6, 6, 7), 0, 0, 0),
+    # pixel shuffle: HxWx(C*r*r) -> rH x rW x C, and back
+    ("3x3x8", "pixelshuffle 2", (6, 6, 2), 0, 0, 0),
+    ("6x4x2", "pixelunshuffle 2", (3, 2, 8), 0, 0, 0),
     ("28x28x116", "slice 0:58", (28, 28, 58), 0, 0, 0),
     ("28x28x116", "slice 58:116", (28, 28, 58), 0, 0, 0),
     # ---- merges of named outputs
