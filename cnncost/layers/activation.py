@@ -14,6 +14,7 @@ ALPHA = Option("alpha", lambda v: fraction(v, "alpha", 0), "leakyrelu alpha=0.01
 
 class _Activation(Layer):
     category = "activation"
+    keeps_shape = True
 
     def other_ops(self, a, ins, out):
         return dims.product(out)

@@ -84,6 +84,8 @@ class Layer:
     words: ClassVar[Mapping[str, tuple[str, Any]]] = {}  # bare word -> (option, value)
     defaults: ClassVar[Mapping[str, Any]] = {}
     example: ClassVar[str] = ""  # a line that parses and builds, for hints and docs
+    example_input: ClassVar[str] = "8x8x64"  # what the example is checked on (tests/test_registry.py)
+    keeps_shape: ClassVar[bool] = False  # the shape rule is "output = input"
     internal: ClassVar[bool] = False  # not writable in a spec (the input node)
     merge: ClassVar[bool] = False  # takes several inputs (add, concat, mul)
     width_scaled: ClassVar[bool] = False  # output channels follow the paper width rule
@@ -103,7 +105,9 @@ class Layer:
 
     # ---- rules; `a` are the bound attributes, `ins` the input shapes, `out` the output
     def shape(self, a: Attrs, ins: list[Shape]) -> Shape:
-        return ins[0]
+        if self.keeps_shape:
+            return ins[0]
+        raise NotImplementedError(f"layer kind '{self.name}' has no shape rule")
 
     def params(self, a: Attrs, ins: list[Shape], out: Shape):
         return 0

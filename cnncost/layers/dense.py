@@ -58,6 +58,7 @@ class Dense(Layer):
     words = {"nobias": ("bias", False)}
     defaults = {"bias": True}
     example = "fc 1000"
+    example_input = "64"
     has_bias = True
     keras_class = "Dense"
     keras_activation_arg = True  # Dense(..., activation="softmax")

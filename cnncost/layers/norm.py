@@ -19,6 +19,7 @@ class BatchNorm(Layer):
     """
 
     name = "bn"
+    keeps_shape = True
     aliases = ("batchnorm",)
     category = "norm"
     words = {"noscale": ("scale", False), "nocenter": ("center", False)}
@@ -97,6 +98,7 @@ class Rescale(Layer):
     """
 
     name = "rescale"
+    keeps_shape = True
     aliases = ("rescaling",)
     category = "norm"
     example = "rescale"
@@ -116,6 +118,7 @@ class Normalize(Layer):
     variance, count), nothing learnable. other ops: 2 per element."""
 
     name = "normalize"
+    keeps_shape = True
     aliases = ("normalization",)
     category = "norm"
     example = "normalize"

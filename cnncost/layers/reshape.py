@@ -20,6 +20,7 @@ class Dropout(Layer):
     """`dropout P`: identity at inference; changes no shape and no count."""
 
     name = "dropout"
+    keeps_shape = True
     category = "reshape"
     positional = ("rate",)
     required = ("rate",)
@@ -37,6 +38,7 @@ class Identity(Layer):
     """`identity`: passes its input through (a DenseNet `branch:` of identity)."""
 
     name = "identity"
+    keeps_shape = True
     category = "reshape"
     example = "identity"
     keras_class = "Identity"
