@@ -191,6 +191,7 @@ class TransposedConv(_Conv):
     out = (H - 1)*s - pt - pb + d*(k - 1) + outpad + 1; with `same`, out = H*s (Keras)
     params = kh*kw*(C/g)*N + N; MACs = Hin*Win*C * kh*kw*N/g (each input element is
     multiplied into a kh x kw x N/g patch, as torch's FlopCounterMode counts it)
+    Refused as PyTorch refuses: groups not dividing C or N; outpad >= both stride and dilation.
     """
 
     name = "deconv"
@@ -220,7 +221,17 @@ class TransposedConv(_Conv):
         g, n = a["groups"], a["channels"]
         if dims.is_number(c) and c % g:
             raise ShapeError(f"groups={g} does not divide the {c} input channels")
+        if dims.is_number(n) and n % g:  # torch: "out_channels must be divisible by groups"
+            raise ShapeError(f"groups={g} does not divide the {n} output channels: PyTorch refuses "
+                             "this ConvTranspose2d",
+                             hint=f"choose an output channel count that is a multiple of {g}")
         (kh, kw), (sh, sw), (dh, dw) = a["kernel"], a["stride"], a["dilation"]
+        for axis, op, st, di in (("height", a["outpad"][0], sh, dh), ("width", a["outpad"][1], sw, dw)):
+            if all(dims.is_number(v) for v in (op, st, di)) and op >= st and op >= di:
+                raise ShapeError(f"output padding {op} is not smaller than the stride {st} or the "
+                                 f"dilation {di} ({axis}): PyTorch refuses this ConvTranspose2d",
+                                 hint="output padding picks one of the stride's possible output sizes: "
+                                      "keep it below the stride")
         mode = a.get("padding") or "explicit"
         t, b, l, r = a.get("pad", (0, 0, 0, 0)) if mode == "explicit" else (0, 0, 0, 0)
         oph, opw = a["outpad"]
