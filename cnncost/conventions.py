@@ -65,6 +65,8 @@ FACTORS: dict[str, tuple[int, ...]] = {
     "pool.ops":                (0,  0,    0,    0,  0,     0,   0,   0,    0,   0,    0),
     "upsample.in":             (0,  0,    0,    0,  0,     0,   0,   0,    0,   1,    0),
     "upsample.out":            (0,  0,    0,    0,  1,     0,   0,   0,    1,   0,    0),
+    # fvcore: aten::upsample_bilinear2d elementwise_flop_counter(0, 4); thop: calculate_upsample 11
+    "upsample-bilinear.out":   (0,  0,    0,    0,  4,     0,   0,   0,    11,  0,    0),
     "add.ops":                 (0,  0,    0,    0,  0,     0,   0,   0,    0,   0,    0),
     "mul.ops":                 (0,  0,    0,    0,  0,     0,   0,   0,    0,   0,    0),
     "lrn.ops":                 (0,  0,    0,    0,  0,     0,   0,   0,    0,   0,    0),
@@ -136,9 +138,10 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
             _column("ptflops"),
             caveat="counts nn.ReLU and pooling modules twice (hook + patched F.*), as here; "
                    "code that calls F.relu or F.adaptive_avg_pool2d directly counts once",
-            unmodelled={"upsample.out": "nn.Upsample's hook and ptflops's F.interpolate "
-                                        "patch (scale factor raised to the batch size) "
-                                        "are not reproduced; counted 0 here"}),
+            unmodelled={category: "nn.Upsample's hook and ptflops's F.interpolate "
+                                  "patch (scale factor raised to the batch size) "
+                                  "are not reproduced; counted 0 here"
+                        for category in ("upsample.out", "upsample-bilinear.out")}),
     Profile("ptflops-aten", "ptflops get_model_complexity_info(..., backend='aten') MACs",
             "ptflops/aten_ops.py (ATEN_OPS_MAPPING)", _column("ptflops-aten")),
     Profile("torchinfo", "torchinfo summary(model, input_size).total_mult_adds",

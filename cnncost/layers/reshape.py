@@ -189,7 +189,10 @@ class Upsample(Layer):
     words = {m: ("mode", m) for m in ("nearest", "bilinear")}
     example = "upsample 2"
     keras_class = "UpSampling2D"
-    ledger_categories = {"in": "upsample.in", "out": "upsample.out"}
+    # the tools price interpolation by mode (fvcore 4, thop 11 per bilinear output): a
+    # bilinear layer's output elements are their own measure
+    ledger_categories = {"in": "upsample.in", "out": "upsample.out",
+                         "bilinear_out": "upsample-bilinear.out"}
 
     def shape(self, a, ins):
         h, w, c = spatial(ins[0], self.name)
@@ -212,7 +215,8 @@ class Upsample(Layer):
         return RFStep(kernel, (1, 1), (1, 1), (0, 0), up)
 
     def ledger(self, a, ins, out, counts):
-        return {"in": dims.product(ins[0]), "out": dims.product(out)}
+        bilinear = a.get("mode") == "bilinear"
+        return {"in": dims.product(ins[0]), "bilinear_out" if bilinear else "out": dims.product(out)}
 
     def run(self, a, xs, tape):
         from ..execute.kernels import np

@@ -16,6 +16,7 @@ Measures (all at batch 1; the report scales them by the batch):
     scale     elements multiplied by bn's gamma; shift: elements shifted by beta
     params    bn's gamma and beta values (torchinfo charges each once per batch item)
     in, out   input / output elements of a pooling or upsampling layer
+    bilinear_out    output elements of a bilinear upsample (the tools price them apart)
     ops       everything else cnncost counts in `other ops` (docs/counting.md): pooling
               window ops, add/mul merges, lrn, rescale, normalize
 Every node's `other_ops` lands in exactly one of bias, elements + scale + shift, or ops.
@@ -40,6 +41,7 @@ MEASURE_LABELS = {
     "params": "gamma and beta values",
     "in": "input elements",
     "out": "output elements",
+    "bilinear_out": "output elements, bilinear",
     "ops": "ops",
 }
 
