@@ -77,6 +77,16 @@ class Conv(Layer):
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=g)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_conv
+
+        return torch_conv(a, ins, ins[0][2], a["channels"], a["groups"])
+
+    def keras(self, a, ins, out):
+        from ..interop.export_window import _opt, keras_conv
+
+        return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
+
 
 @register
 class DepthwiseConv(Layer):
@@ -127,6 +137,16 @@ class DepthwiseConv(Layer):
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=c)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_conv
+
+        return torch_conv(a, ins, ins[0][2], out[2], ins[0][2])  # groups = input channels
+
+    def keras(self, a, ins, out):
+        from ..interop.export_window import _opt, keras_conv
+
+        return keras_conv(a, ins, "DepthwiseConv2D", depth_multiplier=_opt(a["mult"], 1))
+
 
 @register
 class SeparableConv(Layer):
@@ -153,6 +173,12 @@ class SeparableConv(Layer):
         return builder.add_node("conv", {"kernel": (1, 1), "channels": a["channels"], "stride": (1, 1),
                                          "dilation": (1, 1), "groups": 1, "bias": a["bias"]},
                                 (dw,), name="pointwise")
+
+    def pytorch(self, a, ins, out):
+        return None  # never reached: the graph holds its depthwise and pointwise nodes
+
+    def keras(self, a, ins, out):
+        return None  # idem (two rows, as the spec reports it)
 
 
 @register
@@ -226,3 +252,25 @@ class TransposedConv(Layer):
         bias = tape.param((n,)) if a["bias"] else None
         crop, size = transposed_geometry(a, x.shape[1], x.shape[2])
         return conv_transpose2d(tape, x, weight, bias, a["stride"], a["dilation"], crop, size, g)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_deconv
+
+        return torch_deconv(a, ins, out)
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported, call, one_or_pair
+        from ..interop.export_window import _opt
+
+        if a["groups"] != 1:
+            raise Unsupported("Keras's Conv2DTranspose has no groups")
+        same = a.get("padding") == "same"
+        pads = (0, 0, 0, 0) if same or a.get("padding") == "valid" else a.get("pad", (0, 0, 0, 0))
+        t, b, l, r = pads
+        layer = call("layers.Conv2DTranspose", a["channels"], one_or_pair(a["kernel"]),
+                     strides=_opt(one_or_pair(a["stride"]), 1), padding="same" if same else None,
+                     output_padding=None if a["outpad"] == (0, 0) else one_or_pair(a["outpad"]),
+                     dilation_rate=_opt(one_or_pair(a["dilation"]), 1), use_bias=_opt(a["bias"], True))
+        if not any(pads):
+            return KerasCode((("", layer),))
+        return KerasCode((("_full", layer), ("", call("layers.Cropping2D", ((t, b), (l, r))))))

@@ -19,6 +19,16 @@ class Dropout(Layer):
     def run(self, a, xs, tape):
         return xs[0]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.Dropout", a["rate"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("layers.Dropout", a["rate"])),))
+
 
 @register
 class Identity(Layer):
@@ -29,6 +39,16 @@ class Identity(Layer):
 
     def run(self, a, xs, tape):
         return xs[0]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode("nn.Identity()")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Identity()"),))
 
 
 @register
@@ -52,6 +72,20 @@ class Shuffle(Layer):
         """PyTorch's channel_shuffle: channels as (g, C/g), transposed to (C/g, g)."""
         x, g = xs[0], a["shuffle_groups"]
         return x.reshape(*x.shape[:3], g, -1).swapaxes(3, 4).reshape(x.shape)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.ChannelShuffle", a["shuffle_groups"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        h, w, c = ins[0]
+        g = a["shuffle_groups"]
+        return KerasCode((("_split", call("layers.Reshape", (h, w, g, c // g))),
+                          ("_swap", call("layers.Permute", (1, 2, 4, 3))),
+                          ("", call("layers.Reshape", (h, w, c)))))
 
 
 @register
@@ -79,6 +113,17 @@ class ZeroPad(Layer):
 
         return zero_pad(xs[0], *a["pad"])
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call, torch_pad
+
+        return TorchCode(call("nn.ZeroPad2d", torch_pad(a["pad"])))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        t, b, l, r = a["pad"]
+        return KerasCode((("", call("layers.ZeroPadding2D", ((t, b), (l, r)))),))
+
 
 @register
 class Upsample(Layer):
@@ -102,6 +147,16 @@ class Upsample(Layer):
         fh, fw = a["factor"]
         return xs[0].repeat(fh, axis=1).repeat(fw, axis=2)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call, one_or_pair
+
+        return TorchCode(call("nn.Upsample", scale_factor=one_or_pair(a["factor"]), mode="nearest"))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call, one_or_pair
+
+        return KerasCode((("", call("layers.UpSampling2D", one_or_pair(a["factor"]))),))
+
 
 @register
 class Slice(Layer):
@@ -123,4 +178,13 @@ class Slice(Layer):
     def run(self, a, xs, tape):
         lo, hi = a["range"]
         return xs[0][..., lo:hi]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        lo, hi = a["range"]
+        return TorchCode(None, f"{{0}}[:, {lo}:{hi}]")
+
+    def keras(self, a, ins, out):
+        return None  # Keras has no channel-slice layer (only a Lambda, which is not saved portably)
 
