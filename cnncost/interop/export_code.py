@@ -34,6 +34,7 @@ class KerasCode(NamedTuple):
     A merge's layer takes the list of inputs."""
 
     layers: tuple[tuple[str, str], ...]
+    helpers: tuple[str, ...] = ()  # names of KERAS_HELPERS the constructors use
 
 
 def call(func: str, *args, **kwargs) -> str:
@@ -117,5 +118,28 @@ def avg_pool_same(x, kernel, stride, pads, ceil_mode=False):
     total = F.avg_pool2d(F.pad(x, pads), kernel, stride, ceil_mode=ceil_mode)
     inside = F.avg_pool2d(F.pad(ones, pads), kernel, stride, ceil_mode=ceil_mode)
     return total / inside
+''',
+}
+
+# Helpers a generated Keras file defines when a layer needs them (by name).
+KERAS_HELPERS = {
+    "LocalResponseNorm": '''
+class LocalResponseNorm(layers.Layer):
+    """Local response normalisation across channels, as PyTorch's LocalResponseNorm
+    (Keras 3 has no LRN layer): x / (k + alpha/size * sum of squares over `size`
+    neighbouring channels)**beta."""
+
+    def __init__(self, size=5, alpha=1e-4, beta=0.75, k=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def call(self, x):
+        c = x.shape[-1]
+        squares = keras.ops.pad(x * x, [[0, 0], [0, 0], [0, 0], [self.size // 2, (self.size - 1) // 2]])
+        total = sum(squares[..., i:i + c] for i in range(self.size))
+        return x / (self.k + self.alpha / self.size * total) ** self.beta
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size, "alpha": self.alpha, "beta": self.beta, "k": self.k}
 ''',
 }

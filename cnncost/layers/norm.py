@@ -81,7 +81,10 @@ class LocalResponseNorm(Layer):
         return TorchCode(call("nn.LocalResponseNorm", a["size"]))  # alpha, beta, k: PyTorch's defaults
 
     def keras(self, a, ins, out):
-        return None  # Keras 3 has no LRN layer
+        from ..interop.export_code import KerasCode, call
+
+        # Keras 3 has no LRN layer: the file defines one (PyTorch's formula and defaults)
+        return KerasCode((("", call("LocalResponseNorm", a["size"])),), helpers=("LocalResponseNorm",))
 
 
 @register
