@@ -14,14 +14,14 @@ def keras_name(name: str) -> str:
     return name.replace(".", "_")
 
 
-def keras_code(node, ins) -> KerasCode:
+def keras_code(graph, node, ins) -> KerasCode:
     layer = REGISTRY[node.kind]
     try:
         code = layer.keras(node.attrs, ins, node.shape)
     except Unsupported as err:
-        raise layer_error(node, "Keras", str(err)) from None
+        raise layer_error(graph, node, "Keras", str(err)) from None
     if code is None:
-        raise layer_error(node, "Keras", f"Keras has no layer for layer kind '{node.kind}'")
+        raise layer_error(graph, node, "Keras", f"Keras has no layer for layer kind '{node.kind}'")
     return code
 
 
@@ -40,7 +40,7 @@ def export_keras(graph) -> str:
     lines = [f'{INDENT}{names[0]} = keras.Input(shape={tuple(graph.input.shape)!r}, name="input")']
     for node in graph.nodes[1:]:
         ins = [graph.nodes[i].shape for i in node.inputs]
-        code = keras_code(node, ins)
+        code = keras_code(graph, node, ins)
         helpers += [h for h in code.helpers if h not in helpers]
         args = [names[i] for i in node.inputs]
         source = f"[{', '.join(args)}]" if REGISTRY[node.kind].merge else args[0]

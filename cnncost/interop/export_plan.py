@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import Span
 from .export_code import ExportError
 
 
@@ -29,8 +30,11 @@ def class_name(name: str) -> str:
     return text if text[0].isalpha() else "Net" + text
 
 
-def layer_error(node, framework: str, reason: str) -> ExportError:
+def layer_error(graph, node, framework: str, reason: str) -> ExportError:
     """An ExportError naming the layer, its kind and the spec line that made it."""
-    return ExportError(f"cannot export {node.name} ({node.kind}, line {node.line}) to {framework}: {reason}",
+    text = graph.lines[node.line - 1] if 0 < node.line <= len(graph.lines) else ""
+    indent = len(text) - len(text.lstrip())
+    span = Span(graph.file, node.line, indent + 1, max(1, len(text.strip())), text) if node.line else None
+    return ExportError(f"cannot export {node.name} ({node.kind}) to {framework}: {reason}", span,
                        hint=f"write it with layers {framework} has, or export to the other framework")
 

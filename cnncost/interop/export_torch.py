@@ -49,15 +49,15 @@ class _Tree:
             self.lines.append(f'{INDENT}{owner}.add_module("{last}", {ctor})')
 
 
-def torch_code(node, ins) -> TorchCode:
+def torch_code(graph, node, ins) -> TorchCode:
     """The layer entry's PyTorch code for one node, or an ExportError naming it."""
     layer = REGISTRY[node.kind]
     try:
         code = layer.pytorch(node.attrs, ins, node.shape)
     except Unsupported as err:
-        raise layer_error(node, "PyTorch", str(err)) from None
+        raise layer_error(graph, node, "PyTorch", str(err)) from None
     if code is None:
-        raise layer_error(node, "PyTorch", f"PyTorch has no form of layer kind '{node.kind}'")
+        raise layer_error(graph, node, "PyTorch", f"PyTorch has no form of layer kind '{node.kind}'")
     return code
 
 
@@ -70,7 +70,7 @@ def export_pytorch(graph) -> str:
     tree, forward, helpers, frozen = _Tree(), [], [], []
     for node in graph.nodes[1:]:
         ins = [graph.nodes[i].shape for i in node.inputs]
-        code = torch_code(node, ins)
+        code = torch_code(graph, node, ins)
         if code.module is not None:
             tree.place(node.name, code.module)
             if node.frozen and REGISTRY[node.kind].params(node.attrs, ins, node.shape):

@@ -45,10 +45,13 @@ class _WindowPool(Layer):
         return torch_pool(a, ins, self.reduce)
 
     def keras(self, a, ins, out):
+        from ..interop.export_code import Unsupported
         from ..interop.export_window import keras_pool
 
         cls = {"max": "MaxPooling2D", "avg": "AveragePooling2D"}.get(self.reduce)
-        return keras_pool(a, ins, out, cls) if cls else None  # Keras has no min or L2 pooling
+        if cls is None:
+            raise Unsupported(f"Keras has no {self.reduce} pooling layer")
+        return keras_pool(a, ins, out, cls)
 
 
 @register

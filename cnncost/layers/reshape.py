@@ -186,5 +186,7 @@ class Slice(Layer):
         return TorchCode(None, f"{{0}}[:, {lo}:{hi}]")
 
     def keras(self, a, ins, out):
-        return None  # Keras has no channel-slice layer (only a Lambda, which is not saved portably)
+        from ..interop.export_code import Unsupported
+
+        raise Unsupported("Keras has no channel-slice layer (only a Lambda, which does not save portably)")
 
