@@ -9,7 +9,7 @@ PyTorch, Keras and the spec language differ.
 """
 from __future__ import annotations
 
-from ..layers.window import effective_kernel, window_out
+from ..layers.window import effective_kernel, out_size, window_out
 from .export_code import KerasCode, Raw, TorchCode, Unsupported, call, one_or_pair, symmetric_padding, torch_pad
 
 
@@ -78,13 +78,15 @@ def torch_pool(a, ins, reduce: str) -> TorchCode:
     kernel, stride = a["kernel"], a.get("stride") or a["kernel"]
     dilation, ceil = a.get("dilation", (1, 1)), a.get("ceil", False)
     even = symmetric_padding(pads)
-    keffs = [effective_kernel(k, d) for k, d in zip(kernel, dilation)]
-    if even and any(p > ke // 2 for p, ke in zip(even, keffs)):
-        even = None  # PyTorch allows at most half the kernel: pad explicitly
+    if even and any(p > k // 2 for p, k in zip(even, kernel)):
+        even = None  # PyTorch pads at most half the kernel size: pad explicitly
     if reduce in ("avg", "l2") and dilation != (1, 1):
         raise Unsupported(f"PyTorch's {'AvgPool2d' if reduce == 'avg' else 'LPPool2d'} has no dilation")
-    if not even and ceil and any(pads):
-        raise Unsupported("ceil mode with uneven padding has no PyTorch form")
+    if not even and ceil:
+        if reduce not in ("max", "min"):
+            raise Unsupported("ceil mode with this padding has no PyTorch form")
+        pads = _ceil_as_padding(pads, ins[0][:2], kernel, stride, dilation)
+        ceil = False
     k, s = one_or_pair(kernel), one_or_pair(stride)
     padding = _opt(one_or_pair(even), 0) if even else None
     before = "" if even else f", {torch_pad(pads)}"
@@ -97,7 +99,8 @@ def torch_pool(a, ins, reduce: str) -> TorchCode:
         return TorchCode(module, f"{sign}{{m}}(F.pad({sign}{{0}}{before}, value=float('-inf')))")
     if reduce == "l2":
         module = call("nn.LPPool2d", 2, k, s, ceil_mode=_opt(ceil, False))
-        return TorchCode(module, "{m}({0})" if not any(pads) else f"{{m}}(F.pad({{0}}{before}))")
+        # LPPool2d has no padding: zeros add nothing to a sum of squares
+        return TorchCode(module, "{m}({0})" if not any(pads) else f"{{m}}(F.pad({{0}}, {torch_pad(pads)}))")
     same = a.get("padding") == "same"
     if not even and same:  # TensorFlow divides by the cells inside the input
         return TorchCode(None, call("avg_pool_same", Raw("{0}"), k, s, torch_pad(pads),
@@ -105,6 +108,18 @@ def torch_pool(a, ins, reduce: str) -> TorchCode:
     module = call("nn.AvgPool2d", k, s, padding=padding, ceil_mode=_opt(ceil, False),
                   count_include_pad=False if same and any(pads) else None)
     return TorchCode(module, "{m}({0})" if even else f"{{m}}(F.pad({{0}}{before}))")
+
+
+def _ceil_as_padding(pads, sizes, kernel, stride, dilation):
+    """Ceil mode as the bottom/right padding that makes floor mode give the same windows
+    (max and min pooling: the padding never wins), for a layer padded explicitly anyway."""
+    t, b, l, r = pads
+    after = []
+    for size, k, s, d, before, end in zip(sizes, kernel, stride, dilation, (t, l), (b, r)):
+        out = out_size(size, k, s, d, "explicit", before, end, True)[0]
+        # up to the last window's end; below 0, F.pad crops input no window reaches
+        after.append((out - 1) * s + effective_kernel(k, d) - size - before)
+    return (t, after[0], l, after[1])
 
 
 # --------------------------------------------------------------------------- Keras
