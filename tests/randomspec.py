@@ -76,7 +76,8 @@ def _layer(draw, shape):
             line = f"sepconv {text} {n}"
         if draw(st.booleans()):
             line += " nobias"
-        line += draw(st.sampled_from(["", " relu", " bn", " bn relu", " bn noscale swish", " leakyrelu"]))
+        line += draw(st.sampled_from(["", " bn", " bn noscale"]))
+        line += draw(st.sampled_from(["", *(f" {act}" for act in ACTIVATIONS)]))
         return line, (oh, ow, n)
     if kind == "deconv":
         if h * w > 100:
