@@ -88,6 +88,7 @@ def export_pytorch(graph) -> str:
             f"Input: a batch of shape (N, {', '.join(map(str, shape))}) (channels first, as PyTorch).",
             "Submodule paths are the spec's layer names; uneven padding (TensorFlow 'same'",
             'with stride 2) is an explicit F.pad, as in PyTorch ports of TensorFlow models.',
+            "The comments in forward give each output's shape as the spec writes it (H x W x C).",
             '"""',
             "import torch",
             "import torch.nn.functional as F",

@@ -82,6 +82,8 @@ def torch_pool(a, ins, reduce: str) -> TorchCode:
         even = None  # PyTorch pads at most half the kernel size: pad explicitly
     if reduce in ("avg", "l2") and dilation != (1, 1):
         raise Unsupported(f"PyTorch's {'AvgPool2d' if reduce == 'avg' else 'LPPool2d'} has no dilation")
+    if reduce == "l2" and ceil and any(pads):  # LPPool2d pads nothing itself
+        raise Unsupported("ceil mode with this padding has no PyTorch form")
     if not even and ceil:
         if reduce not in ("max", "min"):
             raise Unsupported("ceil mode with this padding has no PyTorch form")
