@@ -103,7 +103,7 @@ def _layer(draw, shape):
             return None
         text, (oh, ow) = got
         padded = "pad=" in text or any(f" p{p}" in text for p in (1, 2))
-        if kind in ("avgpool", "l2pool") and "ceil" in text and padded:
+        if kind == "avgpool" and "ceil" in text and padded:
             return None  # no PyTorch form (the exporter says so; tested in test_export_errors)
         return f"{kind} {text}", (oh, ow, c)
     if kind in ("gap", "gmp"):

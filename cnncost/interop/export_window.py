@@ -82,10 +82,10 @@ def torch_pool(a, ins, reduce: str) -> TorchCode:
         even = None  # PyTorch pads at most half the kernel size: pad explicitly
     if reduce in ("avg", "l2") and dilation != (1, 1):
         raise Unsupported(f"PyTorch's {'AvgPool2d' if reduce == 'avg' else 'LPPool2d'} has no dilation")
-    if reduce == "l2" and ceil and any(pads):  # LPPool2d pads nothing itself
-        raise Unsupported("ceil mode with this padding has no PyTorch form")
+    if reduce == "l2":
+        even = None  # LPPool2d pads nothing itself, and in ceil mode it rescales partial windows
     if not even and ceil:
-        if reduce not in ("max", "min"):
+        if reduce == "avg":
             raise Unsupported("ceil mode with this padding has no PyTorch form")
         pads = _ceil_as_padding(pads, ins[0][:2], kernel, stride, dilation)
         ceil = False
@@ -113,8 +113,8 @@ def torch_pool(a, ins, reduce: str) -> TorchCode:
 
 
 def _ceil_as_padding(pads, sizes, kernel, stride, dilation):
-    """Ceil mode as the bottom/right padding that makes floor mode give the same windows
-    (max and min pooling: the padding never wins), for a layer padded explicitly anyway."""
+    """Ceil mode as the bottom/right padding that makes floor mode give the same windows,
+    for max, min (the padding never wins) and L2 pooling (zeros add nothing)."""
     t, b, l, r = pads
     after = []
     for size, k, s, d, before, end in zip(sizes, kernel, stride, dilation, (t, l), (b, r)):

@@ -229,6 +229,16 @@ class Layer:
         """A cnncost.interop.export_code.KerasCode, or None when Keras has no form."""
         return None
 
+    def torch_arrays(self, a: Attrs, arrays: list):
+        """The NumPy executor's arrays of this layer (Tape order) in the layout and order of
+        the exported PyTorch module's parameters then buffers (`verify --against torch`)."""
+        return list(arrays)
+
+    def torch_feature_order(self, ins: list[Shape]):
+        """For a layer whose PyTorch output is a vector in another order than the spec's:
+        the spec's index of each PyTorch feature (a list); None when they agree."""
+        return None
+
 
 def elements(shape: Shape):
     return dims.product(shape)

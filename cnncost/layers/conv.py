@@ -87,6 +87,10 @@ class Conv(Layer):
 
         return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
 
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (kh, kw, C/g, N) -> PyTorch's (N, C/g, kh, kw)
+        return [weight.transpose(3, 2, 0, 1), *bias]
+
 
 @register
 class DepthwiseConv(Layer):
@@ -146,6 +150,10 @@ class DepthwiseConv(Layer):
         from ..interop.export_window import _opt, keras_conv
 
         return keras_conv(a, ins, "DepthwiseConv2D", depth_multiplier=_opt(a["mult"], 1))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (kh, kw, 1, C*M) -> PyTorch's (C*M, 1, kh, kw)
+        return [weight.transpose(3, 2, 0, 1), *bias]
 
 
 @register
@@ -274,3 +282,7 @@ class TransposedConv(Layer):
         if not any(pads):
             return KerasCode((("", layer),))
         return KerasCode((("_full", layer), ("", call("layers.Cropping2D", ((t, b), (l, r))))))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (C, kh, kw, N/g) -> PyTorch's (C, N/g, kh, kw)
+        return [weight.transpose(0, 3, 1, 2), *bias]

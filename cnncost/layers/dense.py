@@ -33,6 +33,12 @@ class Flatten(Layer):
 
         return KerasCode((("", "layers.Flatten()"),))
 
+    def torch_feature_order(self, ins):
+        if len(ins[0]) != 3:
+            return None
+        h, w, c = ins[0]  # PyTorch flattens (c, h, w); the spec (h, w, c)
+        return [(i * w + j) * c + k for k in range(c) for i in range(h) for j in range(w)]
+
 
 def _features(shape, kind):
     """A vector's length; a 1x1xC map counts as a vector of C (Keras: Dense after GAP)."""
@@ -98,3 +104,7 @@ class Dense(Layer):
         dense = ("", call("layers.Dense", a["units"], use_bias=None if a["bias"] else False))
         # Keras's Dense maps the last axis only: a 1x1xC map is flattened to a vector first
         return KerasCode(((("_flatten", "layers.Flatten()"),) if len(ins[0]) == 3 else ()) + (dense,))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (C_in, N) -> PyTorch's (N, C_in)
+        return [weight.T, *bias]
