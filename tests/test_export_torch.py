@@ -88,3 +88,15 @@ def test_docs_train_example_runs(torch, tmp_path, monkeypatch):
     params = cnncost.analyze(cnncost.load("tiny.spec", text=spec)).totals.params
     assert re.fullmatch(rf"one step: loss \d+\.\d{{3}}, {params} params\n", out.getvalue())
     assert (tmp_path / "tiny.py").exists()
+
+
+def test_layer_names_that_are_module_attributes(torch):
+    """A layer named like an nn.Module attribute (`train`, `forward`) or private (`_x`)
+    must not shadow it: its path component gets a `_`."""
+    from exported import load_module
+
+    text = "input 8x8x3\ntrain = conv 3x3 4 same\n_x = relu\nforward = conv 1x1 4\nadd train forward\n"
+    graph = cnncost.load("<names>", text=text)
+    assert torch_figures(torch, graph) == cnncost_figures(graph)
+    model = load_module(cnncost.export(graph, "pytorch"), "names")["build_model"]()
+    assert [n for n, _ in model.named_children()] == ["train_", "_x_", "forward_"]

@@ -42,7 +42,7 @@ def against_torch(graph: Graph, batch: int = 1, seed: int = 0) -> Against:
     import torch
 
     from ..interop.export import export
-    from ..interop.export_torch import torch_code
+    from ..interop.export_torch import module_path, torch_code
 
     namespace: dict = {"__name__": "cnncost_against"}
     exec(compile(export(graph, "pytorch"), f"<exported {graph.name}>", "exec"), namespace)
@@ -65,9 +65,10 @@ def against_torch(graph: Graph, batch: int = 1, seed: int = 0) -> Against:
                 continue
             code = torch_code(graph, node, ins)
             inner = order.get(node.inputs[0]) if node.inputs else None
-            if code.module is not None:
-                _load(torch, model.get_submodule(node.name), layer.torch_arrays(node.attrs, tape.arrays), inner)
-            env = {**namespace, "m": model.get_submodule(node.name) if code.module else None,
+            sub = model.get_submodule(module_path(node.name)) if code.module else None
+            if sub is not None:
+                _load(torch, sub, layer.torch_arrays(node.attrs, tape.arrays), inner)
+            env = {**namespace, "m": sub,
                    "xs": [torch_out[i] for i in node.inputs]}
             expr = code.call.format(*(f"xs[{k}]" for k in range(len(node.inputs))), m="m")
             torch_out[node.id] = eval(expr, env)  # noqa: S307 - the exporter's own expression

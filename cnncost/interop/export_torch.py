@@ -12,6 +12,27 @@ from .export_plan import class_name, layer_error, plan_variables
 INDENT = " " * 8
 
 
+# Attributes of torch.nn.Module (torch 2.x) a submodule must not shadow: a layer named
+# `train` or `forward` gets the path component `train_` / `forward_`.
+MODULE_ATTRIBUTES = frozenset("""
+T_destination add_module apply bfloat16 buffers call_super_init children compile cpu cuda
+double dump_patches eval extra_repr float forward get_buffer get_extra_state get_parameter
+get_submodule half input_shape ipu load_state_dict modules mtia named_buffers named_children
+named_modules named_parameters parameters register_backward_hook register_buffer
+register_forward_hook register_forward_pre_hook register_full_backward_hook
+register_full_backward_pre_hook register_load_state_dict_post_hook
+register_load_state_dict_pre_hook register_module register_parameter
+register_state_dict_post_hook register_state_dict_pre_hook requires_grad_ set_extra_state
+set_submodule share_memory state_dict to to_empty train training type xpu zero_grad
+""".split())
+
+
+def module_path(name: str) -> str:
+    """The submodule path of a layer: its name, with a component that would shadow an
+    nn.Module attribute (or start with `_`) suffixed with `_`."""
+    return ".".join(p + "_" if p in MODULE_ATTRIBUTES or p.startswith("_") else p for p in name.split("."))
+
+
 def _identifier(part: str) -> bool:
     return part.isidentifier() and not keyword.iskeyword(part)
 
@@ -71,12 +92,12 @@ def export_pytorch(graph) -> str:
     for node in graph.nodes[1:]:
         ins = [graph.nodes[i].shape for i in node.inputs]
         code = torch_code(graph, node, ins)
+        path = module_path(node.name)
         if code.module is not None:
-            tree.place(node.name, code.module)
+            tree.place(path, code.module)
             if node.frozen and REGISTRY[node.kind].params(node.attrs, ins, node.shape):
-                frozen.append(node.name)
-        expr = code.call.format(*(names[i] for i in node.inputs),
-                                m=_ref(node.name) if code.module else "")
+                frozen.append(path)
+        expr = code.call.format(*(names[i] for i in node.inputs), m=_ref(path) if code.module else "")
         forward.append(f"{INDENT}{names[node.id]} = {expr}  # {_shape(node.shape)}")
         helpers += [h for h in code.helpers if h not in helpers]
     init = tree.lines + [f"{INDENT}{_ref(n)}.requires_grad_(False)  # freeze:" for n in frozen]
