@@ -33,6 +33,16 @@ class Dropout(Layer):
     def run(self, a, xs, tape):
         return xs[0]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.Dropout", a["rate"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("layers.Dropout", a["rate"])),))
+
 
 @register
 class Identity(Layer):
@@ -47,6 +57,16 @@ class Identity(Layer):
 
     def run(self, a, xs, tape):
         return xs[0]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode("nn.Identity()")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Identity()"),))
 
 
 @register
@@ -73,6 +93,20 @@ class Shuffle(Layer):
         """PyTorch's channel_shuffle: channels as (g, C/g), transposed to (C/g, g)."""
         x, g = xs[0], a["shuffle_groups"]
         return x.reshape(*x.shape[:3], g, -1).swapaxes(3, 4).reshape(x.shape)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.ChannelShuffle", a["shuffle_groups"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        h, w, c = ins[0]
+        g = a["shuffle_groups"]
+        return KerasCode((("_split", call("layers.Reshape", (h, w, g, c // g))),
+                          ("_swap", call("layers.Permute", (1, 2, 4, 3))),
+                          ("", call("layers.Reshape", (h, w, c)))))
 
 
 CHANNEL_PAD = Option("channels", lambda v: _two(v, "channel padding"),
@@ -174,6 +208,17 @@ def _scaled(size, factor):
         return math.floor(float(size) * float(factor))
     return dims.floor(size * factor)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call, torch_pad
+
+        return TorchCode(call("nn.ZeroPad2d", torch_pad(a["pad"])))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        t, b, l, r = a["pad"]
+        return KerasCode((("", call("layers.ZeroPadding2D", ((t, b), (l, r)))),))
+
 
 @register
 class Upsample(Layer):
@@ -248,6 +293,16 @@ def _linear(n, size, scale, np):
     i1 = np.minimum(i0 + 1, size - 1)
     return i0, i1, (src - i0).astype("float32")
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call, one_or_pair
+
+        return TorchCode(call("nn.Upsample", scale_factor=one_or_pair(a["factor"]), mode="nearest"))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call, one_or_pair
+
+        return KerasCode((("", call("layers.UpSampling2D", one_or_pair(a["factor"]))),))
+
 
 @register
 class Slice(Layer):
@@ -273,6 +328,17 @@ class Slice(Layer):
     def run(self, a, xs, tape):
         lo, hi = a["range"]
         return xs[0][..., lo:hi]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        lo, hi = a["range"]
+        return TorchCode(None, f"{{0}}[:, {lo}:{hi}]")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import Unsupported
+
+        raise Unsupported("Keras has no channel-slice layer (only a Lambda, which does not save portably)")
 
 
 SHUFFLE_FACTOR = Option("factor", lambda v: positive(v, "pixel shuffle factor"),
