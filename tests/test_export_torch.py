@@ -70,7 +70,7 @@ def test_exported_runs_with_initialised_weights(torch, name):
 
 
 def test_docs_train_example_runs(torch, tmp_path, monkeypatch):
-    """docs/export.md's "Train what you designed" runs as written: it exports, imports the
+    """docs/how-to/train.md's "Train what you designed" runs as written: it exports, imports the
     file, takes one SGD step and prints the param count, which is cnncost's."""
     import contextlib
     import io
@@ -78,12 +78,12 @@ def test_docs_train_example_runs(torch, tmp_path, monkeypatch):
 
     from conftest import REPO
 
-    page = (REPO / "docs" / "export.md").read_text(encoding="utf-8")
-    code = re.search(r"## Train what you designed.*?```python\n(.*?)```", page, re.S).group(1)
+    page = (REPO / "docs" / "how-to" / "train.md").read_text(encoding="utf-8")
+    code = re.search(r"## Train what you designed.*?```python[^\n]*\n(.*?)```", page, re.S).group(1)
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, "docs/export.md", "exec"), {"__name__": "docs_example"})
+        exec(compile(code, "docs/how-to/train.md", "exec"), {"__name__": "docs_example"})
     spec = re.search(r'spec = """(.*?)"""', code, re.S).group(1)
     params = cnncost.analyze(cnncost.load("tiny.spec", text=spec)).totals.params
     assert re.fullmatch(rf"one step: loss \d+\.\d{{3}}, {params} params\n", out.getvalue())

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..graph import Graph
+from ..build import Graph
 from ..layers import REGISTRY
 from .tape import Tape, WeightPool
 

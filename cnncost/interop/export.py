@@ -2,7 +2,7 @@
 runnable Python file for that framework."""
 from __future__ import annotations
 
-from ..graph import Graph  # the one import of the graph module in interop
+from ..build import Graph  # the one import of the graph module in interop
 from .export_code import ExportError
 
 FRAMEWORKS = ("pytorch", "keras")

@@ -180,6 +180,28 @@ class ZeroPad(Layer):
             x = np.pad(x, ((0, 0), (0, 0), (0, 0), a["channels"]))
         return zero_pad(x, *a["pad"])
 
+    def pytorch(self, a, ins, out):
+        """nn.ZeroPad2d; reflect / replicate: nn.ReflectionPad2d / ReplicationPad2d; zero
+        channels: nn.ConstantPad3d over (C, H, W) of the NCHW tensor."""
+        from ..interop.export_code import TorchCode, call, torch_pad
+
+        a = {**self.unset, **a}
+        pads = torch_pad(a["pad"])
+        if any(a["channels"]):
+            return TorchCode(call("nn.ConstantPad3d", (*pads, *a["channels"]), 0.0))
+        cls = {"constant": "nn.ZeroPad2d", "reflect": "nn.ReflectionPad2d",
+               "replicate": "nn.ReplicationPad2d"}[a["mode"]]
+        return TorchCode(call(cls, pads))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported, call
+
+        a = {**self.unset, **a}
+        if a["mode"] != "constant" or any(a["channels"]):
+            raise Unsupported("Keras has only zero padding of height and width (ZeroPadding2D)")
+        t, b, l, r = a["pad"]
+        return KerasCode((("", call("layers.ZeroPadding2D", ((t, b), (l, r)))),))
+
 
 FACTOR = Option("factor", lambda v: _scale(v, "upsampling factor"),
                 "upsample 2 doubles height and width; 1.5 makes floor(1.5*H), as torch", "a factor")
@@ -207,17 +229,6 @@ def _scaled(size, factor):
     if dims.is_number(size):
         return math.floor(float(size) * float(factor))
     return dims.floor(size * factor)
-
-    def pytorch(self, a, ins, out):
-        from ..interop.export_code import TorchCode, call, torch_pad
-
-        return TorchCode(call("nn.ZeroPad2d", torch_pad(a["pad"])))
-
-    def keras(self, a, ins, out):
-        from ..interop.export_code import KerasCode, call
-
-        t, b, l, r = a["pad"]
-        return KerasCode((("", call("layers.ZeroPadding2D", ((t, b), (l, r)))),))
 
 
 @register
@@ -285,6 +296,24 @@ class Upsample(Layer):
         rows = out[0] * w * c  # resized along the height first
         return rows if a.get("mode", "nearest") == "nearest" else 3 * rows + 2 * dims.product(out)
 
+    def pytorch(self, a, ins, out):
+        """nn.Upsample with the factor (floats for fractional ones) or the size, and the mode."""
+        from ..interop.export_code import TorchCode, call, one_or_pair
+
+        mode = a.get("mode", "nearest")
+        if "size" in a:
+            return TorchCode(call("nn.Upsample", size=one_or_pair(a["size"]), mode=mode))
+        factor = tuple(f if isinstance(f, int) else float(f) for f in a["factor"])
+        return TorchCode(call("nn.Upsample", scale_factor=one_or_pair(factor), mode=mode))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported, call, one_or_pair
+
+        if "size" in a or not all(isinstance(f, int) for f in a["factor"]):
+            raise Unsupported("Keras's UpSampling2D takes whole factors only")
+        return KerasCode((("", call("layers.UpSampling2D", one_or_pair(a["factor"]),
+                                    interpolation=a.get("mode", "nearest"))),))
+
 
 def _linear(n, size, scale, np):
     """torch's align_corners=False source indices and weights along one axis."""
@@ -293,15 +322,6 @@ def _linear(n, size, scale, np):
     i1 = np.minimum(i0 + 1, size - 1)
     return i0, i1, (src - i0).astype("float32")
 
-    def pytorch(self, a, ins, out):
-        from ..interop.export_code import TorchCode, call, one_or_pair
-
-        return TorchCode(call("nn.Upsample", scale_factor=one_or_pair(a["factor"]), mode="nearest"))
-
-    def keras(self, a, ins, out):
-        from ..interop.export_code import KerasCode, call, one_or_pair
-
-        return KerasCode((("", call("layers.UpSampling2D", one_or_pair(a["factor"]))),))
 
 
 @register
@@ -380,6 +400,11 @@ class PixelShuffle(Layer):
         y = x.reshape(n, h, w, c // (r * r), r, r).transpose(0, 1, 4, 2, 5, 3)
         return y.reshape(n, h * r, w * r, c // (r * r))
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.PixelShuffle", a["factor"]))
+
 
 @register
 class PixelUnshuffle(Layer):
@@ -413,3 +438,8 @@ class PixelUnshuffle(Layer):
         n, h, w, c = x.shape
         y = x.reshape(n, h // r, r, w // r, r, c).transpose(0, 1, 3, 5, 2, 4)
         return y.reshape(n, h // r, w // r, c * r * r)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.PixelUnshuffle", a["factor"]))
