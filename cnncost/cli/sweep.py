@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..files import atomic_path
 from ..render.sweep import (PLOT_SUFFIXES, SWEEP_FORMATS, PlotUnavailable, plot_sweep,
                              render_sweep_table)
 from ..report.sweeps import sweep as sweep_grid
@@ -80,7 +81,8 @@ def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, plot):
                         resolution=resolution, dtype=dtype, batch=batch)
     if plot:
         try:
-            plot_sweep(result, plot)
+            with atomic_path(plot) as temporary:  # never a partial plot where a good one was
+                plot_sweep(result, temporary)
         except PlotUnavailable as err:
             raise InputError(err.message) from None
         except OSError as err:  # a folder that does not exist, no permission, a full disk

@@ -49,12 +49,14 @@ class _SpecIndenter(Indenter):
 
 def _cache_file(grammar: str) -> str | bool:
     """Where lark keeps its analysed grammar between runs: the user's cache folder
-    (XDG_CACHE_HOME), never the package folder. Keyed by grammar and lark version."""
+    (cnncost.dsl.cache.folder), never the package folder. Keyed by grammar and lark version."""
     import zlib
 
     import lark
 
-    folder = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "cnncost")
+    from .cache import folder as cache_folder
+
+    folder = cache_folder()
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:
