@@ -11,6 +11,7 @@ from .dsl import ast
 from .dsl.cache import parse
 from .errors import Span, SpecFileError
 from .graph import BuildOptions, Graph, build
+from .values import NumberError, read_number
 
 MAX_SPEC_BYTES = 1024 * 1024  # as dsl.parser.MAX_SPEC_CHARS
 
@@ -62,20 +63,29 @@ def _not_utf8(source: str, data: bytes, err: UnicodeDecodeError) -> SpecFileErro
                          "save the file as UTF-8 (most editors offer it under 'Save as')")
 
 
+# Bounds of the scalings: far beyond any network, small enough that counts stay quick.
+MAX_MULTIPLIER = 100  # --width and --depth-mult
+MAX_RESOLUTION = 100_000  # --resolution as a size in pixels
+MAX_SCALE = 100  # --resolution as a factor of the spec's size
+
+
 def parse_resolution(value) -> Any:
     """--resolution: a whole number sets the input size; a decimal (0.5, 1.25) scales it."""
     if value is None:
         return None
-    if isinstance(value, (int, Fraction)):
-        return value
-    text = str(value).strip()
     hint = "160 sets a 160x160 input; 0.5 halves the spec's size"
+    text = value if isinstance(value, (int, Fraction)) else str(value).strip()
+    is_size = isinstance(text, int) or (isinstance(text, str) and text.isascii() and text.isdigit())
     try:
-        number = int(text) if text.isdigit() else Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise SpecFileError(f"--resolution {text}: not a number", hint=hint) from None
+        number = read_number(text, whole=is_size, low=None)
+    except NumberError as err:
+        raise SpecFileError(f"--resolution {text}: {err}", hint=hint) from None
     if number <= 0:
         raise SpecFileError(f"--resolution {text}: must be above 0", hint=hint)
+    if number > (MAX_RESOLUTION if is_size else MAX_SCALE):
+        raise SpecFileError(f"--resolution {text}: must be at most " +
+                            (f"{MAX_RESOLUTION:,} pixels" if is_size else f"{MAX_SCALE} times the spec's size"),
+                            hint=hint)
     return number
 
 
@@ -120,13 +130,14 @@ def _multiplier(option: str, value):
     """--width or --depth-mult as an exact positive number ("0.75" is 3/4)."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = value if isinstance(value, (int, Fraction)) else str(value).strip()
+    hint = f"give a positive multiplier, e.g. {option} 0.75"
     try:
-        number = value if isinstance(value, (int, Fraction)) else Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise SpecFileError(f"{option} {text}: not a number",
-                            hint=f"give a positive multiplier, e.g. {option} 0.75") from None
+        number = read_number(text, low=None)
+    except NumberError as err:
+        raise SpecFileError(f"{option} {text}: {err}", hint=hint) from None
     if number <= 0:
-        raise SpecFileError(f"{option} {text}: a multiplier must be above 0",
-                            hint=f"give a positive multiplier, e.g. {option} 0.75")
+        raise SpecFileError(f"{option} {text}: a multiplier must be above 0", hint=hint)
+    if number > MAX_MULTIPLIER:
+        raise SpecFileError(f"{option} {text}: a multiplier must be at most {MAX_MULTIPLIER}", hint=hint)
     return number
