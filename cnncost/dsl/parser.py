@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import re
 
@@ -17,6 +18,10 @@ from .transform import ToAst
 MAX_SPEC_CHARS = 1024 * 1024  # a spec describes a network in a few hundred lines
 MAX_LINE_CHARS = 10_000
 MAX_BLOCK_DEPTH = 100  # blocks nested inside blocks
+# Names, numbers and symbols (comments aside): the largest zoo spec has under 700. Parsing
+# costs up to 70 us a token (layer lines), so this keeps any accepted file to ~2 s.
+MAX_SPEC_TOKENS = 25_000
+_TOKEN = re.compile(r"#[^\n]*|[A-Za-z_0-9.]+|[^\sA-Za-z_0-9.]")
 
 
 class _SpecIndenter(Indenter):
@@ -234,8 +239,38 @@ def parse(source: str, file: str = "<spec>") -> ast.Module:
         raise LimitError(f"the spec is {len(source):,} characters long (the limit is {MAX_SPEC_CHARS:,})",
                          Span(file, source.count("\n", 0, MAX_SPEC_CHARS) + 1, 1, 1, ""),
                          "a spec describes a network in a few hundred lines; use def and repeat")
+    _check_tokens(source, file)
     _check_indentation(source, file)
     parser = _lark()
+    paused = gc.isenabled()
+    gc.disable()  # lark and the AST make many small objects, no cycles: collecting is waste
+    try:
+        return _parse(parser, source, file)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _check_tokens(source: str, file: str) -> None:
+    """Refuse a spec of more than MAX_SPEC_TOKENS tokens before parsing any of it."""
+    found = _TOKEN.findall(source)
+    if len(found) <= MAX_SPEC_TOKENS or sum(1 for t in found if t[0] != "#") <= MAX_SPEC_TOKENS:
+        return
+    count = 0
+    for match in _TOKEN.finditer(source):
+        count += match.group()[0] != "#"
+        if count > MAX_SPEC_TOKENS:
+            line = source.count("\n", 0, match.start()) + 1
+            start = source.rfind("\n", 0, match.start()) + 1
+            end = source.find("\n", match.start())
+            text = source[start:end]
+            raise LimitError(f"the spec has more than {MAX_SPEC_TOKENS:,} tokens (names, numbers, "
+                             "operators); this line is past the limit",
+                             Span(file, line, match.start() - start + 1, len(match.group()), text),
+                             "a spec describes a network in a few hundred lines; use def and repeat")
+
+
+def _parse(parser: Lark, source: str, file: str) -> ast.Module:
     try:
         tree = parser.parse(source)
     except UnexpectedInput as err:
