@@ -251,6 +251,11 @@ class Evaluator:
     def _binop(self, node: ast.BinOp, env: Env):
         left = self._eval(node.left, env)
         right = self._eval(node.right, env)
+        if node.op in ("+", "-") and isinstance(node.left, ast.Dims) and not isinstance(right, tuple):
+            # `conv 3x3 -4` reads as 3x3 minus 4: the writer meant a kernel, then a count
+            self._fail(SpecValueError, f"a kernel and a channel count were expected, got "
+                                       f"{_kind(left)} {node.op} {_kind(right)}", node,
+                       "a channel count is a whole number above 0, e.g. `conv 3x3 4`")
         self._need_number(left, node)
         self._need_number(right, node)
         op = node.op

@@ -240,6 +240,7 @@ def parse(source: str, file: str = "<spec>") -> ast.Module:
                          Span(file, source.count("\n", 0, MAX_SPEC_CHARS) + 1, 1, 1, ""),
                          "a spec describes a network in a few hundred lines; use def and repeat")
     _check_tokens(source, file)
+    _check_empty(source, file)
     _check_indentation(source, file)
     parser = _lark()
     paused = gc.isenabled()
@@ -249,6 +250,17 @@ def parse(source: str, file: str = "<spec>") -> ast.Module:
     finally:
         if paused:
             gc.enable()
+
+
+def _check_empty(source: str, file: str) -> None:
+    """A spec with no statement (empty, or only comments) is refused at its last line."""
+    lines = source.splitlines()
+    if any(line.strip() and not line.lstrip().startswith("#") for line in lines):
+        return
+    last = lines[-1] if lines else ""
+    raise SpecSyntaxError("the spec is empty: it has no statements",
+                          Span(file, max(1, len(lines)), len(last) + 1, 1, last + " "),
+                          "start the network with e.g. `input 224x224x3`")
 
 
 def _check_tokens(source: str, file: str) -> None:
@@ -275,10 +287,15 @@ def _parse(parser: Lark, source: str, file: str) -> ast.Module:
         tree = parser.parse(source)
     except UnexpectedInput as err:
         span = _span_of(err, source, file)
-        label = _match_example(err)
+        lookalike = isinstance(err, UnexpectedCharacters) and not err.char.isascii()
+        label = None if lookalike else _match_example(err)  # a pasted look-alike says so first
         message, hint = label if label else (_describe(err), None)
         if hint is None:
             hint = _default_hint(err)
+        shape = re.search(r"(?<![\w(])([0-9]+)\s*,\s*([0-9]+)\s*,\s*([0-9]+)(?![\w)])", span.text or "")
+        if shape and getattr(getattr(err, "token", None), "type", None) == "COMMA":
+            hint = (f"shapes are written H x W x C: {'x'.join(shape.groups())} "
+                    f"(or a tuple in parentheses: ({', '.join(shape.groups())}))")
         raise SpecSyntaxError(message, span, hint) from None
     except DedentError:
         raise _dedent_error(source, file) from None
@@ -299,6 +316,9 @@ def _default_hint(err: UnexpectedInput) -> str | None:
             import unicodedata
 
             name = unicodedata.name(err.char, "an unnamed character")
+            if unicodedata.category(err.char) == "Nd":
+                return (f"{err.char!r} is U+{ord(err.char):04X} {name}, a digit that is not 0-9: "
+                        f"retype it as {unicodedata.digit(err.char)}")
             return f"{err.char!r} is U+{ord(err.char):04X} {name}, not ASCII: retype it"
         if err.char in "\"'":
             return "the spec language has no strings; write names and numbers bare"
