@@ -258,7 +258,7 @@ def _check_empty(source: str, file: str) -> None:
     if any(line.strip() and not line.lstrip().startswith("#") for line in lines):
         return
     last = lines[-1] if lines else ""
-    raise SpecSyntaxError("the spec is empty: it has no statements",
+    raise SpecSyntaxError("the spec has no `input` statement (it has no statements at all)",
                           Span(file, max(1, len(lines)), len(last) + 1, 1, last + " "),
                           "start the network with e.g. `input 224x224x3`")
 
