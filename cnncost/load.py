@@ -96,6 +96,8 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
 
     `params` override `param` lines (values are numbers or expression text); `symbolic`
     names symbols for the input's height and width (one name: a square input)."""
+    max_nodes = _check_arguments(source, params, text, symbolic, max_nodes)
+    source = os.fspath(source)
     entry = None
     if text is None:
         text, display, entry = read_spec(source)
@@ -118,6 +120,38 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
 
         graph = replace(graph, name=entry.name)
     return graph
+
+
+def _check_arguments(source, params, text, symbolic, max_nodes) -> int | None:
+    """load()'s arguments checked as the CLI checks its options, with cnncost's errors and
+    the CLI's messages (a wrong type is a TypeError from Python, never an AttributeError
+    from deep inside). Returns max_nodes checked."""
+    import re
+
+    from .errors import CnnCostError
+
+    if not isinstance(source, (str, os.PathLike)):
+        raise SpecFileError(f"load() takes a path or a zoo name, got {type(source).__name__} {source!r}"[:200],
+                            hint="e.g. cnncost.load('resnet50') or cnncost.load('net.spec')")
+    if text is not None and not isinstance(text, str):
+        raise SpecFileError(f"text= takes the spec as a str, got {type(text).__name__}",
+                            hint="read the file first, or give its path instead")
+    if params is not None and (not hasattr(params, "items")
+                               or not all(isinstance(k, str) for k in params)):
+        raise CnnCostError("params= takes a mapping of parameter names to values, e.g. {'alpha': 0.5}")
+    if isinstance(symbolic, str) or not all(isinstance(n, str) for n in symbolic):
+        raise CnnCostError(f"symbolic= takes a tuple of names, e.g. ('H', 'W'), got {symbolic!r}"[:200])
+    for name in symbolic:
+        if not name.isidentifier() or re.fullmatch(r"[A-Za-z]\d+", name):
+            raise CnnCostError(f"--symbolic: '{name}' is not a symbol name (letters, digits and _, "
+                               "not a flag like s2)")
+    if max_nodes is None:
+        return None
+    try:
+        return read_number(max_nodes, low=1, high=10**8, low_open=False, whole=True)
+    except NumberError as err:
+        raise CnnCostError(f"--max-nodes {max_nodes!r}: {err}",
+                           hint="max_nodes=None means the default") from None
 
 
 @functools.lru_cache(maxsize=64)

@@ -120,6 +120,31 @@ def too_complex(value) -> str | None:
     return None
 
 
+def names_in(value) -> list[str]:
+    """The names of the symbols anywhere in `value` (expressions inside tuples, lists,
+    dicts and dataclasses), sorted. JSON output lists them so that a reader can give
+    sympy.sympify the locals it needs: `E`, `N`, `S`, `I` and `pi` are otherwise read back
+    as sympy's constants and functions."""
+    import dataclasses
+
+    found: set[str] = set()
+    todo, seen = [value], set()
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if is_symbolic(item):
+            found.update(s.name for s in item.free_symbols)
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, (tuple, list)):
+            todo.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            todo.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return sorted(found)
+
+
 def symbol(name: str, real: bool = False):
     """A spec's unknown: a positive integer (a size, a channel count), or a positive real
     when the spec uses it where a real is needed (a width multiplier inside int())."""

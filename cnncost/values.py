@@ -60,6 +60,8 @@ def read_number(text, *, low=0, high=None, low_open: bool = True, whole: bool = 
         if text != text or text in (float("inf"), float("-inf")):
             raise NumberError("not a finite number")
         value = Fraction(text)
+        if whole and value.denominator != 1:
+            raise NumberError("not a whole number")
         value = int(value) if value.denominator == 1 else value
     elif isinstance(text, str):
         clean = text.strip()
