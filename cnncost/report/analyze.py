@@ -45,7 +45,7 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
         if not ledger:
             extras["ledger"] = {}
     if device is not None:
-        per_node_roofline, extras["roofline"] = _roofline(graph, counts, width, batch, device)
+        per_node_roofline, extras["roofline"] = _roofline(graph, counts, width, batch, device, dtype)
     rows = []
     for i, (node, c, f) in enumerate(zip(graph.nodes, counts, fields)):
         frozen = c.params if c.frozen else 0
@@ -100,8 +100,9 @@ def _conventions(graph: Graph, counts, batch: int, names: tuple):
     return values, totals, ledger
 
 
-def _roofline(graph: Graph, counts, width: int, batch: int, device):
-    """(per-node RooflineRows, the network's Roofline) on a Device or a preset name."""
+def _roofline(graph: Graph, counts, width: int, batch: int, device, dtype: str = "fp32"):
+    """(per-node RooflineRows, the network's Roofline) on a Device or a preset name, at
+    the device's peak for `dtype`."""
     from ..devices import DEVICES
     from .roofline import layer_roofline, total_roofline
 
@@ -109,6 +110,7 @@ def _roofline(graph: Graph, counts, width: int, batch: int, device):
         if device not in DEVICES:
             raise ValueError(f"unknown device {device!r}: choose from {', '.join(DEVICES)}")
         device = DEVICES[device]
+    device = device.at(dtype)
     rows = layer_roofline(graph, counts, width, batch, device)
     return rows, total_roofline(rows, device)
 
