@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from fractions import Fraction
 from typing import Any, Mapping
 
@@ -113,6 +114,8 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
     options = BuildOptions(overrides, _multiplier("--width", width), _multiplier("--depth-mult", depth),
                            parse_resolution(resolution),
                            max_nodes or BuildOptions.max_nodes, tuple(symbolic))
+    if entry is None:
+        _count_statements(text, display, options.max_nodes)
     module: ast.Module = _parse_zoo(entry.spec) if entry is not None else parse(text, display)
     graph = build(module, options)
     if entry is not None and entry.name != entry.spec:
@@ -120,6 +123,29 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
 
         graph = replace(graph, name=entry.name)
     return graph
+
+
+# Top-level lines that are not statements of their own: a def (runs when called), the
+# rest of an if, and a residual's shortcut (run as part of the residual).
+_CONTINUES = re.compile(r"(def|else|elif|shortcut)\b")
+
+
+def _count_statements(text: str, display: str, limit: int) -> None:
+    """Refuse, before parsing, a spec whose top-level lines alone run more statements than
+    the limit: every line at column 0 outside parentheses (a def's body is indented, and
+    runs only when called) is a statement that runs at least once."""
+    from .errors import LimitError, Span
+
+    count = depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        code = line.split("#", 1)[0]
+        if depth <= 0 and code[:1] not in ("", " ", "\t") and not _CONTINUES.match(code):
+            count += 1
+            if count > limit:
+                raise LimitError(f"the spec runs more than {limit:,} statements (its top-level "
+                                 "lines alone)", Span(display, number, 1, max(1, len(line)), line),
+                                 "--max-nodes raises the limit")
+        depth = max(0, depth + code.count("(") - code.count(")"))
 
 
 def _check_arguments(source, params, text, symbolic, max_nodes) -> int | None:
