@@ -114,7 +114,7 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
     options = BuildOptions(overrides, _multiplier("--width", width), _multiplier("--depth-mult", depth),
                            parse_resolution(resolution),
                            max_nodes or BuildOptions.max_nodes, tuple(symbolic))
-    if entry is None:
+    if entry is None and len(text) <= MAX_SPEC_BYTES:  # a larger text: the parser's size error
         _count_statements(text, display, options.max_nodes)
     module: ast.Module = _parse_zoo(entry.spec) if entry is not None else parse(text, display)
     graph = build(module, options)
