@@ -85,7 +85,7 @@ def main() -> None:
               f"100,000 / 50,000: {results[100_000] / results[50_000]:.2f}x (the collector is paused "
               "during a CLI run, so the growth stays linear)")
         # a spec over the size limits is refused before any parsing
-        for name, text in (("25,000 relu lines", "input 8x8x3\n" + "relu\n" * 25_000),
+        for name, text in (("12,000 relu lines", "input 8x8x3\n" + "relu\n" * 12_000),
                            ("1 MiB, error at line 2", "input 8x8x3\nconv 3x3 ?\n" + "relu\n" * 209_000)):
             path = os.path.join(tmp, "big.spec")
             with open(path, "w") as f:
@@ -96,11 +96,11 @@ def main() -> None:
             print(f"refused: {name:<24} {time.perf_counter() - start:7.3f} s")
         path = os.path.join(tmp, "under.spec")
         with open(path, "w") as f:
-            f.write("input 8x8x3\n" + "conv 3x3 8 p1 bn relu\n" * 4_150)  # just under 25,000 tokens
+            f.write("input 8x8x3\n" + "conv 3x3 8 p1 bn relu\n" * 1_650)  # just under 10,000 tokens
         start = time.perf_counter()
         subprocess.run([py, "-m", "cnncost", "summarize", path], check=True, stdout=subprocess.DEVNULL,
                        env={**os.environ, "CNNCOST_NO_CACHE": "1"})
-        print(f"just under the token limit (4,150 conv lines), uncached: {time.perf_counter() - start:7.3f} s")
+        print(f"just under the token limit (1,650 conv lines), uncached: {time.perf_counter() - start:7.3f} s")
     modules = imported_modules(["-m", "cnncost", "summarize", "vgg16", "--format", "json"])
     print("numeric run imports sympy:", "sympy" in modules, "| numpy:", "numpy" in modules)
 

@@ -168,6 +168,9 @@ def _check_arguments(source, params, text, symbolic, max_nodes) -> int | None:
     if isinstance(symbolic, str) or not all(isinstance(n, str) for n in symbolic):
         raise CnnCostError(f"symbolic= takes a tuple of names, e.g. ('H', 'W'), got {symbolic!r}"[:200])
     for name in symbolic:
+        if len(name) > 64:
+            raise CnnCostError(f"--symbolic: '{name[:20]}...' is {len(name):,} characters long: "
+                               "symbol names have at most 64")
         if not name.isidentifier() or re.fullmatch(r"[A-Za-z]\d+", name):
             raise CnnCostError(f"--symbolic: '{name}' is not a symbol name (letters, digits and _, "
                                "not a flag like s2)")

@@ -291,8 +291,8 @@ def simplify(value):
     if not is_symbolic(value):
         return value
     sp = _sympy()
-    if sp.count_ops(value) > SIMPLIFY_MAX_OPS:
-        return value
+    if sp.count_ops(value) > SIMPLIFY_MAX_OPS or value.has(sp.Piecewise):
+        return value  # (make_divisible's Piecewise takes sympy.simplify seconds, for nothing)
     simpler = sp.simplify(value)
     return simpler if len(plain(simpler)) < len(plain(value)) else value
 

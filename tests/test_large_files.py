@@ -7,9 +7,9 @@ BIG = [  # (spec text, where the caret goes, what the error says)
     # more top-level lines than --max-nodes (100,000): counted before the tokens
     ("input 8x8x3\nconv 3x3 ?\n" + "relu\n" * 209_000, ":100001:1:", "runs more than 100,000 statements"),
     ("input 8x8x3\n" + "relu\n" * 200_000, ":100001:1:", "runs more than 100,000 statements"),
-    ("input 8x8x3\n" + "relu\n" * 50_000, ":25000:1:", "more than 25,000 tokens"),
-    ("input 8x8x3\nlet a = " + "1+" * 300_000 + "1\n", ":2:", "more than 25,000 tokens"),
-    ("input 8x8x3\nlet a = (" + "1+1+1+1+1\n+" * 20_000 + "1)\n", ":", "more than 25,000 tokens"),
+    ("input 8x8x3\n" + "relu\n" * 50_000, ":10000:1:", "more than 10,000 tokens"),
+    ("input 8x8x3\nlet a = " + "1+" * 300_000 + "1\n", ":2:", "more than 10,000 tokens"),
+    ("input 8x8x3\nlet a = (" + "1+1+1+1+1\n+" * 20_000 + "1)\n", ":", "more than 10,000 tokens"),
 ]
 
 

@@ -73,6 +73,9 @@ def symbol_names(value: str | None, option: str = "--symbolic") -> tuple[str, ..
 
     names = tuple(n.strip() for n in value.split(","))
     for name in names:
+        if len(name) > 64:
+            raise click.BadParameter(f"'{name[:20]}...' is {len(name):,} characters long: symbol "
+                                     "names have at most 64", param_hint=option)
         if not name.isidentifier() or re.fullmatch(r"[A-Za-z]\d+", name):
             raise click.BadParameter(
                 f"'{name}' is not a symbol name (letters, digits and _, not a flag like s2)",
