@@ -48,6 +48,7 @@ CASES = [  # (command line, what stderr says)
     (["sweep", "lenet5", "--width", ",".join(["1"] * 50), "--depth-mult", ",".join(["1"] * 50),
       "--resolution", ",".join(["32"] * 50)], "the grid has 125,000 points (50 x 50 x 50)"),
     (["sweep", "lenet5", "--resolution", "28,32", "--max-points", "1"], "the grid has 2 points"),
+    (["summarize", "resnet18", "--symbolic", "x" * 3000], "symbol names have at most 64"),
 ]
 
 
