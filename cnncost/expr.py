@@ -11,14 +11,14 @@ import operator
 from fractions import Fraction
 from typing import Callable, Mapping
 
-from . import dims, symbolic
+from . import dims, symbolic, symbolic_limits
 from .dsl import ast
 from .errors import LimitError, SpecNameError, SpecValueError
 
 MAX_MAGNITUDE_BITS = 4096  # numbers beyond 2**4096 are surely a mistake
 MAX_EXPR_DEPTH = 100  # operators and calls nested inside one another
 _LIMIT_HINT = "numbers are limited to 2**4096"
-_SYMBOLIC_HINT = (f"symbolic costs are bounded (degree {symbolic.MAX_DEGREE}, {symbolic.MAX_TERMS:,} "
+_SYMBOLIC_HINT = (f"symbolic costs are bounded (degree {symbolic_limits.MAX_DEGREE}, {symbolic_limits.MAX_TERMS:,} "
                   "terms multiplied out); give the symbol a value with `param`")
 
 
@@ -141,7 +141,7 @@ class Evaluator:
             self._fail(LimitError, "number too large or too precise", node,
                        _LIMIT_HINT + ", in numerator and denominator")
         if symbolic.is_symbolic(value):
-            reason = symbolic.too_complex(value)
+            reason = symbolic_limits.too_complex(value)
             if reason:
                 self._fail(LimitError, f"symbolic expression too large: {reason}", node, _SYMBOLIC_HINT)
         if isinstance(value, float) and not math.isfinite(value):
@@ -305,9 +305,9 @@ class Evaluator:
                            "a negative number has no real fractional power")
             return self._check(float(base) ** float(exp), node)
         if symbolic.is_symbolic(base) and dims.is_number(exp):  # refuse before sympy builds it
-            if abs(exp) * max(1, symbolic.degree(base)) > symbolic.MAX_DEGREE:
+            if abs(exp) * max(1, symbolic_limits.degree(base)) > symbolic_limits.MAX_DEGREE:
                 self._fail(LimitError, f"symbolic expression too large: a power of degree over "
-                                       f"{symbolic.MAX_DEGREE}", node, _SYMBOLIC_HINT)
+                                       f"{symbolic_limits.MAX_DEGREE}", node, _SYMBOLIC_HINT)
         return self._check(base ** exp, node)
 
     def _call(self, node: ast.Call, env: Env):
