@@ -1,8 +1,11 @@
 """Shared helpers: build a spec from text and get its report; golden files."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,12 @@ import cnncost
 # The executor tests run many small matrix products, for which one BLAS thread is faster
 # and steadier on a shared machine; set before NumPy is first imported.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+# The tests never write the user's cache (~/.cache/cnncost): the parse cache of this run,
+# and of every cnncost the tests start, lives in a temporary folder removed at the end.
+_CACHE = tempfile.mkdtemp(prefix="cnncost-test-cache-")
+os.environ["CNNCOST_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent

@@ -8,7 +8,8 @@ from dataclasses import replace
 import click
 
 from .app import cli
-from .options import EXIT_WRONG, InputError, emit, fancy, load_from_options, spec_options
+from .options import (BATCH, EXIT_WRONG, InputError, Whole, emit, fancy, load_from_options,
+                      spec_options)
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 
@@ -23,6 +24,9 @@ class ByteSize(click.ParamType):
 
         if isinstance(value, int):
             return value
+        if not str(value).isascii() or len(str(value)) > 40:  # look-alike digits, huge texts
+            self.fail(f"'{str(value)[:40]}' is not a size such as 4G, 512M, 1.5G or 2GB "
+                      "(ASCII digits, at most 40 characters)", param, ctx)
         try:
             return parse_size(value)
         except ValueError as err:
@@ -32,9 +36,9 @@ class ByteSize(click.ParamType):
 @cli.command()
 @click.argument("spec")
 @spec_options
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--batch", type=BATCH, default=1, show_default=True,
               help="Images in the random input batch (MACs are compared for the whole batch).")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+@click.option("--seed", type=Whole(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the random input and weights.")
 @click.option("--max-memory", "max_memory", type=ByteSize(), default=None, metavar="SIZE",
               help="Refuse to run when the estimated memory of the run is above SIZE, e.g. 4G "
