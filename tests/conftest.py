@@ -75,11 +75,15 @@ TORCH_PIN = "torch==2.13.0"
 
 
 def _torch_importable() -> bool:
-    """Whether torch is installed, found without importing it: an import here, at
-    collection, would grow the process before the memory tests run."""
+    """Whether torch imports, tried in a child process: an import here, at collection,
+    would grow this process by hundreds of MB before the memory tests run."""
     import importlib.util
+    import subprocess
+    import sys
 
-    return importlib.util.find_spec("torch") is not None
+    if importlib.util.find_spec("torch") is None:
+        return False
+    return subprocess.run([sys.executable, "-c", "import torch"], capture_output=True).returncode == 0
 
 
 def pytest_collection_modifyitems(config, items):
