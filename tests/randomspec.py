@@ -33,11 +33,12 @@ def _window(draw, shape, allow_dilation=True, pool=False):
     if mode == "same":
         words.append("same")
     elif mode == "sym":
-        p = draw(st.integers(0, max(kh, kw) // 2 if pool else 2))
+        p = draw(st.integers(0, min(kh, kw) // 2 if pool else 2))  # PyTorch: a pool pads at most k // 2
         pads = (p, p, p, p)
         words.append(f"p{p}")
     elif mode == "uneven":
-        pads = tuple(draw(st.integers(0, 2)) for _ in range(4))
+        most = (kh // 2, kh // 2, kw // 2, kw // 2) if pool else (2, 2, 2, 2)
+        pads = tuple(draw(st.integers(0, m)) for m in most)
         words.append(f"pad=({', '.join(map(str, pads))})")
     ceil = pool and mode in ("valid", "sym") and draw(st.booleans())
     if ceil:
@@ -57,7 +58,7 @@ def _layer(draw, shape):
     kind = draw(st.sampled_from(["conv", "conv", "dwconv", "sepconv", "deconv", "maxpool", "avgpool",
                                  "minpool", "l2pool", "gap", "gmp", "adaptive", "bn", "lrn", "rescale",
                                  "normalize", "dropout", "identity", "shuffle", "pad", "upsample",
-                                 "slice", "act", "se"]))
+                                 "slice", "act", "se", "pixelshuffle", "pixelunshuffle"]))
     if kind in ("conv", "dwconv", "sepconv"):
         got = _window(draw, shape)
         if got is None:
@@ -123,12 +124,31 @@ def _layer(draw, shape):
         return f"shuffle {draw(st.sampled_from(_divisors(c)))}", shape
     if kind == "pad":
         p = tuple(draw(st.integers(0, 2)) for _ in range(4))
-        return f"pad ({', '.join(map(str, p))})", (h + p[0] + p[1], w + p[2] + p[3], c)
+        mode = draw(st.sampled_from(["", "", " reflect", " replicate", " channels"]))
+        if mode == " reflect" and max(p[:2]) >= h or mode == " reflect" and max(p[2:]) >= w:
+            return None  # PyTorch reflects only padding below the input's size
+        if mode == " channels":
+            before, after = draw(st.integers(0, 2)), draw(st.integers(1, 2))
+            return f"pad channels=({before}, {after})", (h, w, c + before + after)
+        return f"pad ({', '.join(map(str, p))}){mode}", (h + p[0] + p[1], w + p[2] + p[3], c)
     if kind == "upsample":
         if h * w > 100:
             return None
+        form = draw(st.sampled_from(["whole", "whole", "fraction", "size"]))
+        mode = draw(st.sampled_from(["", " bilinear"]))
+        if form == "size":
+            oh, ow = draw(st.integers(1, 2 * h)), draw(st.integers(1, 2 * w))
+            return f"upsample size=({oh}, {ow}){mode}", (oh, ow, c)
+        if form == "fraction":  # torch: floor(float(size) * scale)
+            f = draw(st.sampled_from(["1.5", "2.5", "0.5"]))
+            oh, ow = int(h * float(f)), int(w * float(f))
+            return (f"upsample {f}{mode}", (oh, ow, c)) if oh and ow else None
         f = draw(st.integers(1, 3))
-        return f"upsample {f}", (h * f, w * f, c)
+        return f"upsample {f}{mode}", (h * f, w * f, c)
+    if kind == "pixelshuffle":
+        return (f"pixelshuffle 2", (2 * h, 2 * w, c // 4)) if c % 4 == 0 else None
+    if kind == "pixelunshuffle":
+        return (f"pixelunshuffle 2", (h // 2, w // 2, 4 * c)) if h % 2 == 0 and w % 2 == 0 else None
     if kind == "slice":
         if c < 2:
             return None
