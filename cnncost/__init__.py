@@ -11,6 +11,9 @@ from .errors import CnnCostError
 from .graph import Graph, build
 from .load import load
 from .report import Report, analyze, collapse
+from .report.display import DISPLAY as _DISPLAY
+
+_DISPLAY["module"] = "cnncost.render.display"  # str(), repr() and Jupyter's display of reports
 
 
 def __getattr__(name: str):

@@ -56,7 +56,7 @@ def footers(report: Report) -> list[list[str]]:
     return [exact_row, short_row]
 
 
-def summary_lines(report: Report) -> list[str]:
+def extra_sentences(report: Report) -> list[str]:
     """Sentences for the convention totals and the roofline, after the standard ones."""
     lines = []
     for c in report.conventions:

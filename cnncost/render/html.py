@@ -14,7 +14,8 @@ from typing import Any, Sequence
 from ..report import Report
 from . import extras
 from .numbers import exact, is_plain, pair, shape, short
-from .summary import summary_lines
+from .columns import chosen, summary_table
+from .summary import total_sentences
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ def page(title: str, sections: Sequence[Section], subtitle: str = "",
             + "</body>\n</html>\n")
 
 
-def _report_parts(report: Report):
+def _report_parts(report: Report, columns=None):
     t = report.totals
     subtitle = (f"input {shape(report.input)}, output {shape(report.output)}; "
                 f"{report.dtype}, batch {report.batch}")
@@ -194,19 +195,18 @@ def _report_parts(report: Report):
              Card("Peak activations", t.peak_activation_bytes, "B")]
     if not is_plain(t.buffers) or t.buffers:
         cards.insert(1, Card("Buffers", t.buffers))
-    # --convention and roofline columns, as the text and Markdown tables show them
-    more = extras.headers(report)
-    rows = [(r.name, r.op, shape(r.output), r.params, r.macs, pair(r.rf_size),
-             *extras.cells(report, r)) for r in report.layers]
+    # the summary's columns (render/columns.py) with --convention and roofline columns;
+    # numbers stay raw so that the page shows them exact and right-aligned
+    table = summary_table(report, columns)
+    picked = chosen(report, columns)
+    rows = [tuple(c.raw(report, r) if c.raw else cell for c, cell in zip(picked, text))
+            + tuple(text[len(picked):]) for r, text in zip(report.layers, table.rows)]
     plain = all(is_plain(r.params) and is_plain(r.macs) for r in report.layers)
     chart = Chart([r.name for r in report.layers],
                   [("MACs", [r.macs for r in report.layers]),
                    ("Params", [r.params for r in report.layers])]) if plain else None
-    footer = ("Total", "", shape(report.output), t.params, t.macs, "", *extras.footers(report)[0])
-    sections = [Section("Layers", ("Layer", "Op", "Output", "Params", "MACs", "RF", *more), rows,
-                        footer=[footer], chart=chart, notes=summary_lines(report),
-                        right=(False, False, False, True, True, True,
-                               *(h != "Bound" for h in more)))]
+    sections = [Section("Layers", table.headers, rows, footer=[table.footer[0]], chart=chart,
+                        notes=total_sentences(report), right=table.right)]
     if report.ledger:
         header, ledger_rows, total = extras.ledger_table(report)
         batch = f", batch {report.batch}" if report.batch != 1 else ""
@@ -217,9 +217,9 @@ def _report_parts(report: Report):
     return report.network, sections, subtitle, cards
 
 
-def report_html(report: Report) -> str:
+def report_html(report: Report, columns=None) -> str:
     """The report as a page: headline numbers, the per-layer table and its bar chart."""
-    return page(*_report_parts(report))
+    return page(*_report_parts(report, columns))
 
 
 def report_fragment(report: Report) -> str:

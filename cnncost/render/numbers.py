@@ -44,9 +44,10 @@ def _fits_float(value: Fraction) -> bool:
     return abs(value) < 10**300
 
 
-def short(value, unit: str = "") -> str:
-    """138357544 -> '138.4 M' (three significant digits past the prefix); an expression
-    has no short form and prints whole."""
+def short(value, unit: str = "", digits: int | None = None) -> str:
+    """138357544 -> '138.4 M' (one decimal past the prefix; with `digits`, that many
+    significant digits: 4089184000 -> '4.09 G'); an expression has no short form and
+    prints whole."""
     value = _number(value)
     if not is_plain(value):
         return _symbolic().plain(value)
@@ -54,7 +55,9 @@ def short(value, unit: str = "") -> str:
         return exact(value)
     for size, prefix in _PREFIXES:
         if abs(value) >= size:
-            return f"{float(value) / size:.1f} {prefix}{unit}".rstrip()
+            scaled = float(value) / size
+            text = f"{scaled:.1f}" if digits is None else f"{scaled:#.{digits}g}".rstrip(".")
+            return f"{text} {prefix}{unit}".rstrip()
     return f"{exact(value)} {unit}".rstrip()
 
 

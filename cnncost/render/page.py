@@ -19,6 +19,8 @@ class Table(NamedTuple):
     rows: tuple[tuple[str, ...], ...]
     right: tuple[bool, ...]  # right-justify the column (numbers)
     footer: tuple[tuple[str, ...], ...] = ()  # rows after a rule (totals)
+    wraps: tuple[bool, ...] = ()  # names: may wrap or shorten when the table is too wide
+    sections: tuple[int, ...] = ()  # rows a rule goes before (rich: between blocks)
 
 
 class Bar(NamedTuple):
@@ -52,7 +54,7 @@ def _largest(chart: Chart):
 
 # --------------------------------------------------------------------------- plain text
 
-def _text_table(table: Table) -> list[str]:
+def text_table(table: Table) -> list[str]:
     body = [table.headers, *table.rows, *table.footer]
     widths = [max(len(row[i]) for row in body) for i in range(len(table.headers))]
 
@@ -84,7 +86,7 @@ def render_page_text(page: Page) -> str:
     """Aligned columns and '#' bars: for pipes, files and NO_COLOR."""
     out = [page.title, ""] if page.title else []
     for block in page.blocks:
-        out += (_text_table(block) if isinstance(block, Table) else _text_chart(block)) + [""]
+        out += (text_table(block) if isinstance(block, Table) else _text_chart(block)) + [""]
     out += list(page.notes)
     while out and out[-1] == "":
         out.pop()
@@ -96,19 +98,19 @@ def render_page_text(page: Page) -> str:
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
 
 
-def render_page_rich(page: Page, width: int | None = None, colour: bool = True) -> str:
+def render_page_rich(page: Page, width: int | None = None, colour: bool = True,
+                     hint: str = "--format csv") -> str:
     """For a terminal: rounded tables and solid bars (rich). `colour=False` gives the same
-    drawing without escape codes (the golden files)."""
+    drawing without escape codes (the golden files). A table too wide for `width` (the
+    terminal's, by default) gives way to a plainer layout (render/fit.py), never cutting a
+    number; `hint` names the option that shows it whole."""
     import io
 
-    from rich import box
     from rich.console import Console
-    from rich.table import Table as RichTable
 
-    if width is None:
-        import shutil
+    from .fit import fit_table, terminal_width
 
-        width = shutil.get_terminal_size((120, 24)).columns
+    width = width or terminal_width()
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, highlight=False,
                       color_system="auto" if colour else None, force_terminal=colour)
@@ -122,18 +124,7 @@ def render_page_rich(page: Page, width: int | None = None, colour: bool = True) 
             console.print()
             charts += 1
             continue
-        table = block
-        grid = RichTable(title=table.title, title_justify="left", box=box.ROUNDED,
-                         header_style="bold", show_footer=False)
-        for header, right in zip(table.headers, table.right):
-            grid.add_column(header, justify="right" if right else "left", no_wrap=True)
-        for row in table.rows:
-            grid.add_row(*row)
-        if table.footer:
-            grid.add_section()
-            for row in table.footer:
-                grid.add_row(*row, style="bold")
-        console.print(grid)
+        buffer.write(fit_table(block, width, colour, hint).text)
         console.print()
     for note in page.notes:
         console.print(note, markup=False)

@@ -1,4 +1,4 @@
-"""The totals as sentences, shared by the table and Markdown renderers."""
+"""The totals as sentences, shared by every summary format."""
 from __future__ import annotations
 
 from ..report import Report
@@ -7,11 +7,13 @@ from .numbers import bytes_, exact, is_plain, short
 
 
 def _both(value) -> str:
-    """`138,357,544 (138.4 M)`; an expression once (it has no short form)."""
-    return f"{exact(value)} ({short(value)})" if is_plain(value) else exact(value)
+    """`138,357,544 (138.4 M)`; once when the short form would repeat it (`448`) or when it
+    is an expression (which has no short form)."""
+    whole, brief = exact(value), short(value)
+    return f"{whole} ({brief})" if is_plain(value) and brief != whole else whole
 
 
-def summary_lines(report: Report) -> list[str]:
+def total_sentences(report: Report) -> list[str]:
     t = report.totals
     lines = []
     params = f"Params: {_both(t.params)}"
@@ -28,7 +30,7 @@ def summary_lines(report: Report) -> list[str]:
                  f"{bytes_(t.peak_activation_bytes)} ({report.dtype})")
     lines.append(f"Weights: {bytes_(t.weight_bytes)} ({report.dtype})")
     lines += [f"Note: {note}" for note in report.notes]
-    lines += extras.summary_lines(report)
+    lines += extras.extra_sentences(report)
     return lines
 
 

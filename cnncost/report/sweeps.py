@@ -10,6 +10,7 @@ from ..errors import CnnCostError
 from ..load import load
 from .analyze import analyze
 from .comparison import ModelTotals, model_totals
+from .display import Displayed
 
 # Axes that are load() options rather than the spec's `param`s, in the order swept.
 SCALINGS = ("width", "depth_mult", "resolution")
@@ -31,8 +32,8 @@ class SweepPoint:
         return " ".join(f"{name}={value}" for name, value in self.settings)
 
 
-@dataclass(frozen=True)
-class Sweep:
+@dataclass(frozen=True, repr=False)
+class Sweep(Displayed):
     spec: str
     network: str
     axes: tuple[Axis, ...]
@@ -40,11 +41,6 @@ class Sweep:
     dtype: str = "fp32"
     batch: int = 1
 
-    def _repr_html_(self) -> str:
-        """Jupyter shows a sweep as its HTML table."""
-        from ..render.sweep import sweep_fragment
-
-        return sweep_fragment(self)
 
 
 def sweep(spec: str, params: Mapping[str, Sequence] | None = None, *, width: Sequence = (),
