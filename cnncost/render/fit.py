@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .page import Table
 
-NAME_MIN = 10  # the narrowest a name column is wrapped to
+NAME_MIN = 16  # the narrowest a name column is wrapped to
 
 
 class Fitted(NamedTuple):
@@ -61,7 +61,9 @@ def _rich(table: Table, width: int, colour: bool, boxed: bool, wrap: bool, title
     frame = 3 * len(widths) + 1 if boxed else 2 * (len(widths) - 1)
     room = width - fixed - frame
     wrapped = [n and wrap for n in names]
-    share = max(NAME_MIN, room // max(1, sum(wrapped))) if any(wrapped) else 0
+    share = room // max(1, sum(wrapped)) if any(wrapped) else 0
+    if any(f and w > share for w, f in zip(widths, wrapped)) and share < NAME_MIN:
+        return ""  # names would be wrapped too narrow to read: try the next layout
     for header, right, w, folded in zip(table.headers, table.right, widths, wrapped):
         if folded and w > share:
             grid.add_column(header, justify="right" if right else "left", width=share,
@@ -153,7 +155,7 @@ def fit_table(table: Table, width: int, colour: bool = True, hint: str = "") -> 
     (e.g. "--format csv"); it is printed under any layout past the first two."""
     for layout, boxed, wrap in ((1, True, False), (2, True, True), (3, False, True)):
         text = _rich(table, width, colour, boxed, wrap)
-        if _whole(table, text, width, wrap):
+        if text and _whole(table, text, width, wrap):
             return Fitted(text if layout < 3 else text + _note(width, "without borders", hint), layout)
     groups = _groups(table, width)
     if len(groups) > 1:
@@ -162,7 +164,7 @@ def fit_table(table: Table, width: int, colour: bool = True, hint: str = "") -> 
             part = _part(table, columns, n, len(groups))
             for boxed in (True, False):
                 text = _rich(part, width, colour, boxed, True)
-                if _whole(part, text, width, True):
+                if text and _whole(part, text, width, True):
                     parts.append(text)
                     break
             else:
