@@ -4,7 +4,7 @@ A calculator's cut number is a wrong number, so numbers never wrap, shorten or d
 When the table is too wide the layout gives way in this order (issue 18):
 1. the rounded box, every cell whole;
 2. the box with the name columns wrapped;
-3. no box (aligned columns, two spaces apart), names wrapped;
+3. no box (aligned columns, a rule under the header), names wrapped;
 4. the columns split into several tables, each repeating the first (label) column;
 5. one block per row, a `header: value` line per cell.
 Each drawing is checked: no line is wider than the terminal and every cell appears whole;
@@ -53,12 +53,13 @@ def _rich(table: Table, width: int, colour: bool, boxed: bool, wrap: bool, title
     from rich.table import Table as RichTable
 
     grid = RichTable(title=table.title if title else None, title_justify="left",
-                     box=box.ROUNDED if boxed else None, header_style="bold", show_footer=False,
-                     pad_edge=boxed, padding=(0, 1), show_edge=boxed)
+                     box=box.ROUNDED if boxed else box.SIMPLE_HEAD, header_style="bold",
+                     show_footer=False, pad_edge=boxed, show_edge=boxed,
+                     padding=(0, 1) if boxed else (0, 1, 0, 0))  # unboxed: two spaces apart
     widths = _widths(table)
     names = _wraps(table)
     fixed = sum(w for w, n in zip(widths, names) if not n)
-    frame = 3 * len(widths) + 1 if boxed else 2 * (len(widths) - 1)
+    frame = 3 * len(widths) + 1 if boxed else 2 * len(widths)
     room = width - fixed - frame
     wrapped = [n and wrap for n in names]
     share = room // max(1, sum(wrapped)) if any(wrapped) else 0
@@ -175,5 +176,8 @@ def fit_table(table: Table, width: int, colour: bool = True, hint: str = "") -> 
 
 
 def _note(width: int, how: str, hint: str) -> str:
+    import textwrap
+
     rest = f"; {hint} shows it as one table" if hint else ""
-    return f"(wider than this terminal's {width} columns: shown {how}{rest})\n"
+    note = f"(wider than this terminal's {width} columns: shown {how}{rest})"
+    return "\n".join(textwrap.wrap(note, width, break_long_words=False, break_on_hyphens=False)) + "\n"
