@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import click
 
+from ..errors import CnnCostError
 from ..render import check as render
 from ..report.check import check as check_graph
 from .app import cli
-from .options import EXIT_WRONG, emit, fancy, load_from_options, spec_options
+from .options import EXIT_INPUT, EXIT_WRONG, emit, fancy, load_from_options, spec_options
 
 
 @cli.command()
@@ -25,7 +26,14 @@ def check(spec, params, width, depth_mult, resolution, fmt):
       cnncost check homework.spec
       cnncost check homework.spec --format json
     """
-    graph = load_from_options(spec, params, width, depth_mult, resolution)
+    try:
+        graph = load_from_options(spec, params, width, depth_mult, resolution)
+    except CnnCostError as err:
+        if fmt != "json":
+            raise
+        emit(render.error_json(err))  # stdout: the error as JSON; stderr: as text
+        click.echo(err.render(), err=True)
+        raise SystemExit(EXIT_INPUT) from None
     if not graph.expectations:
         raise click.UsageError(f"{spec} has no `expect` lines to check "
                                "(write e.g. `expect params 416` after a layer)")

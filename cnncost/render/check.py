@@ -46,3 +46,14 @@ def as_json(report: CheckReport) -> str:
             "results": [_result(r) for r in report.results],
             "correct": report.correct, "total": report.total}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def error_json(err) -> str:
+    """A broken spec under `check --format json`: the error as an object a program can read
+    (where, what, and the hint), instead of the located text."""
+    span = err.span
+    where = {} if span is None else {"file": span.file, "line": span.line, "column": span.col,
+                                     "width": span.width, "source": span.text}
+    data = {"error": {"type": type(err).__name__, "message": err.message, **where,
+                      "hint": err.hint}}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -125,6 +125,42 @@ def _general(c: LayerComparison, pretty: bool) -> list[str]:
     return lines
 
 
+# --------------------------------------------------------------------------- Markdown
+def _md(value) -> str:
+    """A number as is; a formula as code (its `**` would turn bold)."""
+    return f"`{exact(value)}`" if symbolic.is_symbolic(value) else exact(value)
+
+
+def markdown(c: LayerComparison) -> str:
+    """Each alternative's working as a list under a heading, and for two alternatives a
+    GitHub table of their output, params, MACs and the ratios b/a."""
+    out = []
+    alternatives = (("a", c.a), ("b", c.b)) if c.b is not None else (("a", c.a),)
+    for label, alt in alternatives:
+        out += [f"### {label}: `{alt.layer}` on {shape(alt.input)} -> {shape(alt.output)}", ""]
+        for part in alt.parts:
+            if len(alt.parts) > 1:
+                out.append(f"- **{part.name}** ({part.op}) {shape(part.input)} -> {shape(part.output)}")
+            indent = "  " if len(alt.parts) > 1 else ""
+            out += [f"{indent}- `{w}`" for w in _both_axes(part.working)]
+        if alt.sums:
+            out.append("- sum")
+            out += [f"  - `{s}`" for s in alt.sums]
+        out.append("")
+    if c.b is not None:
+        ratios = {r.quantity: r for r in c.ratios}
+        out += ["| | a | b | b/a |", "|---|---:|---:|---|",
+                f"| output | {shape(c.a.output)} | {shape(c.b.output)} | |"]
+        out += [f"| {WHAT[q]} | {_md(getattr(c.a, q))} | {_md(getattr(c.b, q))} | "
+                f"{_ratio_text(ratios[q])} |" for q in ("params", "macs")]
+        out.append("")
+    symbols = _symbols(c, False)
+    out += [f"- `{line.strip()}`" if line.startswith("  ") else line for line in symbols[1:]]
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
 # --------------------------------------------------------------------------- JSON
 def _alt_dict(alt: Alternative) -> dict:
     data = {
