@@ -9,7 +9,7 @@ from typing import Any, Callable, NamedTuple
 
 from ..report import DTYPE_BYTES, LayerRow, Report
 from . import extras
-from .numbers import bytes_, exact, is_plain, pair, shape, short_below
+from .numbers import bytes_, exact, field, is_plain, shape, short_below
 from .page import Table
 
 
@@ -22,6 +22,12 @@ class Column(NamedTuple):
     short: Callable[[Report], str] = lambda report: ""  # the line under the footer
     wraps: bool = False  # a name: may wrap or shorten when the table is too wide
     raw: Callable[[Report, LayerRow], Any] | None = None  # HTML: the number itself
+
+
+def _below(value) -> str:
+    """The short form under an exact total; blank when it would repeat it (`940`)."""
+    brief = short_below(value)
+    return "" if brief == exact(value) else brief
 
 
 def _percent(part, whole) -> str:
@@ -63,17 +69,17 @@ COLUMNS: dict[str, Column] = {c.key: c for c in (
     Column("output", "Output", False, lambda rep, r: shape(r.output), lambda rep: shape(rep.output)),
     Column("kernel", "Kernel", True, _kernel),
     Column("params", "Params", True, lambda rep, r: exact(r.params),
-           lambda rep: exact(rep.totals.params), lambda rep: short_below(rep.totals.params),
+           lambda rep: exact(rep.totals.params), lambda rep: _below(rep.totals.params),
            raw=lambda rep, r: r.params),
     Column("params%", "Params %", True, lambda rep, r: _percent(r.params, rep.totals.params),
            lambda rep: _percent(rep.totals.params, rep.totals.params)),
     Column("macs", "MACs", True, lambda rep, r: exact(r.macs),
-           lambda rep: exact(rep.totals.macs), lambda rep: short_below(rep.totals.macs),
+           lambda rep: exact(rep.totals.macs), lambda rep: _below(rep.totals.macs),
            raw=lambda rep, r: r.macs),
     Column("macs%", "MACs %", True, lambda rep, r: _percent(r.macs, rep.totals.macs),
            lambda rep: _percent(rep.totals.macs, rep.totals.macs)),
     Column("trainable", "Trainable", True, _trainable, lambda rep: exact(rep.totals.trainable)),
-    Column("rf", "RF", True, lambda rep, r: pair(r.rf_size)),
+    Column("rf", "RF", True, lambda rep, r: field(r.rf_size)),
     Column("memory", "Memory", True, lambda rep, r: bytes_(_memory(rep, r)),
            lambda rep: bytes_(sum((_memory(rep, r) for r in rep.layers), 0))),
 )}

@@ -8,7 +8,7 @@ import json
 import re
 
 from ..report.comparison import METRIC_KEYS, METRICS, STAGE_SUMS, Comparison, ModelTotals
-from .numbers import bytes_, exact, jsonable, pair, shape, short
+from .numbers import bytes_, exact, field, jsonable, shape, short
 from .page import Bar, Chart, Page, Table, render_page_markdown, render_page_rich, render_page_text
 
 BY = ("model", "stage")
@@ -26,7 +26,7 @@ def metric_text(model: ModelTotals, key: str, unit: str = "") -> str:
     if value is None:
         return "-"
     if key == "receptive_field":
-        return pair(value) if isinstance(value, tuple) else exact(value)
+        return field(value if isinstance(value, tuple) else (value, value))
     return bytes_(value) if unit == "B" else exact(value)
 
 
@@ -73,7 +73,7 @@ def _row(label, comparison, value, ratio):
 def stage_table(model: ModelTotals) -> Table:
     rows = tuple((s.name, shape(s.output), exact(s.params), _percent(s.params, model.params),
                   exact(s.macs), _percent(s.macs, model.macs), str(s.weight_layers),
-                  pair(s.rf_size)) for s in model.stages)
+                  field(s.rf_size)) for s in model.stages)
     footer = (("Total", shape(model.output), exact(model.params), "", exact(model.macs), "",
                str(model.weight_layers), ""),)
     return Table(f"{model.label}  (input {shape(model.input)})",

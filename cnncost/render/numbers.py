@@ -87,6 +87,29 @@ def pair(values) -> str:
     return "x".join(exact(v) if is_plain(v) else _symbolic().dim(v) for v in values)
 
 
+FRACTIONAL_FIELD = ("* the receptive field of a layer after a transposed convolution or upsampling "
+                    "is a fraction in the recurrence (the jump becomes 1/stride, Araujo et al. 2019) "
+                    "and varies between output units: shown rounded up, the exact value is in "
+                    "--format json")
+
+
+def field(values) -> str:
+    """A receptive field's size, as `pair`; a fraction (after a transposed convolution or
+    upsampling) rounded up and marked `*` (see FRACTIONAL_FIELD), never printed as 1.5."""
+    def one(v):
+        v = _number(v)
+        if isinstance(v, Fraction) and v.denominator != 1:
+            return f"{-(-v.numerator // v.denominator):,}*"
+        return exact(v) if is_plain(v) else _symbolic().dim(v)
+
+    a, b = values
+    return one(a) if a == b else f"{one(a)}x{one(b)}"
+
+
+def has_fraction(values) -> bool:
+    return any(isinstance(_number(v), Fraction) and _number(v).denominator != 1 for v in values)
+
+
 def jsonable(value):
     """ints stay ints; a whole Fraction becomes an int, another a float; a sympy
     expression a string `sympy.sympify` reads back (a sympy number a number)."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..report import Report
 from . import extras
-from .numbers import bytes_, exact, is_plain, short
+from .numbers import FRACTIONAL_FIELD, bytes_, exact, has_fraction, is_plain, short
 
 
 def _both(value) -> str:
@@ -30,6 +30,8 @@ def total_sentences(report: Report) -> list[str]:
                  f"{bytes_(t.peak_activation_bytes)} ({report.dtype})")
     lines.append(f"Weights: {bytes_(t.weight_bytes)} ({report.dtype})")
     lines += [f"Note: {note}" for note in report.notes]
+    if any(has_fraction(r.rf_size) for r in report.layers):
+        lines.append(f"Note: {FRACTIONAL_FIELD}")
     lines += extras.extra_sentences(report)
     return lines
 
