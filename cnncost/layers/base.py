@@ -178,6 +178,9 @@ class Layer:
     words: ClassVar[Mapping[str, tuple[str, Any]]] = {}  # bare word -> (option, value)
     defaults: ClassVar[Mapping[str, Any]] = {}
     internal: ClassVar[bool] = False  # not writable in a spec (the input node)
+    # Keras's layer for this kind outputs the vector itself where cnncost keeps 1x1xC and
+    # flattens (global pooling, keepdims=False): `--format keras` shows one row (None, C)
+    keras_flat: ClassVar[bool] = False
     merge: ClassVar[bool] = False  # takes several inputs (add, concat, mul)
     width_scaled: ClassVar[bool] = False  # output channels follow the paper width rule
     has_bias: ClassVar[bool] = False

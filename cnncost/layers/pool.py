@@ -81,6 +81,7 @@ class _GlobalPool(Layer):
     """Global pooling to 1x1xC; other ops: one per input element."""
 
     category = "pool"
+    keras_flat = True  # GlobalAveragePooling2D / GlobalMaxPooling2D(keepdims=False): (None, C)
 
     def shape(self, a, ins):
         _, _, c = spatial(ins[0], self.name)
