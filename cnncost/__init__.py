@@ -16,9 +16,19 @@ from .report.display import DISPLAY as _DISPLAY
 _DISPLAY["module"] = "cnncost.render.display"  # str(), repr() and Jupyter's display of reports
 
 
+def sweep(spec, params=None, **options):
+    """Totals of `spec` at every combination of the values given (report.sweeps.sweep:
+    `params` maps a spec param to its values; width=, depth_mult=, resolution= take lists
+    like the --width, --depth-mult, --resolution options; dtype=, batch=). Each point is
+    built by `load`."""
+    from .report.sweeps import sweep as grid
+
+    return grid(spec, params, load=load, **options)
+
+
 def __getattr__(name: str):
-    """compare, sweep and their results load on first use."""
-    if name in ("Comparison", "Sweep", "compare", "sweep"):
+    """compare and the results of compare and sweep load on first use."""
+    if name in ("Comparison", "Sweep", "compare"):
         from . import report
 
         return getattr(report, name)

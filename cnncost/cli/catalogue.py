@@ -36,9 +36,10 @@ def zoo(name, names_only, fmt):
     if names_only:
         emit("".join(f"{entry.name}\n" for entry in entries))
         return
+    from ..load import load
     from ..report.catalogue import describe
 
-    models = [describe(entry) for entry in entries]
+    models = [describe(entry, load(entry.name)) for entry in entries]
     emit(ZOO_FORMATS[fmt](models, fancy=True) if fmt == "table" and fancy() else ZOO_FORMATS[fmt](models))
 
 

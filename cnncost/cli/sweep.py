@@ -5,6 +5,7 @@ import click
 
 from ..render.sweep import (PLOT_SUFFIXES, SWEEP_FORMATS, PlotUnavailable, plot_sweep,
                              render_sweep_table)
+from ..load import load
 from ..report.sweeps import sweep as sweep_grid
 from .app import cli
 from .options import InputError, analysis_options, complete_spec, emit, fancy
@@ -76,7 +77,7 @@ def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, plot):
     """
     if plot and not plot.lower().endswith(PLOT_SUFFIXES):
         raise click.BadParameter(f"'{plot}': give a .png or .svg file", param_hint="--plot")
-    result = sweep_grid(spec, _param_lists(params), width=width, depth_mult=depth_mult,
+    result = sweep_grid(spec, _param_lists(params), load=load, width=width, depth_mult=depth_mult,
                         resolution=resolution, dtype=dtype, batch=batch)
     if plot:
         try:
