@@ -34,7 +34,7 @@ def layer(layer, shape, other, symbolic, pretty, fmt):
       cnncost layer "conv (f, f) nc2" --in "(n, n, nc)" --vs "sepconv (f, f) nc2"
     """
     from ..render import layer as render  # deferred: other commands start without them
-    from ..report.layer import compare_layers
+    from ..layer_text import compare_layers
 
     comparison = compare_layers(layer, shape, other, generalize=symbolic)
     if fmt == "json":

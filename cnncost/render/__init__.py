@@ -37,6 +37,25 @@ def render_table(report, fancy: bool = False, width: int | None = None, columns=
     return render(report, "table", columns, fancy, width)
 
 
+# The machine-readable forms as Python dicts (the README's Python API uses them).
+def report_dict(report) -> dict:
+    from .json import report_dict as as_dict
+
+    return as_dict(report)
+
+
+def comparison_dict(comparison) -> dict:
+    from .compare import comparison_dict as as_dict
+
+    return as_dict(comparison)
+
+
+def sweep_dict(result) -> dict:
+    from .sweep import sweep_dict as as_dict
+
+    return as_dict(result)
+
+
 def _one(fmt):
     def as_text(report, columns=None):
         return render(report, fmt, columns)
@@ -48,4 +67,5 @@ def _one(fmt):
 FORMATS = {fmt: _one(fmt) for fmt in _SUMMARY}
 FORMATS["table"] = render_table
 
-__all__ = ["COLUMN_FORMATS", "FORMATS", "render", "render_table"]
+__all__ = ["COLUMN_FORMATS", "FORMATS", "comparison_dict", "render", "render_table", "report_dict",
+           "sweep_dict"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from ..report.check import CheckReport, CheckResult
+from .working import step_line
 from .numbers import exact, jsonable, shape
 
 
@@ -30,7 +31,7 @@ def text(report: CheckReport, color: bool = False) -> str:
         what = ("total " if r.total else "") + r.quantity
         verdict = "" if r.ok else f"  — wrong: it is {_shown(r.actual)}"
         lines.append(f"  {_mark(r.ok, color)} line {r.line:<4} {what} {r.expected}{verdict}")
-        lines.extend(f"        {w}" for w in r.working)
+        lines.extend(f"        {step_line(w)}" for w in r.working)
     lines.append(f"{report.correct} of {report.total} correct")
     return "\n".join(lines) + "\n"
 
@@ -38,7 +39,7 @@ def text(report: CheckReport, color: bool = False) -> str:
 def _result(r: CheckResult) -> dict:
     return {"line": r.line, "quantity": r.quantity, "total": r.total, "expected": r.expected,
             "expected_value": jsonable(r.expected_value), "actual": jsonable(r.actual),
-            "ok": r.ok, "working": list(r.working)}
+            "ok": r.ok, "working": [step_line(w) for w in r.working]}
 
 
 def as_json(report: CheckReport) -> str:

@@ -8,6 +8,7 @@ from fractions import Fraction
 from .. import symbolic
 from ..report.layer import Alternative, LayerComparison, Ratio
 from .numbers import exact, jsonable, shape
+from .working import step_line
 
 WHAT = {"macs": "MACs", "params": "params"}
 
@@ -34,6 +35,19 @@ def _ratio_text(r: Ratio, pretty: bool = False) -> str:
     return _value(r.value, pretty, "      ")
 
 
+def sum_lines(alt: Alternative) -> list[str]:
+    """`MACs = 432 + 240 = 672` for each quantity more than one part counts; a formula
+    once (its parts' sum is the formula)."""
+    out = []
+    for quantity, values, total in alt.sums:
+        what = WHAT.get(quantity, quantity)
+        if any(symbolic.is_symbolic(v) for v in values):
+            out.append(f"{what} = {symbolic.plain(total)}")
+        else:
+            out.append(f"{what} = {' + '.join(exact(v) for v in values)} = {exact(total)}")
+    return out
+
+
 def _alternative(label: str, alt: Alternative, pretty: bool) -> list[str]:
     lines = [f"{label}: {alt.layer}  on {shape(alt.input)} -> {shape(alt.output)}"]
     several = len(alt.parts) > 1
@@ -41,7 +55,7 @@ def _alternative(label: str, alt: Alternative, pretty: bool) -> list[str]:
         if several:
             lines.append(f"  {part.name} ({part.op})  {shape(part.input)} -> {shape(part.output)}")
         symbols = pretty and any(symbolic.is_symbolic(getattr(part, q)) for q in ("params", "macs"))
-        for w in _both_axes(part.working):
+        for w in _both_axes(tuple(step_line(w) for w in part.working)):
             what = w.split(" = ", 1)[0]
             if symbols and what in ("params", "MACs", "buffers"):
                 value = getattr(part, {"MACs": "macs"}.get(what, what))
@@ -50,7 +64,7 @@ def _alternative(label: str, alt: Alternative, pretty: bool) -> list[str]:
                 lines.append(f"      {w}")
     if alt.sums:
         lines.append("  sum")
-        lines.extend(f"      {s}" for s in alt.sums)
+        lines.extend(f"      {s}" for s in sum_lines(alt))
     return lines
 
 
@@ -142,10 +156,10 @@ def markdown(c: LayerComparison) -> str:
             if len(alt.parts) > 1:
                 out.append(f"- **{part.name}** ({part.op}) {shape(part.input)} -> {shape(part.output)}")
             indent = "  " if len(alt.parts) > 1 else ""
-            out += [f"{indent}- `{w}`" for w in _both_axes(part.working)]
+            out += [f"{indent}- `{w}`" for w in _both_axes(tuple(step_line(w) for w in part.working))]
         if alt.sums:
             out.append("- sum")
-            out += [f"  - `{s}`" for s in alt.sums]
+            out += [f"  - `{s}`" for s in sum_lines(alt)]
         out.append("")
     if c.b is not None:
         ratios = {r.quantity: r for r in c.ratios}
@@ -174,8 +188,8 @@ def _alt_dict(alt: Alternative) -> dict:
         "parts": [{"name": p.name, "op": p.op, "input": jsonable(p.input),
                    "output": jsonable(p.output), "params": jsonable(p.params),
                    "buffers": jsonable(p.buffers), "macs": jsonable(p.macs),
-                   "working": list(p.working)} for p in alt.parts],
-        "sums": list(alt.sums),
+                   "working": [step_line(w) for w in p.working]} for p in alt.parts],
+        "sums": sum_lines(alt),
     }
     if alt.general:
         data["symbolic"] = {q: jsonable(v) for q, v in alt.general.items()}
