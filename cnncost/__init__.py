@@ -13,7 +13,15 @@ from .load import load
 from .report import Report, analyze, collapse
 from .report.display import DISPLAY as _DISPLAY
 
-_DISPLAY["module"] = "cnncost.render.display"  # str(), repr() and Jupyter's display of reports
+
+def _display():
+    """The module that shows reports (str, repr, Jupyter), imported on first use."""
+    from .render import display
+
+    return display
+
+
+_DISPLAY["module"] = _display
 
 
 def sweep(spec, params=None, **options):

@@ -3,32 +3,45 @@ A renderer's module is imported when it is first used, so `summarize` in one for
 does not pay for the others (rich's table, html, keras)."""
 from __future__ import annotations
 
-import importlib
-
-# format -> (module, function); each function takes (report, columns=None)
-_SUMMARY = {
-    "table": ("text", "render_text"),
-    "json": ("json", "render_json"),
-    "csv": ("csv", "render_csv"),
-    "markdown": ("markdown", "render_markdown"),
-    "keras": ("keras", "render_keras"),
-    "html": ("html", "report_html"),
-}
 # formats whose layout has the summary's columns (render/columns.py); the others keep
 # every raw field (json, csv) or Keras's own columns
 COLUMN_FORMATS = ("table", "markdown", "html")
+SUMMARY_FORMATS = ("table", "json", "csv", "markdown", "keras", "html")
 
 
 def render(report, fmt: str = "table", columns=None, fancy: bool = False, width: int | None = None) -> str:
     """The report in one of FORMATS. `columns` chooses and orders the summary's columns
-    (render/columns.py); `fancy` draws the table for a terminal `width` columns wide."""
+    (render/columns.py); `fancy` draws the table for a terminal `width` columns wide.
+    Each format's module is imported here, when it is used."""
     if fmt == "table" and fancy:
         from .table import render_table as draw
 
         return draw(report, width, columns)
-    module, name = _SUMMARY[fmt]
-    function = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    return function(report, columns) if fmt in COLUMN_FORMATS else function(report)
+    if fmt == "table":
+        from .text import render_text
+
+        return render_text(report, columns)
+    if fmt == "markdown":
+        from .markdown import render_markdown
+
+        return render_markdown(report, columns)
+    if fmt == "html":
+        from .html import report_html
+
+        return report_html(report, columns)
+    if fmt == "json":
+        from .json import render_json
+
+        return render_json(report)
+    if fmt == "csv":
+        from .csv import render_csv
+
+        return render_csv(report)
+    if fmt == "keras":
+        from .keras import render_keras
+
+        return render_keras(report)
+    raise ValueError(f"unknown format {fmt!r}: choose from {', '.join(SUMMARY_FORMATS)}")
 
 
 def render_table(report, fancy: bool = False, width: int | None = None, columns=None) -> str:
@@ -64,7 +77,7 @@ def _one(fmt):
     return as_text
 
 
-FORMATS = {fmt: _one(fmt) for fmt in _SUMMARY}
+FORMATS = {fmt: _one(fmt) for fmt in SUMMARY_FORMATS}
 FORMATS["table"] = render_table
 
 __all__ = ["COLUMN_FORMATS", "FORMATS", "comparison_dict", "render", "render_table", "report_dict",

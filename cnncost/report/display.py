@@ -4,15 +4,16 @@ renderer: the package's top (cnncost/__init__.py) registers the module that show
 registered a report shows as its dataclass fields."""
 from __future__ import annotations
 
-import importlib
+from typing import Callable
 
-# the module with as_str(obj), as_repr(obj) and as_html(obj); set by cnncost/__init__.py
-DISPLAY: dict[str, str] = {}
+# "module": a function returning the module with as_str(obj), as_repr(obj) and
+# as_html(obj); set by cnncost/__init__.py (it imports cnncost.render.display when called)
+DISPLAY: dict[str, Callable] = {}
 
 
 def _shower(how: str):
     module = DISPLAY.get("module")
-    return getattr(importlib.import_module(module), how) if module else None
+    return getattr(module(), how) if module else None
 
 
 class Displayed:
