@@ -7,7 +7,7 @@ import io
 import json
 
 from .json import SCHEMA_VERSION
-from .numbers import exact, jsonable, shape
+from .numbers import exact_text, jsonable, shape
 from .page import Table, text_table
 
 HEADER = ("Model", "Input", "Params", "MACs", "Source")
@@ -28,7 +28,7 @@ def origin(model) -> str:
 
 
 def _cells(model):
-    return (model.name, shape(model.input), exact(model.params), exact(model.macs), origin(model))
+    return (model.name, shape(model.input), exact_text(model.params), exact_text(model.macs), origin(model))
 
 
 NOTE = ("{n} models; MACs are multiply-accumulates for one image at the input shown. "
@@ -112,16 +112,17 @@ def render_zoo_markdown(models) -> str:
 def render_zoo_html(models) -> str:
     """One self-contained page: the zoo table, exact numbers, and bars of each model's MACs
     and params."""
-    from .html import Chart, Section, page
-    from .numbers import is_plain
+    from .html import document
+    from .numbers import is_plain, short
+    from .page import Bar, Chart, Page
 
-    rows = [(m.name, shape(m.input), m.params, m.macs, origin(m)) for m in models]
-    plain = all(is_plain(m.params) and is_plain(m.macs) for m in models)
-    chart = Chart([m.name for m in models], [("MACs", [m.macs for m in models]),
-                                             ("Params", [m.params for m in models])]) if plain else None
-    section = Section("Models", HEADER, rows, chart=chart, right=RIGHT,
-                      notes=[NOTE.format(n=len(rows)).replace("NAME`", "NAME --format html`")])
-    return page("cnncost zoo", [section])
+    table = zoo_table(models)._replace(
+        title="Models", notes=(NOTE.format(n=len(models)).replace("NAME`", "NAME --format html`"),))
+    blocks = [table]
+    if all(is_plain(m.params) and is_plain(m.macs) for m in models):
+        blocks += [Chart(title, tuple(Bar(m.name, getattr(m, key), short(getattr(m, key))) for m in models))
+                   for title, key in (("MACs", "macs"), ("Params", "params"))]
+    return document(Page("cnncost zoo", tuple(blocks)))
 
 
 ZOO_FORMATS = {

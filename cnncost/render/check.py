@@ -5,7 +5,7 @@ import json
 
 from ..report.check import CheckReport, CheckResult
 from .working import step_line
-from .numbers import exact, jsonable, shape
+from .numbers import exact_text, jsonable, shape
 
 
 def _shown(value) -> str:
@@ -13,7 +13,7 @@ def _shown(value) -> str:
         return shape(value)
     if type(value) is int:
         return f"{value:,}"
-    return exact(value) if hasattr(value, "free_symbols") else str(value)
+    return exact_text(value) if hasattr(value, "free_symbols") else str(value)
 
 
 def _mark(ok: bool, color: bool) -> str:

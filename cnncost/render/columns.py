@@ -9,7 +9,7 @@ from typing import Any, Callable, NamedTuple
 
 from ..report import DTYPE_BYTES, LayerRow, Report
 from . import extras
-from .numbers import bytes_, exact, field, is_plain, shape, short_below
+from .numbers import bytes_, exact_text, field, is_plain, shape, short_below
 from .page import Table
 
 
@@ -27,7 +27,7 @@ class Column(NamedTuple):
 def _below(value) -> str:
     """The short form under an exact total; blank when it would repeat it (`940`)."""
     brief = short_below(value)
-    return "" if brief == exact(value) else brief
+    return "" if brief == exact_text(value) else brief
 
 
 def _percent(part, whole) -> str:
@@ -42,7 +42,7 @@ def _inputs(report: Report, row: LayerRow) -> str:
 
 
 def _kernel(report: Report, row: LayerRow) -> str:
-    return "x".join(exact(k) for k in row.kernel) if row.kernel else ""
+    return "x".join(exact_text(k) for k in row.kernel) if row.kernel else ""
 
 
 def _trainable(report: Report, row: LayerRow) -> str:
@@ -54,7 +54,7 @@ def _trainable(report: Report, row: LayerRow) -> str:
         return "-"
     if row.frozen == 0:
         return "Y"
-    return "N" if row.trainable == 0 else f"{exact(row.trainable)} of {exact(row.params)}"
+    return "N" if row.trainable == 0 else f"{exact_text(row.trainable)} of {exact_text(row.params)}"
 
 
 def _memory(report: Report, row: LayerRow):
@@ -68,17 +68,17 @@ COLUMNS: dict[str, Column] = {c.key: c for c in (
     Column("input", "Input", False, _inputs, lambda rep: shape(rep.input)),
     Column("output", "Output", False, lambda rep, r: shape(r.output), lambda rep: shape(rep.output)),
     Column("kernel", "Kernel", True, _kernel),
-    Column("params", "Params", True, lambda rep, r: exact(r.params),
-           lambda rep: exact(rep.totals.params), lambda rep: _below(rep.totals.params),
+    Column("params", "Params", True, lambda rep, r: exact_text(r.params),
+           lambda rep: exact_text(rep.totals.params), lambda rep: _below(rep.totals.params),
            raw=lambda rep, r: r.params),
     Column("params%", "Params %", True, lambda rep, r: _percent(r.params, rep.totals.params),
            lambda rep: _percent(rep.totals.params, rep.totals.params)),
-    Column("macs", "MACs", True, lambda rep, r: exact(r.macs),
-           lambda rep: exact(rep.totals.macs), lambda rep: _below(rep.totals.macs),
+    Column("macs", "MACs", True, lambda rep, r: exact_text(r.macs),
+           lambda rep: exact_text(rep.totals.macs), lambda rep: _below(rep.totals.macs),
            raw=lambda rep, r: r.macs),
     Column("macs%", "MACs %", True, lambda rep, r: _percent(r.macs, rep.totals.macs),
            lambda rep: _percent(rep.totals.macs, rep.totals.macs)),
-    Column("trainable", "Trainable", True, _trainable, lambda rep: exact(rep.totals.trainable)),
+    Column("trainable", "Trainable", True, _trainable, lambda rep: exact_text(rep.totals.trainable)),
     Column("rf", "RF", True, lambda rep, r: field(r.rf_size)),
     Column("memory", "Memory", True, lambda rep, r: bytes_(_memory(rep, r)),
            lambda rep: bytes_(sum((_memory(rep, r) for r in rep.layers), 0))),

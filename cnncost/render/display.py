@@ -11,11 +11,11 @@ def _report_str(report) -> str:
 
 
 def _report_repr(report) -> str:
-    from .numbers import exact, is_plain, short
+    from .numbers import exact_text, is_plain, short
 
     t = report.totals
-    macs = short(t.macs, digits=3) if is_plain(t.macs) else exact(t.macs)
-    return f"<Report {report.network}: {exact(t.params)} params, {macs} MACs>"
+    macs = short(t.macs, digits=3) if is_plain(t.macs) else exact_text(t.macs)
+    return f"<Report {report.network}: {exact_text(t.params)} params, {macs} MACs>"
 
 
 def _report_html(report) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..report import Report
-from .numbers import bytes_, exact, short, short_below
+from .numbers import bytes_, exact_text, short, short_below
 
 ROOFLINE_HEADERS = ("Bytes", "FLOP/B", "Time >=", "Bound")
 
@@ -35,7 +35,7 @@ def headers(report: Report) -> list[str]:
 
 
 def cells(report: Report, row) -> list[str]:
-    out = [exact(v) for v in row.conventions]
+    out = [exact_text(v) for v in row.conventions]
     if report.roofline is not None:
         r = row.roofline
         out += ["", "", "", ""] if r is None else [
@@ -45,7 +45,7 @@ def cells(report: Report, row) -> list[str]:
 
 def footers(report: Report) -> list[list[str]]:
     """Two footer rows: exact totals, then short forms."""
-    exact_row = [exact(c.total) for c in report.conventions]
+    exact_row = [exact_text(c.total) for c in report.conventions]
     short_row = [short_below(c.total) for c in report.conventions]
     if report.roofline is not None:
         r = report.roofline
@@ -61,7 +61,7 @@ def extra_sentences(report: Report) -> list[str]:
     lines = []
     for c in report.conventions:
         brief = short_below(c.total)  # blank for a formula, which has no short form
-        lines.append(f"Convention {c.name}: {exact(c.total)}{f' ({brief})' if brief else ''} = {c.reports}")
+        lines.append(f"Convention {c.name}: {exact_text(c.total)}{f' ({brief})' if brief else ''} = {c.reports}")
     lines += [f"Note: {note}" for c in report.conventions for note in c.notes]
     r = report.roofline
     if r is not None:
@@ -87,14 +87,14 @@ def ledger_table(report: Report) -> tuple[list[str], list[list[str]], list[str]]
              for c in report.conventions]
     rows = []
     for key, count in report.ledger.items():
-        row = [label(key), exact(count)]
+        row = [label(key), exact_text(count)]
         for by_key in terms:
             factor, counted = by_key.get(key, (0, 0))
-            row += [str(factor), exact(counted) if factor else "-"]
+            row += [str(factor), exact_text(counted) if factor else "-"]
         rows.append(row)
     total = ["Total", ""]
     for c in report.conventions:
-        total += ["", exact(c.total)]
+        total += ["", exact_text(c.total)]
     return header, rows, total
 
 

@@ -21,7 +21,7 @@ import io
 from dataclasses import replace
 
 from ..report import DTYPE_BYTES, LayerRow, Report
-from .numbers import exact, is_plain
+from .numbers import exact_text as exact, is_plain
 
 # Our op -> the Keras layer class that does the same. Keras has no layer for LRN, min or
 # L2 pooling, channel shuffle or slices: Keras code writes those as a `Lambda`.

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from .. import symbolic
 from ..report.layer import Alternative, LayerComparison, Ratio
-from .numbers import exact, jsonable, shape
+from .numbers import exact_text, jsonable, shape
 from .working import step_line
 
 WHAT = {"macs": "MACs", "params": "params"}
@@ -18,7 +18,7 @@ def _value(value, pretty: bool, indent: str) -> str:
     lines below."""
     if pretty and symbolic.is_symbolic(value):
         return "\n" + "\n".join(indent + line for line in symbolic.pretty(value).splitlines())
-    return exact(value)
+    return exact_text(value)
 
 
 def _ratio_text(r: Ratio, pretty: bool = False) -> str:
@@ -44,7 +44,7 @@ def sum_lines(alt: Alternative) -> list[str]:
         if any(symbolic.is_symbolic(v) for v in values):
             out.append(f"{what} = {symbolic.plain(total)}")
         else:
-            out.append(f"{what} = {' + '.join(exact(v) for v in values)} = {exact(total)}")
+            out.append(f"{what} = {' + '.join(exact_text(v) for v in values)} = {exact_text(total)}")
     return out
 
 
@@ -97,7 +97,7 @@ def text(c: LayerComparison, pretty: bool = False) -> str:
     flat = not (pretty and any(symbolic.is_symbolic(r.value) for r in c.ratios))
     if flat:
         rows = [("", "a", "b", "b/a"), ("output", shape(c.a.output), shape(c.b.output), "")]
-        rows += [(WHAT[q], exact(getattr(c.a, q)), exact(getattr(c.b, q)), _ratio_text(ratios[q]))
+        rows += [(WHAT[q], exact_text(getattr(c.a, q)), exact_text(getattr(c.b, q)), _ratio_text(ratios[q]))
                  for q in ("params", "macs")]
         lines += _table(rows)
     else:
@@ -142,7 +142,7 @@ def _general(c: LayerComparison, pretty: bool) -> list[str]:
 # --------------------------------------------------------------------------- Markdown
 def _md(value) -> str:
     """A number as is; a formula as code (its `**` would turn bold)."""
-    return f"`{exact(value)}`" if symbolic.is_symbolic(value) else exact(value)
+    return f"`{exact_text(value)}`" if symbolic.is_symbolic(value) else exact_text(value)
 
 
 def markdown(c: LayerComparison) -> str:

@@ -24,7 +24,7 @@ def _number(value):
     return value
 
 
-def exact(value) -> str:
+def exact_text(value) -> str:
     """138357544 -> '138,357,544'; 1/2 -> '0.5'; sympy expressions as the lecture writes
     them (`n - f + 1`, see cnncost.symbolic.plain)."""
     if isinstance(value, bool):
@@ -52,13 +52,13 @@ def short(value, unit: str = "", digits: int | None = None) -> str:
     if not is_plain(value):
         return _symbolic().plain(value)
     if isinstance(value, Fraction) and not _fits_float(value):
-        return exact(value)
+        return exact_text(value)
     for size, prefix in _PREFIXES:
         if abs(value) >= size:
             scaled = float(value) / size
             text = f"{scaled:.1f}" if digits is None else f"{scaled:#.{digits}g}".rstrip(".")
             return f"{text} {prefix}{unit}".rstrip()
-    return f"{exact(value)} {unit}".rstrip()
+    return f"{exact_text(value)} {unit}".rstrip()
 
 
 def short_below(value) -> str:
@@ -76,15 +76,15 @@ def bytes_(value) -> str:
 
 def shape(dims) -> str:
     """28x28x16; compound expressions in parentheses: (n - f + 1)x(n - f + 1)xnc2."""
-    return "x".join(exact(d).replace(",", "") if is_plain(d) else _symbolic().dim(d) for d in dims)
+    return "x".join(exact_text(d).replace(",", "") if is_plain(d) else _symbolic().dim(d) for d in dims)
 
 
 def pair(values) -> str:
     """A per-axis pair shown once when both axes agree: (7, 7) -> '7', (7, 1) -> '7x1'."""
     a, b = values
     if a == b:
-        return exact(a)
-    return "x".join(exact(v) if is_plain(v) else _symbolic().dim(v) for v in values)
+        return exact_text(a)
+    return "x".join(exact_text(v) if is_plain(v) else _symbolic().dim(v) for v in values)
 
 
 FRACTIONAL_FIELD = ("* the receptive field of a layer after a transposed convolution or upsampling "
@@ -100,7 +100,7 @@ def field(values) -> str:
         v = _number(v)
         if isinstance(v, Fraction) and v.denominator != 1:
             return f"{-(-v.numerator // v.denominator):,}*"
-        return exact(v) if is_plain(v) else _symbolic().dim(v)
+        return exact_text(v) if is_plain(v) else _symbolic().dim(v)
 
     a, b = values
     return one(a) if a == b else f"{one(a)}x{one(b)}"

@@ -1,9 +1,10 @@
-"""A page of titled tables and bar charts, and its plain-text, rich and Markdown forms.
+"""The one page model every renderer draws, and its plain-text, rich and Markdown forms
+(render/html.py draws it as HTML, render/fit.py fits its tables to a terminal).
 
-Comparisons and sweeps are turned into a Page (cells already formatted, bar values raw)
-by render/compare.py and render/sweep.py; any other output (an HTML page) can take the
-same Page: a title, then blocks in order, each a table of headers and rows or a chart
-of labelled values.
+A Page is a title, then blocks in order, each a Table (headers, formatted cells, which
+columns are numbers, footer rows, notes under it) or a Chart (labelled bars with raw values);
+HTML also shows the page's headline Cards. The summary (render/columns.py), comparisons,
+sweeps, verify and the zoo all build Pages.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Table(NamedTuple):
     footer: tuple[tuple[str, ...], ...] = ()  # rows after a rule (totals)
     wraps: tuple[bool, ...] = ()  # names: may wrap or shorten when the table is too wide
     sections: tuple[int, ...] = ()  # rows a rule goes before (rich: between blocks)
+    notes: tuple[str, ...] = ()  # sentences under the table (HTML: a list)
 
 
 class Bar(NamedTuple):
@@ -34,10 +36,20 @@ class Chart(NamedTuple):
     bars: tuple[Bar, ...]
 
 
+class Card(NamedTuple):
+    """A headline number (HTML): its label, the short form shown large, the exact below."""
+
+    label: str
+    value: object
+    unit: str = ""
+
+
 class Page(NamedTuple):
     title: str
     blocks: tuple[Table | Chart, ...]  # in reading order
     notes: tuple[str, ...] = ()
+    subtitle: str = ""  # HTML: the line under the title
+    cards: tuple[Card, ...] = ()  # HTML: headline numbers above the blocks
 
 
 def bar_cells(value, largest, width: int = BAR_WIDTH) -> Fraction:
@@ -86,7 +98,8 @@ def render_page_text(page: Page) -> str:
     """Aligned columns and '#' bars: for pipes, files and NO_COLOR."""
     out = [page.title, ""] if page.title else []
     for block in page.blocks:
-        out += (text_table(block) if isinstance(block, Table) else _text_chart(block)) + [""]
+        out += (text_table(block) + ["", *block.notes] * bool(block.notes)
+                if isinstance(block, Table) else _text_chart(block)) + [""]
     out += list(page.notes)
     while out and out[-1] == "":
         out.pop()
@@ -125,6 +138,8 @@ def render_page_rich(page: Page, width: int | None = None, colour: bool = True,
             charts += 1
             continue
         buffer.write(fit_table(block, width, colour, hint).text)
+        for note in block.notes:
+            console.print(note, markup=False)
         console.print()
     for note in page.notes:
         console.print(note, markup=False)
@@ -170,6 +185,8 @@ def render_page_markdown(page: Page) -> str:
         out += ["| " + " | ".join(f"**{_md_cell(c)}**" if c else "" for c in row) + " |"
                 for row in table.footer]
         out.append("")
+        if table.notes:
+            out += [f"- {note}" for note in table.notes] + [""]
     out += [f"- {note}" for note in page.notes]
     while out and out[-1] == "":
         out.pop()

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from ..report import Report
 from . import extras
-from .numbers import FRACTIONAL_FIELD, bytes_, exact, has_fraction, is_plain, short
+from .numbers import FRACTIONAL_FIELD, bytes_, exact_text, has_fraction, is_plain, short
 
 
 def _both(value) -> str:
     """`138,357,544 (138.4 M)`; once when the short form would repeat it (`448`) or when it
     is an expression (which has no short form)."""
-    whole, brief = exact(value), short(value)
+    whole, brief = exact_text(value), short(value)
     return f"{whole} ({brief})" if is_plain(value) and brief != whole else whole
 
 
@@ -18,15 +18,15 @@ def total_sentences(report: Report) -> list[str]:
     lines = []
     params = f"Params: {_both(t.params)}"
     if is_plain(t.frozen) and t.frozen:
-        params += f": {exact(t.trainable)} trainable, {exact(t.frozen)} frozen"
+        params += f": {exact_text(t.trainable)} trainable, {exact_text(t.frozen)} frozen"
     lines.append(params)
     if not is_plain(t.buffers) or t.buffers:
-        lines.append(f"Buffers (non-learnable, e.g. BN statistics): {exact(t.buffers)}")
+        lines.append(f"Buffers (non-learnable, e.g. BN statistics): {exact_text(t.buffers)}")
     batch = f", batch {report.batch}" if report.batch != 1 else ""
     lines.append(f"MACs (multiply-accumulates{batch}): {_both(t.macs)}; "
                  f"FLOPs = 2 x MACs = {short(t.flops)}")
-    lines.append(f"Other ops (bias, norm, activations, pooling, merges): {exact(t.other_ops)}")
-    lines.append(f"Activations: {exact(t.activations)} elements; peak activation memory "
+    lines.append(f"Other ops (bias, norm, activations, pooling, merges): {exact_text(t.other_ops)}")
+    lines.append(f"Activations: {exact_text(t.activations)} elements; peak activation memory "
                  f"{bytes_(t.peak_activation_bytes)} ({report.dtype})")
     lines.append(f"Weights: {bytes_(t.weight_bytes)} ({report.dtype})")
     lines += [f"Note: {note}" for note in report.notes]

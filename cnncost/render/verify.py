@@ -7,7 +7,7 @@ import csv
 import io
 import json
 
-from .numbers import bytes_, exact, shape
+from .numbers import bytes_, exact_text, shape
 
 MARKS = {True: "ok", False: "DIFF"}
 FANCY_MARKS = {True: "[green]✓[/]", False: "[bold red]✗[/]"}
@@ -23,7 +23,7 @@ def _columns(v) -> list[tuple[str, str, bool]]:
 
 
 def _cell(value, numeric: bool) -> str:
-    return exact(value) if numeric else shape(value)
+    return exact_text(value) if numeric else shape(value)
 
 
 def _cells(row, cols) -> list[str]:
@@ -37,7 +37,7 @@ def _footer(v, cols) -> list[str]:
     out = ["Total", ""]
     for _, quantity, numeric in cols:
         if numeric:
-            out += [exact(v.total("analytic", quantity)), exact(v.total("executed", quantity))]
+            out += [exact_text(v.total("analytic", quantity)), exact_text(v.total("executed", quantity))]
         else:
             out += ["", ""]
     return out
@@ -181,25 +181,10 @@ def render_verify_markdown(v) -> str:
 def render_verify_html(v) -> str:
     """One self-contained page: the comparison table (numbers right-aligned), the summary
     under it."""
-    from .html import Section, page
+    from .html import document
 
-    cols = _columns(v)
-
-    rows = []
-    for r in v.rows:
-        cells = [r.name, r.op]
-        for _, quantity, numeric in cols:
-            for side in (r.analytic, r.executed):
-                value = getattr(side, quantity)
-                cells.append(value if numeric else shape(value))
-        rows.append(cells + [MARKS[r.ok]])
-    footer = ["Total", ""]
-    for _, quantity, numeric in cols:
-        footer += [v.total("analytic", quantity), v.total("executed", quantity)] if numeric else ["", ""]
-    section = Section(f"Input {shape(v.input)}: analysed | executed", _named_headers(cols), rows,
-                      footer=[footer + [""]], notes=[line.strip() for line in summary_lines(v)])
-    return page(f"cnncost verify: {v.network}", [section],
-                subtitle=f"{v.file or v.network}; batch {v.batch}, seed {v.seed}")
+    page = verify_page(v)
+    return document(page._replace(subtitle=f"{v.file or v.network}; batch {v.batch}, seed {v.seed}"))
 
 
 VERIFY_FORMATS = {

@@ -3,8 +3,8 @@ ratio of their costs (`cnncost layer`). Raw numbers and working steps only; the 
 built from the LAYER text by cnncost/layer_text.py, and render/layer.py formats."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from .. import symbolic
 from ..graph import Graph
