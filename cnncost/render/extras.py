@@ -98,6 +98,21 @@ def ledger_table(report: Report) -> tuple[list[str], list[list[str]], list[str]]
     return header, rows, total
 
 
+def ledger_title(report: Report) -> str:
+    batch = f", batch {report.batch}" if report.batch != 1 else ""
+    return f"Ledger: every operation counted once{batch}; x = the factor each convention gives it"
+
+
+def ledger_page_table(report: Report):
+    """The ledger as a page Table (the terminal fits it like any table; HTML draws it)."""
+    from .page import Table
+
+    header, rows, total = ledger_table(report)
+    return Table(ledger_title(report), tuple(header), tuple(tuple(r) for r in rows),
+                 (False,) + (True,) * (len(header) - 1), footer=(tuple(total),),
+                 notes=tuple(sources(report)))
+
+
 def ledger_lines(report: Report) -> list[str]:
     """The ledger as aligned plain text."""
     header, rows, total = ledger_table(report)
@@ -109,9 +124,7 @@ def ledger_lines(report: Report) -> list[str]:
                          for i, (c, w) in enumerate(zip(cells_, widths))).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    batch = f", batch {report.batch}" if report.batch != 1 else ""
-    return [f"Ledger: every operation counted once{batch}; x = the factor each convention "
-            f"gives it", "", line(header), rule, *(line(r) for r in rows), rule, line(total),
+    return [ledger_title(report), "", line(header), rule, *(line(r) for r in rows), rule, line(total),
             *sources(report)]
 
 

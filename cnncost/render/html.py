@@ -202,13 +202,7 @@ def report_page(report: Report, columns=None) -> Page:
             values = [getattr(r, key) for r in report.layers]
             blocks.append(Chart(title, tuple(Bar(r.name, v, short(v)) for r, v in zip(report.layers, values))))
     if report.ledger:
-        header, ledger_rows, total = extras.ledger_table(report)
-        batch = f", batch {report.batch}" if report.batch != 1 else ""
-        blocks.append(Table(
-            f"Ledger: every operation counted once{batch}; x = the factor each convention "
-            "gives it", tuple(header), tuple(tuple(r) for r in ledger_rows),
-            (False,) + (True,) * (len(header) - 1), footer=(tuple(total),),
-            notes=tuple(extras.sources(report))))
+        blocks.append(extras.ledger_page_table(report))
     return Page(report.network, tuple(blocks), subtitle=subtitle, cards=tuple(cards))
 
 

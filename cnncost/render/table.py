@@ -27,6 +27,8 @@ def render_table(report: Report, width: int | None = None, columns=None, colour:
     for line in total_sentences(report):
         console.print(line, highlight=False, markup=False)
     if report.ledger:
-        for line in ["", *extras.ledger_lines(report)]:
-            console.print(line, highlight=False, markup=False, overflow="fold", crop=False)
+        console.print()
+        buffer.write(fit_table(extras.ledger_page_table(report), width, colour, "--format json").text)
+        for line in extras.sources(report):
+            console.print(line, highlight=False, markup=False)
     return buffer.getvalue()
