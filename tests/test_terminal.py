@@ -29,6 +29,11 @@ def _summary_numbers(data):
     return out
 
 
+def _ledger_numbers(data):
+    return _summary_numbers(data) + list(data["ledger"].values()) + [
+        c["total"] for c in data["conventions"].values()]
+
+
 def _compare_numbers(data):
     keys = ("params", "buffers", "macs", "flops", "activations", "weight_layers", "depth",
             "receptive_field")
@@ -48,6 +53,7 @@ COMMANDS = [
     ("summarize vgg16", _summary_numbers),
     ("summarize resnet50", _summary_numbers),
     ("summarize resnet50 --convention all --depth 0", _summary_numbers),
+    ("summarize lenet5 --convention all --ledger", _ledger_numbers),
     ("compare vgg16 resnet50 mobilenet_v2", _compare_numbers),
     ("compare vgg16 resnet50 mobilenet_v2 googlenet densenet121", _compare_numbers),
     ("sweep mobilenet_v1 -p alpha=1.0,0.5 --resolution 224,160", _sweep_numbers),

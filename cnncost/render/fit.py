@@ -85,6 +85,15 @@ def _rich(table: Table, width: int, colour: bool, boxed: bool, wrap: bool, title
     return console.file.getvalue()
 
 
+def _narrowest(table: Table, boxed: bool, wrap: bool) -> int:
+    """The fewest columns a layout can take: every cell whole, names at NAME_MIN when
+    they may wrap."""
+    widths = _widths(table)
+    frame = 3 * len(widths) + 1 if boxed else 2 * len(widths)
+    return frame + sum(min(w, NAME_MIN) if wrap and name else w
+                       for w, name in zip(widths, _wraps(table)))
+
+
 def _plain_lines(text: str) -> list[str]:
     """The lines as seen on screen (escape codes removed)."""
     from rich.text import Text
@@ -155,6 +164,8 @@ def fit_table(table: Table, width: int, colour: bool = True, hint: str = "") -> 
     module's list that shows every number whole. `hint` names what shows the whole table
     (e.g. "--format csv"); it is printed under any layout past the first two."""
     for layout, boxed, wrap in ((1, True, False), (2, True, True), (3, False, True)):
+        if _narrowest(table, boxed, wrap) > width:
+            continue  # cannot fit: do not draw it (rich takes seconds for 10,000 rows)
         text = _rich(table, width, colour, boxed, wrap)
         if text and _whole(table, text, width, wrap):
             return Fitted(text if layout < 3 else text + _note(width, "without borders", hint), layout)
