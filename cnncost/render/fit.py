@@ -13,6 +13,7 @@ a layout that fails the check gives way to the next. A note says what to use for
 from __future__ import annotations
 
 import io
+import re
 from typing import NamedTuple
 
 from .page import Table
@@ -94,11 +95,12 @@ def _narrowest(table: Table, boxed: bool, wrap: bool) -> int:
                        for w, name in zip(widths, _wraps(table)))
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
 def _plain_lines(text: str) -> list[str]:
     """The lines as seen on screen (escape codes removed)."""
-    from rich.text import Text
-
-    return Text.from_ansi(text).plain.split("\n")
+    return _ANSI.sub("", text).split("\n")
 
 
 def _whole(table: Table, text: str, width: int, wrapped: bool) -> bool:
