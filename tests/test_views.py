@@ -216,3 +216,19 @@ def test_help_lists_format_first_and_max_nodes_last(run_cli, command):
         assert options[-2] == "--max-nodes"
     if "--format" in options:
         assert options[0] == "--format"
+
+
+# ---------------------------------------------------------------- item 1: fitting, unit level
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_a_ratio_column_stays_with_its_model_when_a_comparison_is_split(width):
+    from cnncost.render.compare import comparison_page
+    from cnncost.render.page import render_page_rich
+
+    reports = [cnncost.analyze(cnncost.load(n)) for n in ("vgg16", "resnet50", "mobilenet_v2", "googlenet")]
+    text = render_page_rich(comparison_page(cnncost.compare(reports)), width, colour=False)
+    headers = [[c.strip() for c in line.split("│")[1:-1]] for line in text.splitlines()
+               if line.startswith("│ ") and line.split("│")[1].strip() == ""]
+    assert len(headers) > 1  # split into parts at these widths
+    for cells in headers:
+        assert cells[1] != "x"  # a part never starts with a ratio cut off from its model
+    assert max(len(line) for line in text.splitlines()) <= width

@@ -58,7 +58,8 @@ def totals_table(comparison: Comparison) -> Table:
     batch = f", batch {comparison.batch}" if comparison.batch != 1 else ""
     ratios = f"; x: ratio to {base.label}" if len(comparison.models) > 1 else ""
     return Table(f"Totals ({comparison.dtype}{batch}{ratios})",
-                 tuple(headers), tuple(rows), tuple(right))
+                 tuple(headers), tuple(rows), tuple(right),
+                 joined=tuple(h == "x" for h in headers))  # a ratio stays with its model
 
 
 def _row(label, comparison, value, ratio):

@@ -122,17 +122,26 @@ def _whole(table: Table, text: str, width: int, wrapped: bool) -> bool:
 
 
 def _groups(table: Table, width: int) -> list[list[int]]:
-    """Columns after the first split into runs that fit beside it (plain layout)."""
+    """Columns after the first split into runs that fit beside it (plain layout); a column
+    joined to the one before it (a model's ratio) is never split from it."""
     widths = _widths(table)
+    joined = table.joined or (False,) * len(widths)
+    units: list[list[int]] = []  # columns that go together
+    for i in range(1, len(widths)):
+        if joined[i] and units:
+            units[-1].append(i)
+        else:
+            units.append([i])
     first = min(widths[0], max(NAME_MIN, width // 3))
     groups: list[list[int]] = [[]]
     used = first
-    for i in range(1, len(widths)):
-        if groups[-1] and used + 2 + widths[i] > width:
+    for unit in units:
+        need = sum(2 + widths[i] for i in unit)
+        if groups[-1] and used + need > width:
             groups.append([])
             used = first
-        groups[-1].append(i)
-        used += 2 + widths[i]
+        groups[-1].extend(unit)
+        used += need
     return groups
 
 
@@ -146,7 +155,8 @@ def _part(table: Table, columns: list[int], n: int, parts: int) -> Table:
         title=f"{table.title} (part {n} of {parts})", headers=pick(table.headers),
         rows=tuple(pick(r) for r in table.rows), right=tuple(table.right[i] for i in keep),
         footer=tuple(pick(r) for r in table.footer),
-        wraps=tuple(_wraps(table)[i] for i in keep))
+        wraps=tuple(_wraps(table)[i] for i in keep),
+        joined=tuple((table.joined or (False,) * len(table.headers))[i] for i in keep))
 
 
 def _records(table: Table) -> str:

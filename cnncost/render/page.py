@@ -23,6 +23,7 @@ class Table(NamedTuple):
     wraps: tuple[bool, ...] = ()  # names: may wrap or shorten when the table is too wide
     sections: tuple[int, ...] = ()  # rows a rule goes before (rich: between blocks)
     notes: tuple[str, ...] = ()  # sentences under the table (HTML: a list)
+    joined: tuple[bool, ...] = ()  # the column stays beside the one before it (a ratio)
 
 
 class Bar(NamedTuple):
