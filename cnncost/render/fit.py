@@ -52,6 +52,7 @@ def _console(width: int, colour: bool):
 def _rich(table: Table, width: int, colour: bool, boxed: bool, wrap: bool, title: bool = True) -> str:
     from rich import box
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     grid = RichTable(title=table.title if title else None, title_justify="left",
                      box=box.ROUNDED if boxed else box.SIMPLE_HEAD, header_style="bold",
@@ -76,11 +77,11 @@ def _rich(table: Table, width: int, colour: bool, boxed: bool, wrap: bool, title
     for i, row in enumerate(table.rows):
         if i in sections:
             grid.add_section()
-        grid.add_row(*row)
+        grid.add_row(*map(Text, row))  # cells are text, never rich markup
     if table.footer:
         grid.add_section()
         for row in table.footer:
-            grid.add_row(*row, style="bold")
+            grid.add_row(*map(Text, row), style="bold")
     console = _console(width, colour)
     console.print(grid)
     return console.file.getvalue()

@@ -10,7 +10,6 @@ import json
 from .numbers import bytes_, exact_text, shape
 
 MARKS = {True: "ok", False: "DIFF"}
-FANCY_MARKS = {True: "[green]✓[/]", False: "[bold red]✗[/]"}
 
 
 def _columns(v) -> list[tuple[str, str, bool]]:
@@ -70,7 +69,7 @@ def render_verify_table(v, fancy: bool = False, width: int | None = None) -> str
     rows = [_cells(r, cols) for r in v.rows]
     title = f"{v.network}  (input {shape(v.input)}): analysed | executed"
     if fancy:
-        return _rich(v, title, headers, rows, cols, width)
+        return _rich(v, title, width)
     footer = _footer(v, cols)
     right = [False, False] + [numeric for _, _, numeric in cols for _ in (0, 1)] + [False]
     headers, footer = headers + [""], footer + [""]
@@ -85,26 +84,19 @@ def render_verify_table(v, fancy: bool = False, width: int | None = None) -> str
     return "\n".join(out + summary_lines(v)) + "\n"
 
 
-def _rich(v, title, headers, rows, cols, width) -> str:
-    from rich import box
+def _rich(v, title, width) -> str:
+    """For a terminal: the page's table fitted to its width (render/fit.py), never cutting
+    a number; the summary under it, in red when anything differs."""
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
 
-    footer = _footer(v, cols)
-    table = Table(title=title, show_footer=True, box=box.ROUNDED, title_justify="left",
-                  header_style="bold")
-    numeric = [False, False] + [n for _, _, n in cols for _ in (0, 1)]
-    for header, foot, right in zip(headers, footer, numeric):
-        table.add_column(header, footer=foot, justify="right" if right else "left", no_wrap=True,
-                         style="dim" if header == "run" else None)
-    table.add_column("", no_wrap=True)
-    for cells, r in zip(rows, v.rows):
-        table.add_row(*(escape(c) for c in cells), FANCY_MARKS[r.ok], style=None if r.ok else "red")
+    from .fit import fit_table, terminal_width
+
+    width = width or terminal_width()
+    table = verify_page(v).blocks[0]._replace(title=title)
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 200, color_system="auto", force_terminal=True,
+    buffer.write(fit_table(table, width, hint="--format csv").text)
+    console = Console(file=buffer, width=width, color_system="auto", force_terminal=True,
                       highlight=False)
-    console.print(table)
     for text in summary_lines(v):
         console.print(text, highlight=False, markup=False, style=None if v.ok else "bold red")
     return buffer.getvalue()
