@@ -6,6 +6,17 @@ from .base import GLOBAL, Layer, RFStep, register, spatial
 from .window import window_out
 
 
+def _stride_word(kernel, stride) -> str:
+    """The stride as written after a pooling kernel: nothing when it equals the kernel
+    (cnncost's default), `s1` for ONNX's and Keras's stride 1."""
+    from .spelling import flag, two
+
+    stride = two(stride)
+    if stride == tuple(kernel):
+        return ""
+    return flag("s", "stride", stride, default=0)
+
+
 class _WindowPool(Layer):
     """Shared rules of windowed pooling; stride defaults to the kernel size.
 
@@ -39,6 +50,24 @@ class _WindowPool(Layer):
 
         return pool2d(xs[0], self.reduce, *window_axes(a, xs[0].shape[1], xs[0].shape[2]))
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    def from_keras(self, cfg, ins):
+        from .spelling import dims, join, keras_padding, two
+
+        kernel = two(cfg["pool_size"])
+        return [(self.name, join(dims(kernel), _stride_word(kernel, cfg.get("strides") or kernel),
+                                 "same" if keras_padding(cfg) == "same" else ""))]
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable, dims, join, onnx_window, two
+
+        kernel = two(node.attrs["kernel_shape"])
+        if len(node.outputs) > 1:
+            raise Unmappable("MaxPool with indices")
+        window = onnx_window({**node.attrs, "strides": [1, 1]}, kernel)  # padding and dilation
+        return [(self.name, join(dims(kernel), _stride_word(kernel, node.attrs.get("strides", [1, 1])), window,
+                                 "ceil" if node.attrs.get("ceil_mode", 0) else ""))]
+
 
 @register
 class MaxPool(_WindowPool):
@@ -47,6 +76,12 @@ class MaxPool(_WindowPool):
     name = "maxpool"
     reduce = "max"
     aliases = ("maxpool2d",)
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("MaxPooling2D",)
+    onnx_ops = ("MaxPool",)
+    torch_modules = ("MaxPool2d",)
+    torch_functions = ("max_pool2d",)
 
 
 @register
@@ -59,6 +94,12 @@ class AvgPool(_WindowPool):
     name = "avgpool"
     reduce = "avg"
     aliases = ("avgpool2d",)
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("AveragePooling2D",)
+    onnx_ops = ("AveragePool",)
+    torch_modules = ("AvgPool2d",)
+    torch_functions = ("avg_pool2d",)
 
 
 @register
@@ -97,6 +138,19 @@ class _GlobalPool(Layer):
 
         return global_pool(xs[0], self.reduce)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    def from_keras(self, cfg, ins):
+        return [(self.name, "")]  # keepdims=False: a C-vector, which cnncost keeps as 1x1xC
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        if node.op.startswith("Reduce"):
+            axes = node.attrs.get("axes") or node.const(1)
+            if sorted(int(a) % 4 for a in (axes or ())) != [2, 3]:
+                raise Unmappable(f"{node.op} over axes {axes} (only height and width map to {self.name})")
+        return [(self.name, "")]
+
 
 @register
 class GlobalAvgPool(_GlobalPool):
@@ -106,6 +160,10 @@ class GlobalAvgPool(_GlobalPool):
     reduce = "avg"
     aliases = ("globalavgpool",)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("GlobalAveragePooling2D",)
+    onnx_ops = ("GlobalAveragePool", "ReduceMean")
+
 
 @register
 class GlobalMaxPool(_GlobalPool):
@@ -114,6 +172,10 @@ class GlobalMaxPool(_GlobalPool):
     name = "gmp"
     reduce = "max"
     aliases = ("globalmaxpool",)
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("GlobalMaxPooling2D",)
+    onnx_ops = ("GlobalMaxPool", "ReduceMax")
 
 
 def adaptive_windows(size, out):
@@ -154,6 +216,12 @@ class _AdaptivePool(Layer):
 
         return adaptive_pool(xs[0], self.reduce, *a["output"])
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    def from_onnx(self, node, ins):
+        from .spelling import dims
+
+        return [(self.name, dims(node.attrs["output_size"]))]
+
 
 @register
 class AdaptiveAvgPool(_AdaptivePool):
@@ -162,6 +230,10 @@ class AdaptiveAvgPool(_AdaptivePool):
     name = "adaptiveavgpool"
     reduce = "avg"
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    torch_modules = ("AdaptiveAvgPool2d",)
+    torch_functions = ("adaptive_avg_pool2d",)
+
 
 @register
 class AdaptiveMaxPool(_AdaptivePool):
@@ -169,3 +241,7 @@ class AdaptiveMaxPool(_AdaptivePool):
 
     name = "adaptivemaxpool"
     reduce = "max"
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    torch_modules = ("AdaptiveMaxPool2d",)
+    torch_functions = ("adaptive_max_pool2d",)

@@ -19,6 +19,19 @@ class Dropout(Layer):
     def run(self, a, xs, tape):
         return xs[0]
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Dropout", "SpatialDropout2D")
+    onnx_ops = ("Dropout",)
+    torch_modules = ("Dropout", "Dropout2d")
+    torch_functions = ("dropout",)
+
+    def from_keras(self, cfg, ins):
+        return [("dropout", f"{cfg.get('rate', 0.5):g}")]
+
+    def from_onnx(self, node, ins):
+        ratio = node.attrs.get("ratio", node.attrs.get("p", 0.5))
+        return [("dropout", f"{ratio:g}")]
+
 
 @register
 class Identity(Layer):
@@ -29,6 +42,15 @@ class Identity(Layer):
 
     def run(self, a, xs, tape):
         return xs[0]
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_activations = ("linear",)
+    onnx_ops = ("Identity",)
+    torch_modules = ("Identity",)
+    torch_functions = ("contiguous",)
+
+    def from_onnx(self, node, ins):
+        return []  # a name for the same tensor
 
 
 @register
@@ -79,6 +101,36 @@ class ZeroPad(Layer):
 
         return zero_pad(xs[0], *a["pad"])
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("ZeroPadding2D",)
+    onnx_ops = ("Pad",)
+    torch_modules = ("ZeroPad2d",)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import two
+
+        p = cfg["padding"]
+        if isinstance(p, int):
+            p = ((p, p), (p, p))
+        (t, b), (l, r) = (two(x) if not isinstance(x, (list, tuple)) or len(x) == 2 else x for x in p)
+        return [("pad", f"{t}" if t == b == l == r else f"({t}, {b}, {l}, {r})")]
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        mode = node.attrs.get("mode", b"constant")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        pads = node.attrs.get("pads") or node.const(1)
+        value = node.const(2)
+        if mode != "constant" or pads is None or (value is not None and any(float(v) for v in value)):
+            raise Unmappable(f"Pad mode={mode} (only zero padding maps to pad)")
+        pads = [int(v) for v in pads]
+        half = len(pads) // 2
+        if half != 4 or any(pads[i] or pads[i + half] for i in (0, 1)):
+            raise Unmappable("Pad of the batch or channel axis")
+        t, l, b, r = pads[2], pads[3], pads[6], pads[7]
+        return [("pad", f"{t}" if t == b == l == r else f"({t}, {b}, {l}, {r})")]
+
 
 @register
 class Upsample(Layer):
@@ -102,6 +154,30 @@ class Upsample(Layer):
         fh, fw = a["factor"]
         return xs[0].repeat(fh, axis=1).repeat(fw, axis=2)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("UpSampling2D",)
+    onnx_ops = ("Resize", "Upsample")
+    torch_modules = ("Upsample",)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import Unmappable, two
+
+        if cfg.get("interpolation", "nearest") != "nearest":
+            raise Unmappable(f"interpolation={cfg['interpolation']} (upsample is nearest-neighbour)")
+        fh, fw = two(cfg.get("size", 2))
+        return [("upsample", f"{fh}" if fh == fw else f"({fh}, {fw})")]
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        mode = node.attrs.get("mode", b"nearest")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        out = node.out
+        if mode != "nearest" or out is None or out[0] % ins[0][0] or out[1] % ins[0][1]:
+            raise Unmappable(f"Resize mode={mode} to {out} (upsample is nearest by a whole factor)")
+        fh, fw = out[0] // ins[0][0], out[1] // ins[0][1]
+        return [("upsample", f"{fh}" if fh == fw else f"({fh}, {fw})")]
+
 
 @register
 class Slice(Layer):
@@ -124,3 +200,17 @@ class Slice(Layer):
         lo, hi = a["range"]
         return xs[0][..., lo:hi]
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    onnx_ops = ("Slice",)
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        starts, ends, axes = node.const(1), node.const(2), node.const(3)
+        steps = node.const(4)
+        c = ins[0][-1]
+        if starts is None or ends is None or len(starts) != 1 or (axes is not None and int(axes[0]) % 4 != 1) \
+                or (steps is not None and int(steps[0]) != 1):
+            raise Unmappable("Slice other than a channel range")
+        lo, hi = int(starts[0]), min(int(ends[0]), c)
+        return [("slice", f"{lo % c if lo < 0 else lo}:{hi % c if hi < 0 else hi}")]
