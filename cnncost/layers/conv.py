@@ -83,10 +83,10 @@ class Conv(Layer):
     torch_modules = ("Conv2d",)  # read through the ONNX hook (the torch importer views a module as its ONNX node)
 
     def from_keras(self, cfg, ins):
-        from .spelling import join, keras_window
+        from .spelling import dims, join, keras_window
 
         g = cfg.get("groups", 1)
-        return [("conv", join(keras_window(cfg), cfg["filters"], f"g{g}" if g > 1 else "",
+        return [("conv", join(dims(cfg["kernel_size"]), cfg["filters"], keras_window(cfg), f"g{g}" if g > 1 else "",
                               "" if cfg.get("use_bias", True) else "nobias"))]
 
     def from_onnx(self, node, ins):
@@ -154,10 +154,10 @@ class DepthwiseConv(Layer):
     keras_classes = ("DepthwiseConv2D",)
 
     def from_keras(self, cfg, ins):
-        from .spelling import join, keras_window
+        from .spelling import dims, join, keras_window
 
         m = cfg.get("depth_multiplier", 1)
-        return [("dwconv", join(keras_window(cfg), f"m{m}" if m > 1 else "",
+        return [("dwconv", join(dims(cfg["kernel_size"]), keras_window(cfg), f"m{m}" if m > 1 else "",
                                 "" if cfg.get("use_bias", True) else "nobias"))]
 
 @register
@@ -190,10 +190,10 @@ class SeparableConv(Layer):
     keras_classes = ("SeparableConv2D",)
 
     def from_keras(self, cfg, ins):
-        from .spelling import join, keras_window
+        from .spelling import dims, join, keras_window
 
         m = cfg.get("depth_multiplier", 1)
-        return [("sepconv", join(keras_window(cfg), cfg["filters"], f"m{m}" if m > 1 else "",
+        return [("sepconv", join(dims(cfg["kernel_size"]), cfg["filters"], keras_window(cfg), f"m{m}" if m > 1 else "",
                                  "" if cfg.get("use_bias", True) else "nobias"))]
 
 @register
@@ -274,10 +274,10 @@ class TransposedConv(Layer):
     torch_modules = ("ConvTranspose2d",)
 
     def from_keras(self, cfg, ins):
-        from .spelling import join, keras_window, two
+        from .spelling import dims, join, keras_window, two
 
         out = two(cfg.get("output_padding") or 0)
-        return [("deconv", join(keras_window(cfg), cfg["filters"],
+        return [("deconv", join(dims(cfg["kernel_size"]), cfg["filters"], keras_window(cfg),
                                 f"outpad=({out[0]}, {out[1]})" if out != (0, 0) else "",
                                 "" if cfg.get("use_bias", True) else "nobias"))]
 

@@ -50,13 +50,13 @@ def keras_padding(cfg) -> str:
 
 
 def keras_window(cfg, kernel_key="kernel_size", stride_key="strides") -> str:
-    """Kernel, stride, dilation and padding words of a Keras conv or pool config."""
+    """Stride, dilation and padding words of a Keras conv config (the kernel is written first)."""
     kernel = cfg[kernel_key]
     strides = cfg.get(stride_key) or kernel
     if cfg.get("data_format", "channels_last") not in ("channels_last", None):
         raise Unmappable("data_format=channels_first")
     mode = keras_padding(cfg)
-    return join(dims(kernel), flag("s", "stride", strides), flag("d", "dilation", cfg.get("dilation_rate", 1)),
+    return join(flag("s", "stride", strides), flag("d", "dilation", cfg.get("dilation_rate", 1)),
                 "same" if mode == "same" else "")  # valid is cnncost's default
 
 
