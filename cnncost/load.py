@@ -13,6 +13,7 @@ from .errors import Span, SpecFileError
 from .graph import BuildOptions, Graph, build
 
 MAX_SPEC_BYTES = 1024 * 1024  # as dsl.parser.MAX_SPEC_CHARS
+MODEL_EXTENSIONS = (".onnx", ".keras", ".json")  # read by cnncost.interop into spec text
 
 
 def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
@@ -24,6 +25,10 @@ def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
         if not os.path.isfile(source):  # a FIFO or a device would block or never end
             raise SpecFileError(f"{source} is not a regular file",
                                 hint="give a .spec file or a zoo name (see `cnncost zoo`)")
+        if os.path.splitext(source)[1].lower() in MODEL_EXTENSIONS:
+            from .interop.import_file import model_spec
+
+            return model_spec(source), source, None
         try:
             with open(source, "rb") as handle:
                 data = handle.read(MAX_SPEC_BYTES + 1)

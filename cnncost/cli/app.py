@@ -6,7 +6,8 @@ import click
 
 from .. import __version__
 
-COMMANDS = ("check", "compare", "explain", "graph", "layer", "layers", "summarize", "sweep", "verify", "zoo")
+COMMANDS = ("check", "compare", "explain", "graph", "import", "layer", "layers", "summarize", "sweep", "verify",
+            "zoo")
 
 
 def _define(name: str) -> None:
@@ -20,6 +21,8 @@ def _define(name: str) -> None:
         from . import explain  # noqa: F401
     elif name == "graph":
         from . import graph  # noqa: F401
+    elif name == "import":
+        from . import import_  # noqa: F401
     elif name == "layer":
         from . import layer  # noqa: F401
     elif name in ("layers", "zoo"):

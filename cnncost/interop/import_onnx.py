@@ -52,9 +52,13 @@ def module_path(node_name: str, op: str) -> str:
     parts = [p for p in node_name.split("/") if p]
     if len(parts) < 2:
         return node_name or op.lower()
-    path = ""
-    for part in parts[:-1]:
-        path = part if (not path or part.startswith(path + ".")) else f"{path}.{part}"
+    path, last = "", ""
+    for part in parts[:-1]:  # a scope is named in full (`layer1.0`) or from its parent's
+        if last and part.startswith(last + "."):
+            path = path[:len(path) - len(last)] + part
+        else:
+            path = f"{path}.{part}" if path else part
+        last = part
     return path
 
 

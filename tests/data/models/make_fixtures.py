@@ -56,6 +56,52 @@ def keras_fixtures(expected: dict) -> None:
         print(name, model.count_params(), file=sys.stderr)
 
 
+def torch_resnet50():
+    """torchvision 0.28's resnet50() (v1.5, stride on the 3x3), written out by hand so the
+    fixtures need only torch."""
+    import torch.nn as nn
+
+    class Bottleneck(nn.Module):
+        def __init__(self, cin, c, stride, down):
+            super().__init__()
+            self.conv1, self.bn1 = nn.Conv2d(cin, c, 1, bias=False), nn.BatchNorm2d(c)
+            self.conv2, self.bn2 = nn.Conv2d(c, c, 3, stride, 1, bias=False), nn.BatchNorm2d(c)
+            self.conv3, self.bn3 = nn.Conv2d(c, 4 * c, 1, bias=False), nn.BatchNorm2d(4 * c)
+            self.relu = nn.ReLU(inplace=True)
+            self.downsample = nn.Sequential(nn.Conv2d(cin, 4 * c, 1, stride, bias=False),
+                                            nn.BatchNorm2d(4 * c)) if down else None
+
+        def forward(self, x):
+            out = self.relu(self.bn1(self.conv1(x)))
+            out = self.relu(self.bn2(self.conv2(out)))
+            out = self.bn3(self.conv3(out))
+            identity = self.downsample(x) if self.downsample is not None else x
+            return self.relu(out + identity)
+
+    class ResNet50(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+            self.bn1, self.relu = nn.BatchNorm2d(64), nn.ReLU(inplace=True)
+            self.maxpool = nn.MaxPool2d(3, 2, 1)
+            cin, stages = 64, []
+            for c, n, s in ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)):
+                blocks = [Bottleneck(cin, c, s, True)] + [Bottleneck(4 * c, c, 1, False) for _ in range(n - 1)]
+                stages.append(nn.Sequential(*blocks))
+                cin = 4 * c
+            self.layer1, self.layer2, self.layer3, self.layer4 = stages
+            self.avgpool, self.fc = nn.AdaptiveAvgPool2d((1, 1)), nn.Linear(2048, 1000)
+
+        def forward(self, x):
+            x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+            x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+            return self.fc(torch.flatten(self.avgpool(x), 1))
+
+    import torch
+
+    return ResNet50()
+
+
 def onnx_fixtures(expected: dict) -> None:
     import torch
     import torch.nn as nn
@@ -91,11 +137,13 @@ def onnx_fixtures(expected: dict) -> None:
             x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
             return self.fc(x)
 
-    for stem, module in (("onnx_two_unsupported", TwoUnsupported()), ("onnx_small", Small())):
+    for stem, module, size in (("onnx_two_unsupported", TwoUnsupported(), 32), ("onnx_small", Small(), 32),
+                               ("onnx_resnet50", torch_resnet50(), 224)):
         module.eval()
         path = os.path.join(HERE, f"{stem}.onnx")
+        example = torch.zeros(1, 3, size, size)
         # no constant folding: batch norms stay nodes (folded, they would become conv biases)
-        torch.onnx.export(module, (torch.zeros(1, 3, 32, 32),), path, dynamo=False, do_constant_folding=False)
+        torch.onnx.export(module, (example,), path, dynamo=False, do_constant_folding=False)
         import onnx
 
         model = onnx.load(path)
@@ -106,7 +154,7 @@ def onnx_fixtures(expected: dict) -> None:
             "source": f"torch {torch.__version__} torch.onnx.export(dynamo=False), external data dropped",
             "params": sum(p.numel() for p in module.parameters()),
             "buffers": sum(b.numel() for n, b in module.named_buffers() if not n.endswith("num_batches_tracked")),
-            "output_shape": list(module(torch.zeros(1, 3, 32, 32)).shape[1:])}
+            "output_shape": list(module(example).shape[1:])}
 
 
 if __name__ == "__main__":
