@@ -13,6 +13,16 @@ from .load import load
 from .report import Report, analyze, collapse
 
 
+def from_torch(module, input=(224, 224, 3), name=None) -> Graph:  # noqa: A002
+    """The Graph of a PyTorch module, traced with torch.fx (torch is imported only
+    then); `input` is (height, width, channels). Layer names are the module paths."""
+    from .interop.import_torch import read_torch
+    from .interop.spec_writer import write_spec
+
+    imported = read_torch(module, tuple(input), name)
+    return load(f"{imported.name}.spec", text=write_spec(imported))
+
+
 def __getattr__(name: str):
     """compare, sweep and their results load on first use."""
     if name in ("Comparison", "Sweep", "compare", "sweep"):
@@ -23,5 +33,5 @@ def __getattr__(name: str):
 
 
 __all__ = ["CnnCostError", "Comparison", "Graph", "Report", "Sweep", "analyze", "build", "collapse",
-           "compare", "load", "parse", "sweep"]
+           "compare", "from_torch", "load", "parse", "sweep"]
 __version__ = "0.1.0"
