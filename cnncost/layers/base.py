@@ -219,6 +219,16 @@ class Layer:
     def expand(self, builder, a: Attrs, source: int):
         return None
 
+    # ---- export (cnncost.interop): this kind written as PyTorch and as Keras code
+    def pytorch(self, a: Attrs, ins: list[Shape], out: Shape):
+        """A cnncost.interop.export_code.TorchCode, or None when PyTorch has no form of
+        this kind (raise export_code.Unsupported for options it cannot express)."""
+        return None
+
+    def keras(self, a: Attrs, ins: list[Shape], out: Shape):
+        """A cnncost.interop.export_code.KerasCode, or None when Keras has no form."""
+        return None
+
 
 def elements(shape: Shape):
     return dims.product(shape)

@@ -100,6 +100,16 @@ class Conv(Layer):
             return [("dwconv", join(dims((kh, kw)), window, f"m{n // c}" if n > c else "", bias))]
         return [("conv", join(dims((kh, kw)), n, window, f"g{g}" if g > 1 else "", bias))]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_conv
+
+        return torch_conv(a, ins, ins[0][2], a["channels"], a["groups"])
+
+    def keras(self, a, ins, out):
+        from ..interop.export_window import _opt, keras_conv
+
+        return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
+
 
 @register
 class DepthwiseConv(Layer):
@@ -160,6 +170,17 @@ class DepthwiseConv(Layer):
         return [("dwconv", join(dims(cfg["kernel_size"]), keras_window(cfg), f"m{m}" if m > 1 else "",
                                 "" if cfg.get("use_bias", True) else "nobias"))]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_conv
+
+        return torch_conv(a, ins, ins[0][2], out[2], ins[0][2])  # groups = input channels
+
+    def keras(self, a, ins, out):
+        from ..interop.export_window import _opt, keras_conv
+
+        return keras_conv(a, ins, "DepthwiseConv2D", depth_multiplier=_opt(a["mult"], 1))
+
+
 @register
 class SeparableConv(Layer):
     """Depthwise-separable convolution `sepconv K N [mM]`: a depthwise K (no bias) then a
@@ -195,6 +216,13 @@ class SeparableConv(Layer):
         m = cfg.get("depth_multiplier", 1)
         return [("sepconv", join(dims(cfg["kernel_size"]), cfg["filters"], keras_window(cfg), f"m{m}" if m > 1 else "",
                                  "" if cfg.get("use_bias", True) else "nobias"))]
+
+    def pytorch(self, a, ins, out):
+        return None  # never reached: the graph holds its depthwise and pointwise nodes
+
+    def keras(self, a, ins, out):
+        return None  # idem (two rows, as the spec reports it)
+
 
 @register
 class TransposedConv(Layer):
@@ -292,3 +320,25 @@ class TransposedConv(Layer):
         return [("deconv", join(dims((kh, kw)), n_g * g, onnx_window(node.attrs, (kh, kw)),
                                 f"g{g}" if g > 1 else "", f"outpad=({oh}, {ow})" if (oh, ow) != (0, 0) else "",
                                 "" if node.has_input(2) else "nobias"))]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_deconv
+
+        return torch_deconv(a, ins, out)
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported, call, one_or_pair
+        from ..interop.export_window import _opt
+
+        if a["groups"] != 1:
+            raise Unsupported("Keras's Conv2DTranspose has no groups")
+        same = a.get("padding") == "same"
+        pads = (0, 0, 0, 0) if same or a.get("padding") == "valid" else a.get("pad", (0, 0, 0, 0))
+        t, b, l, r = pads
+        layer = call("layers.Conv2DTranspose", a["channels"], one_or_pair(a["kernel"]),
+                     strides=_opt(one_or_pair(a["stride"]), 1), padding="same" if same else None,
+                     output_padding=None if a["outpad"] == (0, 0) else one_or_pair(a["outpad"]),
+                     dilation_rate=_opt(one_or_pair(a["dilation"]), 1), use_bias=_opt(a["bias"], True))
+        if not any(pads):
+            return KerasCode((("", layer),))
+        return KerasCode((("_full", layer), ("", call("layers.Cropping2D", ((t, b), (l, r))))))

@@ -51,6 +51,16 @@ class Flatten(Layer):
             return [("flatten", "")]
         raise Unmappable(f"reshape of {ins[0]} to {out} (HxWxC)")
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode("nn.Flatten()")  # PyTorch flattens (c, h, w); the spec (h, w, c)
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Flatten()"),))
+
 
 def _features(shape, kind):
     """A vector's length; a 1x1xC map counts as a vector of C (Keras: Dense after GAP)."""
@@ -121,3 +131,16 @@ class Dense(Layer):
         units = weight[0] if node.attrs.get("transB", 0) else weight[1]
         bias = node.op == "Gemm" and node.has_input(2)
         return [("fc", f"{units}" + ("" if bias else " nobias"))]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        module = call("nn.Linear", _features(ins[0], self.name), a["units"], bias=None if a["bias"] else False)
+        return TorchCode(module, "{m}({0})" if len(ins[0]) == 1 else "{m}(torch.flatten({0}, 1))")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        dense = ("", call("layers.Dense", a["units"], use_bias=None if a["bias"] else False))
+        # Keras's Dense maps the last axis only: a 1x1xC map is flattened to a vector first
+        return KerasCode(((("_flatten", "layers.Flatten()"),) if len(ins[0]) == 3 else ()) + (dense,))

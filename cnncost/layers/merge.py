@@ -56,6 +56,16 @@ class Add(_Merge):
     def from_onnx(self, node, ins):
         return [("add", "")]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(None, " + ".join(f"{{{i}}}" for i in range(len(ins))))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Add()"),))
+
 
 @register
 class Concat(_Merge):
@@ -97,6 +107,16 @@ class Concat(_Merge):
             raise Unmappable(f"Concat on axis {node.attrs.get('axis')} (concat joins channels)")
         return [("concat", "")]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(None, "torch.cat([" + ", ".join(f"{{{i}}}" for i in range(len(ins))) + "], dim=1)")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Concatenate()"),))
+
 
 @register
 class Mul(_Merge):
@@ -135,3 +155,18 @@ class Mul(_Merge):
 
     def from_onnx(self, node, ins):
         return [("mul", "")]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        # a gate given as a vector of C is viewed as (N, C, 1, 1) to broadcast over the map
+        terms = [f"{{{i}}}[:, :, None, None]" if len(s) == 1 and len(out) == 3 else f"{{{i}}}"
+                 for i, s in enumerate(ins)]
+        return TorchCode(None, " * ".join(terms))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported
+
+        if any(len(s) != len(out) for s in ins):
+            raise Unsupported("Keras's Multiply needs the gate as a 1x1xC map, not a vector")
+        return KerasCode((("", "layers.Multiply()"),))

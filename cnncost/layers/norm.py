@@ -54,6 +54,20 @@ class BatchNorm(Layer):
     def from_onnx(self, node, ins):
         return [("bn", "")]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        c = out[-1]
+        if a["scale"] and a["center"]:
+            return TorchCode(call("nn.BatchNorm2d" if len(out) == 3 else "nn.BatchNorm1d", c))
+        return TorchCode(call("BatchNorm", c, scale=a["scale"], center=a["center"]), helpers=("BatchNorm",))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("layers.BatchNormalization", scale=a["scale"] or None,
+                                    center=a["center"] or None)),))
+
 
 @register
 class LocalResponseNorm(Layer):
@@ -83,6 +97,17 @@ class LocalResponseNorm(Layer):
         size = node.attrs.get("size", 5)
         return [("lrn", "" if size == 5 else f"size={size}")]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.LocalResponseNorm", a["size"]))  # alpha, beta, k: PyTorch's defaults
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        # Keras 3 has no LRN layer: the file defines one (PyTorch's formula and defaults)
+        return KerasCode((("", call("LocalResponseNorm", a["size"])),), helpers=("LocalResponseNorm",))
+
 
 @register
 class Rescale(Layer):
@@ -106,6 +131,16 @@ class Rescale(Layer):
 
     def from_keras(self, cfg, ins):
         return [("rescale", "")]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(None, "{0} * (1 / 255)")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Rescaling(1 / 255)"),))
 
 
 @register
@@ -141,3 +176,13 @@ class Normalize(Layer):
         if cfg.get("axis", -1) not in (-1, 3, [3], [-1]):
             raise Unmappable(f"Normalization over axis {cfg.get('axis')}")
         return [("normalize", "")]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("Normalization", out[-1]), helpers=("Normalization",))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Normalization()"),))

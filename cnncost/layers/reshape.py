@@ -32,6 +32,16 @@ class Dropout(Layer):
         ratio = node.attrs.get("ratio", node.attrs.get("p", 0.5))
         return [("dropout", f"{ratio:g}")]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.Dropout", a["rate"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("layers.Dropout", a["rate"])),))
+
 
 @register
 class Identity(Layer):
@@ -51,6 +61,16 @@ class Identity(Layer):
 
     def from_onnx(self, node, ins):
         return []  # a name for the same tensor
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode("nn.Identity()")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Identity()"),))
 
 
 @register
@@ -74,6 +94,20 @@ class Shuffle(Layer):
         """PyTorch's channel_shuffle: channels as (g, C/g), transposed to (C/g, g)."""
         x, g = xs[0], a["shuffle_groups"]
         return x.reshape(*x.shape[:3], g, -1).swapaxes(3, 4).reshape(x.shape)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.ChannelShuffle", a["shuffle_groups"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        h, w, c = ins[0]
+        g = a["shuffle_groups"]
+        return KerasCode((("_split", call("layers.Reshape", (h, w, g, c // g))),
+                          ("_swap", call("layers.Permute", (1, 2, 4, 3))),
+                          ("", call("layers.Reshape", (h, w, c)))))
 
 
 @register
@@ -131,6 +165,17 @@ class ZeroPad(Layer):
         t, l, b, r = pads[2], pads[3], pads[6], pads[7]
         return [("pad", f"{t}" if t == b == l == r else f"({t}, {b}, {l}, {r})")]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call, torch_pad
+
+        return TorchCode(call("nn.ZeroPad2d", torch_pad(a["pad"])))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        t, b, l, r = a["pad"]
+        return KerasCode((("", call("layers.ZeroPadding2D", ((t, b), (l, r)))),))
+
 
 @register
 class Upsample(Layer):
@@ -178,6 +223,16 @@ class Upsample(Layer):
         fh, fw = out[0] // ins[0][0], out[1] // ins[0][1]
         return [("upsample", f"{fh}" if fh == fw else f"({fh}, {fw})")]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call, one_or_pair
+
+        return TorchCode(call("nn.Upsample", scale_factor=one_or_pair(a["factor"]), mode="nearest"))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call, one_or_pair
+
+        return KerasCode((("", call("layers.UpSampling2D", one_or_pair(a["factor"]))),))
+
 
 @register
 class Slice(Layer):
@@ -214,3 +269,15 @@ class Slice(Layer):
             raise Unmappable("Slice other than a channel range")
         lo, hi = int(starts[0]), min(int(ends[0]), c)
         return [("slice", f"{lo % c if lo < 0 else lo}:{hi % c if hi < 0 else hi}")]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        lo, hi = a["range"]
+        return TorchCode(None, f"{{0}}[:, {lo}:{hi}]")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import Unsupported
+
+        raise Unsupported("Keras has no channel-slice layer (only a Lambda, which does not save portably)")
+
