@@ -75,6 +75,58 @@ def _load(path: str):
                                hint="give a file written by torch.onnx.export or onnx.save") from None
 
 
+def _infer(model, shape_inference) -> dict:
+    """ONNX shape inference (with data propagation): tensor name -> dims."""
+    try:
+        inferred = shape_inference.infer_shapes(model, data_prop=True)
+    except Exception as err:
+        raise ModelImportError(f"ONNX shape inference failed: {err}") from None
+    shapes = {}
+    for v in list(inferred.graph.value_info) + list(inferred.graph.output) + list(inferred.graph.input):
+        shapes[v.name] = [d.dim_value or None for d in v.type.tensor_type.shape.dim]
+    return shapes
+
+
+def _fold(onnx, numpy_helper, model, inits, shapes, consts) -> bool:
+    """Compute the small constant tensors (Constant nodes, initializers held in the file,
+    Shape of a tensor whose shape is known, and arithmetic on those: the shape
+    computations torch's exporter writes for reshape and pad) into `consts`. Folded
+    results become initializers so shape inference sees them; True when any did."""
+    import numpy as np
+    from onnx.reference import ReferenceEvaluator
+
+    graph = model.graph
+    for name, t in inits.items():
+        if name not in consts and t.data_location != onnx.TensorProto.EXTERNAL and np.prod(t.dims or [1]) <= 64:
+            consts[name] = numpy_helper.to_array(t)
+    changed, keep = False, []
+    for node in graph.node:
+        value = None
+        if node.op_type == "Constant":
+            value = [numpy_helper.to_array(a.t) for a in node.attribute if a.name == "value"]
+        elif node.op_type == "Shape" and shapes.get(node.input[0]) and None not in shapes[node.input[0]]:
+            value = [np.array(shapes[node.input[0]], dtype=np.int64)]
+        elif node.input and all((not i) or i in consts for i in node.input) and node.op_type not in ("RandomNormal",):
+            try:
+                value = ReferenceEvaluator(node).run(None, {i: consts[i] for i in node.input if i})
+            except Exception:
+                value = None
+        if value and len(value) == len(node.output) and all(np.size(v) <= 64 for v in value):
+            for o, v in zip(node.output, value):
+                consts[o] = np.asarray(v)
+                if node.op_type != "Constant":
+                    graph.initializer.append(numpy_helper.from_array(np.asarray(v), o))
+                    inits[o] = graph.initializer[-1]
+            if node.op_type != "Constant":
+                changed = True
+                continue
+        keep.append(node)
+    if changed:
+        del graph.node[:]
+        graph.node.extend(keep)
+    return changed
+
+
 def read_onnx(path: str, input_shape=None) -> Imported:
     onnx, model = _load(path)
     from onnx import numpy_helper, shape_inference
@@ -98,23 +150,12 @@ def read_onnx(path: str, input_shape=None) -> Imported:
     if shape is None:
         raise ModelImportError(f"{path}: the input's size is not fixed in the file",
                                hint="give it with --in HxWxC (e.g. --in 224x224x3)")
-    try:
-        inferred = shape_inference.infer_shapes(model, data_prop=True)
-    except Exception as err:
-        raise ModelImportError(f"{path}: ONNX shape inference failed: {err}") from None
-    shapes = {}
-    for v in list(inferred.graph.value_info) + list(inferred.graph.output) + list(inferred.graph.input):
-        shapes[v.name] = [d.dim_value or None for d in v.type.tensor_type.shape.dim]
-    consts = {}
-    for name, t in inits.items():
-        if t.data_location != onnx.TensorProto.EXTERNAL and len(t.dims) <= 1:
-            consts[name] = numpy_helper.to_array(t).tolist()
-    for node in graph.node:
-        if node.op_type == "Constant":
-            for a in node.attribute:
-                if a.name == "value":
-                    consts[node.output[0]] = numpy_helper.to_array(a.t).reshape(-1).tolist()
-
+    shapes, consts = {}, {}
+    for _ in range(3):  # infer, fold the constant arithmetic, infer again with it
+        shapes = _infer(model, shape_inference)
+        folded = _fold(onnx, numpy_helper, model, inits, shapes, consts)
+        if not folded:
+            break
     table = onnx_ops()
     unsupported = Unsupported("ONNX nodes")
     producer = {inputs[0].name: INPUT}  # data tensor -> step name
@@ -125,7 +166,8 @@ def read_onnx(path: str, input_shape=None) -> Imported:
             continue  # constants and shape arithmetic (its results are read from inference)
         attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
         view = Node(node, attrs, [list(inits[i].dims) if i in inits else None for i in node.input],
-                    [consts.get(i) for i in node.input], hwc(shapes.get(node.output[0])), data)
+                    [None if consts.get(i) is None else consts[i].reshape(-1).tolist() for i in node.input],
+                    hwc(shapes.get(node.output[0])), data)
         ins = [hwc(shapes.get(i)) or shape for i in data]
         entry = table.get(node.op_type)
         try:

@@ -109,6 +109,15 @@ def _call_view(node, out, value):
     if name == "softmax":
         dim = kwargs.get("dim", args[1] if len(args) > 1 else -1)
         return View(name, {"axis": 1 if dim in (1, -3) else dim}, out=out)
+    if name == "pad":  # F.pad(x, (left, right, top, bottom), mode, value)
+        pads = list(kwargs.get("pad", args[1] if len(args) > 1 else ()))
+        mode = kwargs.get("mode", args[2] if len(args) > 2 else "constant")
+        value = kwargs.get("value", args[3] if len(args) > 3 else 0) or 0
+        if len(pads) != 4:
+            raise Unmappable(f"F.pad of {len(pads) // 2} axes")
+        l, r, t, b = pads
+        return View("Pad", {"pads": [0, 0, t, l, 0, 0, b, r], "mode": mode}, out=out,
+                    consts=[None, None, [value]])
     if name == "dropout":
         return View(name, {"ratio": kwargs.get("p", args[1] if len(args) > 1 else 0.5)}, out=out)
     return View(name, {}, out=out)

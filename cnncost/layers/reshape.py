@@ -139,6 +139,7 @@ class ZeroPad(Layer):
     keras_classes = ("ZeroPadding2D",)
     onnx_ops = ("Pad",)
     torch_modules = ("ZeroPad2d",)
+    torch_functions = ("pad",)
 
     def from_keras(self, cfg, ins):
         from .spelling import two
