@@ -143,9 +143,9 @@ class _Writer:
         self.used = Counter(r for reads in self.reads for r in reads)
         self.output = -1 if model.output == INPUT else line_of[model.output]
         self.used[self.output] += 1
-        taken: set = set()
-        self.names = [spec_name(line[0].name, taken) for line in self.lines]
-        self.input_name = spec_name("x_input", taken) if self._input_named() else None
+        self.taken: set = set()
+        self.names = [spec_name(line[0].name, self.taken) for line in self.lines]
+        self.input_name = spec_name("x_input", self.taken) if self._input_named() else None
 
     def _input_named(self) -> bool:
         return any(-1 in reads for reads in self.reads[1:]) or self.output == -1 and self.lines
@@ -205,6 +205,9 @@ class _Writer:
             if found:
                 blocks[a] = found
                 taken |= {i for chain in found[1] for i in chain}
+                if len(self.lines[a]) > 1:  # the line after the block is its last post-op
+                    self.taken.discard(self.names[a])
+                    self.names[a] = spec_name(self.lines[a][-1].name, self.taken)
         out, skip = [], set()
         for i in range(len(self.lines)):
             if i in taken:

@@ -67,7 +67,7 @@ _activation("softmax", "Softmax over the channels (the last axis).", lambda k, x
 # ---- import hooks (cnncost.interop): the framework layers each activation is read from.
 # keras_activations: names of Keras's `activation=` / Activation(...) that mean this kind.
 def _reads(name, keras=(), keras_classes=(), onnx=(), torch=(), functions=(), from_keras=None, from_onnx=None):
-    cls = type(REGISTRY_BY_NAME(name))
+    cls = type(_entry(name))
     cls.keras_activations, cls.keras_classes, cls.onnx_ops = keras, keras_classes, onnx
     cls.torch_modules, cls.torch_functions = torch, functions
     if from_keras:
@@ -76,7 +76,7 @@ def _reads(name, keras=(), keras_classes=(), onnx=(), torch=(), functions=(), fr
         cls.from_onnx = from_onnx
 
 
-def REGISTRY_BY_NAME(name):  # noqa: N802 (the registered instance of one activation)
+def _entry(name):
     from .base import REGISTRY
 
     return REGISTRY[name]
