@@ -276,6 +276,10 @@ class _Writer:
             previous = end
         if self.output != previous:
             out.append(f"output {self.ref(self.output)}")
+        from .spec_fold import fold_defs
+
+        header = out.index("") + 1
+        out = out[:header] + fold_defs(out[header:], self.taken | {self.input_name})
         return "\n".join(out).rstrip("\n") + "\n"
 
     def _readers(self, i: int) -> set:
