@@ -209,3 +209,63 @@ def test_keras_open_input_needs_in(tmp_path, run_cli):
 
 def test_interop_ops_page_is_current():
     check_golden(REPO / "docs" / "interop-ops.md", ops_page())
+
+
+def _onnx_file(tmp_path, nodes, inits, out_channels):
+    """A small ONNX graph made with onnx.helper: input 1x8x4x4 (weights as shapes only)."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    tensors = [numpy_helper.from_array(np.zeros(shape, dtype=np.float32) if dtype == "f" else
+                                       np.array(shape, dtype=np.int64), name) for name, shape, dtype in inits]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 4, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], tensors)
+    path = tmp_path / "g.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    return path
+
+
+def test_onnx_split_is_channel_slices(tmp_path):
+    from onnx import helper
+
+    path = _onnx_file(tmp_path, [
+        helper.make_node("Split", ["x", "sizes"], ["a", "b"], axis=1, name="split"),
+        helper.make_node("Conv", ["b", "w"], ["c"], kernel_shape=[1, 1], name="conv"),
+        helper.make_node("Concat", ["a", "c"], ["y"], axis=1, name="cat"),
+    ], [("sizes", [3, 5], "i"), ("w", (2, 5, 1, 1), "f")], 5)
+    text = model_spec(str(path))
+    assert "split = slice 0:3" in text and "split_1 = slice 3:8" in text
+    t, shape = totals(path)
+    assert (t.params, t.macs, shape) == (2 * 5, 4 * 4 * 2 * 5, (4, 4, 5))
+
+
+@pytest.mark.parametrize("node, line", [
+    (("Clip", ["x", "lo", "hi"], {}), "relu6"),
+    (("LeakyRelu", ["x"], {"alpha": 0.1}), "leakyrelu alpha=0.1"),
+    (("HardSigmoid", ["x"], {"alpha": 1 / 6, "beta": 0.5}), "hsigmoid"),
+    (("MaxPool", ["x"], {"kernel_shape": [3, 3], "strides": [1, 1], "pads": [1, 1, 1, 1]}), "maxpool 3x3 s1 p1"),
+    (("AveragePool", ["x"], {"kernel_shape": [2, 2], "strides": [2, 2], "ceil_mode": 1}), "avgpool 2x2 ceil"),
+    (("Pad", ["x", "pads"], {}), "pad (0, 1, 0, 1)"),
+    (("ReduceMean", ["x", "axes"], {"keepdims": 1}), "gap"),
+    (("Resize", ["x", "", "scales"], {"mode": "nearest"}), "upsample 2"),
+])
+def test_onnx_node_lines(tmp_path, node, line):
+    from onnx import helper
+
+    op, inputs, attrs = node
+    inits = [("lo", [0], "f"), ("hi", [6], "f"), ("pads", [0, 0, 0, 0, 0, 0, 1, 1], "i"), ("axes", [2, 3], "i"),
+             ("scales", [1, 1, 2, 2], "f")]
+    import numpy as np
+    from onnx import numpy_helper
+
+    tensors = {name: (np.array(v, dtype=np.float32) if d == "f" else np.array(v, dtype=np.int64))
+               for name, v, d in inits}
+    path = _onnx_file(tmp_path, [helper.make_node(op, inputs, ["y"], name="n", **attrs)], [], 8)
+    import onnx
+
+    model = onnx.load(str(path))
+    model.graph.initializer.extend(numpy_helper.from_array(tensors[i], i) for i in inputs if i in tensors)
+    onnx.save(model, str(path))
+    assert model_spec(str(path)).splitlines()[-1] == f"n = {line}"
+    cnncost.load(str(path))

@@ -186,11 +186,15 @@ def read_onnx(path: str, input_shape=None) -> Imported:
             producer[node.output[0]] = sources[0]
             continue
         base = module_path(node.name, node.op_type)
+        parallel = len(view.outputs) > 1 and len(made) == len(view.outputs)  # Split: one step per output
         for k, (kind, args) in enumerate(made):
             name = base if base not in taken else f"{base}_{len(taken)}"
             taken.add(name)
-            steps.append(Step(name, kind, args, sources if k == 0 else (steps[-1].name,)))
-        producer[node.output[0]] = steps[-1].name
+            steps.append(Step(name, kind, args, sources if k == 0 or parallel else (steps[-1].name,)))
+            if parallel:
+                producer[view.outputs[k]] = name
+        if not parallel:
+            producer[node.output[0]] = steps[-1].name
     unsupported.check(os.path.basename(path))
     outputs = [o.name for o in graph.output]
     if len(outputs) != 1:

@@ -257,10 +257,22 @@ class Slice(Layer):
         return xs[0][..., lo:hi]
 
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
-    onnx_ops = ("Slice",)
+    onnx_ops = ("Slice", "Split")
 
     def from_onnx(self, node, ins):
+        """Slice of a channel range; Split into channel ranges, one step per output."""
         from .spelling import Unmappable
+
+        if node.op == "Split":
+            c = ins[0][-1]
+            sizes = node.attrs.get("split") or node.const(1)
+            if node.attrs.get("axis", 0) % 4 != 1:
+                raise Unmappable("Split other than of the channels")
+            if not sizes:
+                n = len(node.outputs)
+                sizes = [c // n] * n
+            starts = [sum(sizes[:k]) for k in range(len(sizes))]
+            return [("slice", f"{lo}:{lo + int(size)}") for lo, size in zip(starts, sizes)]
 
         starts, ends, axes = node.const(1), node.const(2), node.const(3)
         steps = node.const(4)
