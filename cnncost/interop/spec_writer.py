@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from ..errors import SpecFileError
 from ..layers import REGISTRY, lookup
-from ..layers.base import FLAGS
 
 INPUT = "<input>"  # the name steps use for the network's input
 KEYWORDS = {"network", "input", "param", "symbol", "let", "default", "def", "repeat", "if", "elif", "else",
@@ -77,9 +76,9 @@ def spec_name(raw: str, taken: set) -> str:
     """A source name as a spec identifier: dots and dashes become underscores; a name that
     is a layer kind, a keyword or a flag (`s2`) gets a trailing underscore; unique."""
     name = re.sub(r"\W", "_", raw).strip("_") or "x"
-    if name[0].isdigit():
-        name = "n" + name
-    if name in KEYWORDS or lookup(name) is not None or re.fullmatch(r"[a-z]\d+", name) and name[0] in FLAGS:
+    if name[0].isdigit():  # torch's nn.Sequential children are 0, 1, ...
+        name = "_" + name
+    if name in KEYWORDS or lookup(name) is not None or re.fullmatch(r"[A-Za-z]\d+", name):  # s2 is a flag
         name += "_"
     base, k = name, 2
     while name in taken:
