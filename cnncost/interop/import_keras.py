@@ -86,6 +86,7 @@ def read_keras(path: str, input_shape=None) -> Imported:
     classes, activations = tables()
     unsupported = Unsupported("Keras layers")
     steps: list[Step] = []
+    used = {layer.get("name") or layer.get("config", {}).get("name") for layer in layers}
     alias: dict[str, str] = {}  # a layer that maps to nothing stands for its input
     shape = None
     previous = INPUT
@@ -136,6 +137,9 @@ def read_keras(path: str, input_shape=None) -> Imported:
         inputs = sources
         for k, (kind, args) in enumerate(made):
             step_name = name if k == 0 else f"{name}_{kind}"
+            while k and step_name in used:  # conv1 with activation=relu beside a layer named conv1_relu
+                step_name += "_"
+            used.add(step_name)
             steps.append(Step(step_name, kind, args, inputs, frozen))
             inputs = (step_name,)
         alias[name] = inputs[0]
