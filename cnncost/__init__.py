@@ -34,6 +34,16 @@ def sweep(spec, params=None, **options):
     return grid(spec, params, load=load, **options)
 
 
+def from_torch(module, input=(224, 224, 3), name=None) -> Graph:  # noqa: A002
+    """The Graph of a PyTorch module, traced with torch.fx (torch is imported only
+    then); `input` is (height, width, channels). Layer names are the module paths."""
+    from .interop.import_torch import read_torch
+    from .interop.spec_writer import write_spec
+
+    imported = read_torch(module, tuple(input), name)
+    return load(f"{imported.name}.spec", text=write_spec(imported))
+
+
 def __getattr__(name: str):
     """compare, the results of compare and sweep, and export load on first use."""
     if name in ("Comparison", "Sweep", "compare"):
@@ -48,5 +58,5 @@ def __getattr__(name: str):
 
 
 __all__ = ["CnnCostError", "Comparison", "Graph", "Report", "Sweep", "analyze", "build", "collapse",
-           "compare", "export", "load", "parse", "sweep"]
+           "compare", "export", "from_torch", "load", "parse", "sweep"]
 __version__ = "0.1.0"

@@ -14,6 +14,7 @@ from .build import BuildOptions, Graph, Override, build
 from .dsl.limits import MAX_SPEC_CHARS
 from .errors import CnnCostError, Span, SpecFileError
 from .values import NumberError, read_number
+MODEL_EXTENSIONS = (".onnx", ".keras", ".json")  # read by cnncost.interop into spec text
 
 
 def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
@@ -25,6 +26,10 @@ def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
         if not os.path.isfile(source):  # a FIFO or a device would block or never end
             raise SpecFileError(f"{source} is not a regular file",
                                 hint="give a .spec file or a zoo name (see `cnncost zoo`)")
+        if os.path.splitext(source)[1].lower() in MODEL_EXTENSIONS:
+            from .interop.import_file import model_spec
+
+            return model_spec(source), source, None
         try:
             with open(source, "rb") as handle:
                 data = handle.read(MAX_SPEC_CHARS + 1)

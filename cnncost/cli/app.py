@@ -6,8 +6,8 @@ import click
 
 from .. import __version__
 
-COMMANDS = ("check", "compare", "explain", "export", "graph", "layer", "layers", "show", "summarize",
-            "sweep", "verify", "zoo")
+COMMANDS = ("check", "compare", "explain", "export", "graph", "import", "layer", "layers", "show",
+            "summarize", "sweep", "verify", "zoo")
 
 
 def _define(name: str) -> None:
@@ -23,6 +23,8 @@ def _define(name: str) -> None:
         from . import export  # noqa: F401
     elif name == "graph":
         from . import graph  # noqa: F401
+    elif name == "import":
+        from . import import_  # noqa: F401
     elif name == "layer":
         from . import layer  # noqa: F401
     elif name in ("layers", "zoo"):

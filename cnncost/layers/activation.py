@@ -79,6 +79,101 @@ _activation("gelu", "GELU: x*Phi(x).", lambda k, x, a: 0.5 * x * (1 + k.erf(x * 
 _activation("softmax", "Softmax over the channels (the last axis).", lambda k, x, a: k.softmax(x),
             temporaries=2)
 
+
+# ---- import hooks (cnncost.interop): the framework layers each activation is read from.
+# keras_activations: names of Keras's `activation=` / Activation(...) that mean this kind.
+def _reads(name, keras=(), keras_classes=(), onnx=(), torch=(), functions=(), from_keras=None, from_onnx=None):
+    cls = type(_entry(name))
+    cls.keras_activations, cls.keras_classes, cls.onnx_ops = keras, keras_classes, onnx
+    cls.torch_modules, cls.torch_functions = torch, functions
+    if from_keras:
+        cls.from_keras = from_keras
+    if from_onnx:
+        cls.from_onnx = from_onnx
+
+
+def _entry(name):
+    from .base import REGISTRY
+
+    return REGISTRY[name]
+
+
+def _plain(self, node, ins):
+    return [(self.name, "")]
+
+
+def _keras_relu(self, cfg, ins):
+    """Keras ReLU(max_value, negative_slope, threshold): relu, relu6 or leakyrelu."""
+    from .spelling import Unmappable
+
+    top, slope = cfg.get("max_value"), cfg.get("negative_slope") or 0
+    if cfg.get("threshold"):
+        raise Unmappable(f"ReLU threshold={cfg['threshold']}")
+    if top is None and not slope:
+        return [("relu", "")]
+    if top is not None and float(top) == 6 and not slope:
+        return [("relu6", "")]
+    if top is None:
+        return [("leakyrelu", f"alpha={slope:g}")]
+    raise Unmappable(f"ReLU max_value={top} negative_slope={slope}")
+
+
+def _keras_leaky(self, cfg, ins):
+    return [("leakyrelu", f"alpha={cfg.get('negative_slope', cfg.get('alpha', 0.3)):g}")]
+
+
+def _onnx_leaky(self, node, ins):
+    return [("leakyrelu", f"alpha={node.attrs.get('alpha', 0.01):g}")]
+
+
+def _onnx_clip(self, node, ins):
+    """Clip(0, 6) is ReLU6 (PyTorch's exporter writes it so); Clip(0, inf) is ReLU."""
+    from .spelling import Unmappable
+
+    low = node.attrs.get("min", None if node.const(1) is None else float(node.const(1)[0]))
+    high = node.attrs.get("max", None if node.const(2) is None else float(node.const(2)[0]))
+    if low == 0 and high == 6:
+        return [("relu6", "")]
+    if low == 0 and high is None:
+        return [("relu", "")]
+    raise Unmappable(f"Clip({low}, {high})")
+
+
+def _onnx_hsigmoid(self, node, ins):
+    from .spelling import Unmappable
+
+    alpha, beta = node.attrs.get("alpha", 0.2), node.attrs.get("beta", 0.5)
+    if abs(alpha - 1 / 6) > 1e-6 or abs(beta - 0.5) > 1e-6:
+        raise Unmappable(f"HardSigmoid alpha={alpha:g} beta={beta:g} (hsigmoid is relu6(x + 3)/6)")
+    return [("hsigmoid", "")]
+
+
+def _onnx_softmax(self, node, ins):
+    from .spelling import Unmappable
+
+    if node.attrs.get("axis", -1) not in (1, -1 if len(ins[0]) == 1 else 1):
+        raise Unmappable(f"Softmax on axis {node.attrs.get('axis')} (softmax runs over the channels)")
+    return [("softmax", "")]
+
+
+_reads("relu", keras=("relu",), keras_classes=("ReLU",), onnx=("Relu",), torch=("ReLU",), functions=("relu",),
+       from_keras=_keras_relu, from_onnx=_plain)
+_reads("relu6", keras=("relu6",), onnx=("Clip",), torch=("ReLU6",), functions=("relu6", "hardtanh"),
+       from_onnx=_onnx_clip)
+_reads("leakyrelu", keras=("leaky_relu",), keras_classes=("LeakyReLU",), onnx=("LeakyRelu",),
+       torch=("LeakyReLU",), functions=("leaky_relu",), from_keras=_keras_leaky, from_onnx=_onnx_leaky)
+_reads("sigmoid", keras=("sigmoid",), onnx=("Sigmoid",), torch=("Sigmoid",), functions=("sigmoid",),
+       from_onnx=_plain)
+_reads("hsigmoid", keras=("hard_sigmoid",), onnx=("HardSigmoid",), torch=("Hardsigmoid",),
+       functions=("hardsigmoid",), from_onnx=_onnx_hsigmoid)
+_reads("tanh", keras=("tanh",), onnx=("Tanh",), torch=("Tanh",), functions=("tanh",), from_onnx=_plain)
+_reads("swish", keras=("swish", "silu"), onnx=(), torch=("SiLU",), functions=("silu",), from_onnx=_plain)
+_reads("hswish", keras=("hard_swish", "hard_silu"), onnx=("HardSwish",), torch=("Hardswish",),
+       functions=("hardswish",), from_onnx=_plain)
+_reads("gelu", keras=("gelu",), onnx=("Gelu",), torch=("GELU",), functions=("gelu",), from_onnx=_plain)
+_reads("softmax", keras=("softmax",), keras_classes=("Softmax",), onnx=("Softmax",), torch=("Softmax",),
+       functions=("softmax",), from_keras=lambda self, cfg, ins: [("softmax", "")], from_onnx=_onnx_softmax)
+
 # PyTorch module and Keras layer of each activation (softmax over the channels: dim 1 in
 # PyTorch's NCHW, the last axis in Keras).
 _FORMS = {

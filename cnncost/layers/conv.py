@@ -110,6 +110,29 @@ class Conv(_Conv):
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=g)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Conv2D",)
+    onnx_ops = ("Conv",)
+    torch_modules = ("Conv2d",)  # read through the ONNX hook (the torch importer views a module as its ONNX node)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import dims, join, keras_window
+
+        g = cfg.get("groups", 1)
+        return [("conv", join(dims(cfg["kernel_size"]), cfg["filters"], keras_window(cfg), f"g{g}" if g > 1 else "",
+                              "" if cfg.get("use_bias", True) else "nobias"))]
+
+    def from_onnx(self, node, ins):
+        from .spelling import dims, join, onnx_window
+
+        n, _, kh, kw = node.weights[1]
+        g, c = node.attrs.get("group", 1), ins[0][2]
+        window = onnx_window(node.attrs, (kh, kw))
+        bias = "" if node.has_input(2) else "nobias"
+        if g > 1 and g == c and n % c == 0:  # one filter group per channel: depthwise
+            return [("dwconv", join(dims((kh, kw)), window, f"m{n // c}" if n > c else "", bias))]
+        return [("conv", join(dims((kh, kw)), n, window, f"g{g}" if g > 1 else "", bias))]
+
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_conv
 
@@ -173,6 +196,16 @@ class DepthwiseConv(_Conv):
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=c)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("DepthwiseConv2D",)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import dims, join, keras_window
+
+        m = cfg.get("depth_multiplier", 1)
+        return [("dwconv", join(dims(cfg["kernel_size"]), keras_window(cfg), f"m{m}" if m > 1 else "",
+                                "" if cfg.get("use_bias", True) else "nobias"))]
+
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_conv
 
@@ -210,6 +243,16 @@ class SeparableConv(_Conv):
         return [Part("dwconv", {**spatial_attrs, "mult": a["mult"], "bias": False}, "depthwise"),
                 Part("conv", {"kernel": (1, 1), "channels": a["channels"], "stride": (1, 1),
                               "dilation": (1, 1), "groups": 1, "bias": a["bias"]}, "pointwise")]
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("SeparableConv2D",)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import dims, join, keras_window
+
+        m = cfg.get("depth_multiplier", 1)
+        return [("sepconv", join(dims(cfg["kernel_size"]), cfg["filters"], keras_window(cfg), f"m{m}" if m > 1 else "",
+                                 "" if cfg.get("use_bias", True) else "nobias"))]
 
     def pytorch(self, a, ins, out):
         return None  # never reached: the graph holds its depthwise and pointwise nodes
@@ -317,6 +360,31 @@ class TransposedConv(_Conv):
         bias = tape.param((n,)) if a["bias"] else None
         crop, size = transposed_geometry(a, x.shape[1], x.shape[2])
         return conv_transpose2d(tape, x, weight, bias, a["stride"], a["dilation"], crop, size, g)
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Conv2DTranspose",)
+    onnx_ops = ("ConvTranspose",)
+    torch_modules = ("ConvTranspose2d",)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import dims, join, keras_window, two
+
+        out = two(cfg.get("output_padding") or 0)
+        return [("deconv", join(dims(cfg["kernel_size"]), cfg["filters"], keras_window(cfg),
+                                f"outpad=({out[0]}, {out[1]})" if out != (0, 0) else "",
+                                "" if cfg.get("use_bias", True) else "nobias"))]
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable, dims, join, onnx_window, two
+
+        c, n_g, kh, kw = node.weights[1]
+        g = node.attrs.get("group", 1)
+        if "output_shape" in node.attrs:
+            raise Unmappable("output_shape attribute")
+        oh, ow = two(node.attrs.get("output_padding", [0, 0]))
+        return [("deconv", join(dims((kh, kw)), n_g * g, onnx_window(node.attrs, (kh, kw)),
+                                f"g{g}" if g > 1 else "", f"outpad=({oh}, {ow})" if (oh, ow) != (0, 0) else "",
+                                "" if node.has_input(2) else "nobias"))]
 
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_deconv

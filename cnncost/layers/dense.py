@@ -30,6 +30,34 @@ class Flatten(Layer):
         """Row-major over (h, w, c): Keras's order (torchvision flattens c, h, w)."""
         return xs[0].reshape(len(xs[0]), -1)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Flatten", "Reshape")
+    onnx_ops = ("Flatten", "Reshape")
+    torch_modules = ("Flatten",)
+    torch_functions = ("flatten", "view", "reshape")
+
+    def from_keras(self, cfg, ins):
+        from .spelling import Unmappable
+
+        target = tuple(cfg.get("target_shape", (-1,)))
+        if len(target) == 1:
+            return [("flatten", "")]
+        if len(target) == 3 and target[:2] == (1, 1) and ins[0][-1] == target[2]:
+            return []  # a C-vector and a 1x1xC map are one tensor to cnncost (fc reads both)
+        raise Unmappable(f"Reshape to {target}")
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        out = node.out
+        if out is None:
+            raise Unmappable("a reshape whose output shape is not known (give --in)")
+        if tuple(out) == tuple(ins[0]) or (len(out) == 3 and out[:2] == (1, 1) and len(ins[0]) == 1):
+            return []
+        if len(out) == 1:
+            return [("flatten", "")]
+        raise Unmappable(f"reshape of {ins[0]} to {out} (HxWxC)")
+
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
 
@@ -107,6 +135,24 @@ class Dense(Layer):
         if a["bias"]:
             y += tape.param((a["units"],))
         return y
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Dense",)
+    onnx_ops = ("Gemm", "MatMul")
+    torch_modules = ("Linear",)
+
+    def from_keras(self, cfg, ins):
+        return [("fc", f"{cfg['units']}" + ("" if cfg.get("use_bias", True) else " nobias"))]
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        weight = node.weights[1]
+        if weight is None or len(weight) != 2 or node.attrs.get("transA", 0):
+            raise Unmappable(f"{node.op} without a constant 2-D weight")
+        units = weight[0] if node.attrs.get("transB", 0) else weight[1]
+        bias = node.op == "Gemm" and node.has_input(2)
+        return [("fc", f"{units}" + ("" if bias else " nobias"))]
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call

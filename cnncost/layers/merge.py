@@ -50,6 +50,17 @@ class Add(_Merge):
             total += x
         return total
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Add",)
+    onnx_ops = ("Add", "Sum")
+    torch_functions = ("add", "iadd")
+
+    def from_keras(self, cfg, ins):
+        return [("add", "")]
+
+    def from_onnx(self, node, ins):
+        return [("add", "")]
+
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
 
@@ -83,6 +94,25 @@ class Concat(_Merge):
         from ..execute.kernels import concat
 
         return concat(xs)
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Concatenate",)
+    onnx_ops = ("Concat",)
+    torch_functions = ("cat", "concat")
+
+    def from_keras(self, cfg, ins):
+        from .spelling import Unmappable
+
+        if cfg.get("axis", -1) not in (-1, len(ins[0])):
+            raise Unmappable(f"Concatenate on axis {cfg.get('axis')} (concat joins channels)")
+        return [("concat", "")]
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        if node.attrs.get("axis") not in (1, -3):
+            raise Unmappable(f"Concat on axis {node.attrs.get('axis')} (concat joins channels)")
+        return [("concat", "")]
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
@@ -126,6 +156,17 @@ class Mul(_Merge):
         x, y = (v[:, None, None, :] if v.ndim == 2 and other.ndim == 4 else v
                 for v, other in ((xs[0], xs[1]), (xs[1], xs[0])))
         return x * y
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Multiply",)
+    onnx_ops = ("Mul",)
+    torch_functions = ("mul", "imul")
+
+    def from_keras(self, cfg, ins):
+        return [("mul", "")]
+
+    def from_onnx(self, node, ins):
+        return [("mul", "")]
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode

@@ -56,6 +56,20 @@ class BatchNorm(Layer):
         mean, var = tape.buffer((c,)), tape.buffer((c,), center=1.0)
         return normalize(xs[0], mean, var, gamma, beta, eps=1e-5)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("BatchNormalization",)
+    onnx_ops = ("BatchNormalization",)
+    torch_modules = ("BatchNorm2d", "BatchNorm1d")
+
+    def from_keras(self, cfg, ins):
+        from .spelling import join
+
+        return [("bn", join("" if cfg.get("scale", True) else "noscale",
+                            "" if cfg.get("center", True) else "nocenter"))]
+
+    def from_onnx(self, node, ins):
+        return [("bn", "")]
+
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call
 
@@ -103,6 +117,14 @@ class LocalResponseNorm(Layer):
 
         return local_response_norm(xs[0], a["size"])
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    onnx_ops = ("LRN",)
+    torch_modules = ("LocalResponseNorm",)
+
+    def from_onnx(self, node, ins):
+        size = node.attrs.get("size", 5)
+        return [("lrn", "" if size == 5 else f"size={size}")]
+
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call
 
@@ -135,6 +157,12 @@ class Rescale(Layer):
 
     def run(self, a, xs, tape):
         return xs[0] * (1 / 255)  # Keras's usual Rescaling(1/255), offset 0
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Rescaling",)
+
+    def from_keras(self, cfg, ins):
+        return [("rescale", "")]
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
@@ -174,6 +202,16 @@ class Normalize(Layer):
         mean, var = tape.buffer((c,)), tape.buffer((c,), center=1.0)
         tape.buffer((1,), center=1000.0, scale=0.0)  # Keras's sample count
         return normalize(xs[0], mean, var, eps=0.0)
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Normalization",)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import Unmappable
+
+        if cfg.get("axis", -1) not in (-1, 3, [3], [-1]):
+            raise Unmappable(f"Normalization over axis {cfg.get('axis')}")
+        return [("normalize", "")]
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call

@@ -11,6 +11,17 @@ OUTPUT = Option("output", lambda v: pair(v, "output size"),
                 "adaptive pooling to an output of at least 1x1, e.g. 7x7", "an output size (e.g. 7x7)")
 
 
+def _stride_word(kernel, stride) -> str:
+    """The stride as written after a pooling kernel: nothing when it equals the kernel
+    (cnncost's default), `s1` for ONNX's and Keras's stride 1."""
+    from .spelling import flag, two
+
+    stride = two(stride)
+    if stride == tuple(kernel):
+        return ""
+    return flag("s", "stride", stride, default=0)
+
+
 class _Pool(Layer):
     """What every pooling shares: its ledger counts input and output elements (what the
     tools multiply) and its window ops."""
@@ -75,6 +86,25 @@ class _WindowPool(_Pool):
 
     def extra_temporaries(self, inputs, outputs):
         return 0
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    def from_keras(self, cfg, ins):
+        from .spelling import dims, join, keras_padding, two
+
+        kernel = two(cfg["pool_size"])
+        return [(self.name, join(dims(kernel), _stride_word(kernel, cfg.get("strides") or kernel),
+                                 "same" if keras_padding(cfg) == "same" else ""))]
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable, dims, join, onnx_window, two
+
+        kernel = two(node.attrs["kernel_shape"])
+        if len(node.outputs) > 1:
+            raise Unmappable("MaxPool with indices")
+        window = onnx_window({**node.attrs, "strides": [1, 1]}, kernel)  # padding and dilation
+        return [(self.name, join(dims(kernel), _stride_word(kernel, node.attrs.get("strides", [1, 1])), window,
+                                 "ceil" if node.attrs.get("ceil_mode", 0) else ""))]
+
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_pool
 
@@ -101,6 +131,12 @@ class MaxPool(_WindowPool):
     keras_class = "MaxPooling2D"
     ledger_categories = {"in": "maxpool.in", "out": "maxpool.out", "ops": "pool.ops"}
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("MaxPooling2D",)
+    onnx_ops = ("MaxPool",)
+    torch_modules = ("MaxPool2d",)
+    torch_functions = ("max_pool2d",)
+
 
 @register
 class AvgPool(_WindowPool):
@@ -118,6 +154,12 @@ class AvgPool(_WindowPool):
 
     def extra_temporaries(self, inputs, outputs):
         return outputs  # the window sum before the division
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("AveragePooling2D",)
+    onnx_ops = ("AveragePool",)
+    torch_modules = ("AvgPool2d",)
+    torch_functions = ("avg_pool2d",)
 
 
 @register
@@ -167,6 +209,19 @@ class _GlobalPool(_Pool):
 
         return global_pool(xs[0], self.reduce)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    def from_keras(self, cfg, ins):
+        return [(self.name, "")]  # keepdims=False: a C-vector, which cnncost keeps as 1x1xC
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        if node.op.startswith("Reduce"):
+            axes = node.attrs.get("axes") or node.const(1)
+            if sorted(int(a) % 4 for a in (axes or ())) != [2, 3]:
+                raise Unmappable(f"{node.op} over axes {axes} (only height and width map to {self.name})")
+        return [(self.name, "")]
+
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
 
@@ -191,6 +246,10 @@ class GlobalAvgPool(_GlobalPool):
     # torch writes it as AdaptiveAvgPool2d(1): the tools count it as adaptive pooling
     ledger_categories = {"in": "adaptiveavgpool.in", "out": "adaptiveavgpool.out", "ops": "pool.ops"}
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("GlobalAveragePooling2D",)
+    onnx_ops = ("GlobalAveragePool", "ReduceMean")
+
 
 @register
 class GlobalMaxPool(_GlobalPool):
@@ -202,6 +261,10 @@ class GlobalMaxPool(_GlobalPool):
     example = "gmp"
     keras_class = "GlobalMaxPooling2D"
     ledger_categories = {"in": "adaptivemaxpool.in", "out": "adaptivemaxpool.out", "ops": "pool.ops"}
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("GlobalMaxPooling2D",)
+    onnx_ops = ("GlobalMaxPool", "ReduceMax")
 
 
 def adaptive_windows(size, out):
@@ -241,6 +304,12 @@ class _AdaptivePool(_Pool):
 
         return adaptive_pool(xs[0], self.reduce, *a["output"])
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    def from_onnx(self, node, ins):
+        from .spelling import dims
+
+        return [(self.name, dims(node.attrs["output_size"]))]
+
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call, one_or_pair
 
@@ -278,6 +347,10 @@ class AdaptiveAvgPool(_AdaptivePool):
     keras_class = "AdaptiveAveragePooling2D"
     ledger_categories = {"in": "adaptiveavgpool.in", "out": "adaptiveavgpool.out", "ops": "pool.ops"}
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    torch_modules = ("AdaptiveAvgPool2d",)
+    torch_functions = ("adaptive_avg_pool2d",)
+
 
 @register
 class AdaptiveMaxPool(_AdaptivePool):
@@ -288,3 +361,7 @@ class AdaptiveMaxPool(_AdaptivePool):
     example = "adaptivemaxpool 1x1"
     keras_class = "AdaptiveMaxPooling2D"
     ledger_categories = {"in": "adaptivemaxpool.in", "out": "adaptivemaxpool.out", "ops": "pool.ops"}
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    torch_modules = ("AdaptiveMaxPool2d",)
+    torch_functions = ("adaptive_max_pool2d",)

@@ -33,6 +33,19 @@ class Dropout(Layer):
     def run(self, a, xs, tape):
         return xs[0]
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Dropout", "SpatialDropout2D")
+    onnx_ops = ("Dropout",)
+    torch_modules = ("Dropout", "Dropout2d")
+    torch_functions = ("dropout",)
+
+    def from_keras(self, cfg, ins):
+        return [("dropout", f"{cfg.get('rate', 0.5):g}")]
+
+    def from_onnx(self, node, ins):
+        ratio = node.attrs.get("ratio", node.attrs.get("p", 0.5))
+        return [("dropout", f"{ratio:g}")]
+
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call
 
@@ -57,6 +70,15 @@ class Identity(Layer):
 
     def run(self, a, xs, tape):
         return xs[0]
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_activations = ("linear",)
+    onnx_ops = ("Identity",)
+    torch_modules = ("Identity",)
+    torch_functions = ("contiguous",)
+
+    def from_onnx(self, node, ins):
+        return []  # a name for the same tensor
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
@@ -180,6 +202,37 @@ class ZeroPad(Layer):
             x = np.pad(x, ((0, 0), (0, 0), (0, 0), a["channels"]))
         return zero_pad(x, *a["pad"])
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("ZeroPadding2D",)
+    onnx_ops = ("Pad",)
+    torch_modules = ("ZeroPad2d",)
+    torch_functions = ("pad",)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import two
+
+        p = cfg["padding"]
+        if isinstance(p, int):
+            p = ((p, p), (p, p))
+        (t, b), (l, r) = (two(x) if not isinstance(x, (list, tuple)) or len(x) == 2 else x for x in p)
+        return [("pad", f"{t}" if t == b == l == r else f"({t}, {b}, {l}, {r})")]
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        mode = node.attrs.get("mode", b"constant")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        pads = node.attrs.get("pads") or node.const(1)
+        value = node.const(2)
+        if mode != "constant" or pads is None or (value is not None and any(float(v) for v in value)):
+            raise Unmappable(f"Pad mode={mode} (only zero padding maps to pad)")
+        pads = [int(v) for v in pads]
+        half = len(pads) // 2
+        if half != 4 or any(pads[i] or pads[i + half] for i in (0, 1)):
+            raise Unmappable("Pad of the batch or channel axis")
+        t, l, b, r = pads[2], pads[3], pads[6], pads[7]
+        return [("pad", f"{t}" if t == b == l == r else f"({t}, {b}, {l}, {r})")]
+
     def pytorch(self, a, ins, out):
         """nn.ZeroPad2d; reflect / replicate: nn.ReflectionPad2d / ReplicationPad2d; zero
         channels: nn.ConstantPad3d over (C, H, W) of the NCHW tensor."""
@@ -296,6 +349,30 @@ class Upsample(Layer):
         rows = out[0] * w * c  # resized along the height first
         return rows if a.get("mode", "nearest") == "nearest" else 3 * rows + 2 * dims.product(out)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("UpSampling2D",)
+    onnx_ops = ("Resize", "Upsample")
+    torch_modules = ("Upsample",)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import Unmappable, two
+
+        if cfg.get("interpolation", "nearest") != "nearest":
+            raise Unmappable(f"interpolation={cfg['interpolation']} (upsample is nearest-neighbour)")
+        fh, fw = two(cfg.get("size", 2))
+        return [("upsample", f"{fh}" if fh == fw else f"({fh}, {fw})")]
+
+    def from_onnx(self, node, ins):
+        from .spelling import Unmappable
+
+        mode = node.attrs.get("mode", b"nearest")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        out = node.out
+        if mode != "nearest" or out is None or out[0] % ins[0][0] or out[1] % ins[0][1]:
+            raise Unmappable(f"Resize mode={mode} to {out} (upsample is nearest by a whole factor)")
+        fh, fw = out[0] // ins[0][0], out[1] // ins[0][1]
+        return [("upsample", f"{fh}" if fh == fw else f"({fh}, {fw})")]
+
     def pytorch(self, a, ins, out):
         """nn.Upsample with the factor (floats for fractional ones) or the size, and the mode."""
         from ..interop.export_code import TorchCode, call, one_or_pair
@@ -348,6 +425,33 @@ class Slice(Layer):
     def run(self, a, xs, tape):
         lo, hi = a["range"]
         return xs[0][..., lo:hi]
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    onnx_ops = ("Slice", "Split")
+
+    def from_onnx(self, node, ins):
+        """Slice of a channel range; Split into channel ranges, one step per output."""
+        from .spelling import Unmappable
+
+        if node.op == "Split":
+            c = ins[0][-1]
+            sizes = node.attrs.get("split") or node.const(1)
+            if node.attrs.get("axis", 0) % 4 != 1:
+                raise Unmappable("Split other than of the channels")
+            if not sizes:
+                n = len(node.outputs)
+                sizes = [c // n] * n
+            starts = [sum(sizes[:k]) for k in range(len(sizes))]
+            return [("slice", f"{lo}:{lo + int(size)}") for lo, size in zip(starts, sizes)]
+
+        starts, ends, axes = node.const(1), node.const(2), node.const(3)
+        steps = node.const(4)
+        c = ins[0][-1]
+        if starts is None or ends is None or len(starts) != 1 or (axes is not None and int(axes[0]) % 4 != 1) \
+                or (steps is not None and int(steps[0]) != 1):
+            raise Unmappable("Slice other than a channel range")
+        lo, hi = int(starts[0]), min(int(ends[0]), c)
+        return [("slice", f"{lo % c if lo < 0 else lo}:{hi % c if hi < 0 else hi}")]
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode

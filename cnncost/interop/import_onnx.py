@@ -1,0 +1,205 @@
+"""Read an ONNX graph (the `onnx` package, extra `cnncost[onnx]`): the nodes, and the
+initializers' shapes only, so a file whose weights are external and absent imports.
+Each node is mapped by the layer entry that lists its op; NCHW becomes HxWxC."""
+from __future__ import annotations
+
+import os
+import re
+
+from ..layers import REGISTRY
+from ..layers.spelling import Unmappable
+from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
+
+SHAPE_ONLY = ("Shape", "Size")  # outputs describe a tensor, they are not data
+
+
+def onnx_ops() -> dict:
+    """ONNX op -> layer entry, from the entries' `onnx_ops`."""
+    return {op: layer for layer in REGISTRY.values() for op in getattr(layer, "onnx_ops", ())}
+
+
+def hwc(dims) -> tuple | None:
+    """An NCHW (or NC) shape without the batch, as cnncost writes it."""
+    if dims is None or any(d is None for d in dims):
+        return None
+    if len(dims) == 4:
+        return (dims[2], dims[3], dims[1])
+    if len(dims) == 2:
+        return (dims[1],)
+    return tuple(dims[1:]) if len(dims) > 1 else None
+
+
+class Node:
+    """What a layer entry's from_onnx hook sees of one node."""
+
+    def __init__(self, node, attrs, weights, consts, out, data_inputs):
+        self.op, self.name = node.op_type, node.name
+        self.inputs, self.outputs = list(node.input), [o for o in node.output if o]
+        self.attrs, self.weights, self._consts, self.out = attrs, weights, consts, out
+        self.data_inputs = data_inputs
+
+    def has_input(self, i: int) -> bool:
+        return len(self.inputs) > i and bool(self.inputs[i])
+
+    def const(self, i: int):
+        """The values of constant input i (a list), or None."""
+        return self._consts[i] if i < len(self._consts) else None
+
+
+def module_path(node_name: str, op: str) -> str:
+    """torch's exporter names nodes `/layer1/layer1.0/conv1/Conv`: the module path
+    `layer1.0.conv1`; other names are kept."""
+    parts = [p for p in node_name.split("/") if p]
+    if len(parts) < 2:
+        return node_name or op.lower()
+    path, last = "", ""
+    for part in parts[:-1]:  # a scope is named in full (`layer1.0`) or from its parent's
+        if last and part.startswith(last + "."):
+            path = path[:len(path) - len(last)] + part
+        else:
+            path = f"{path}.{part}" if path else part
+        last = part
+    return path
+
+
+def _load(path: str):
+    try:
+        import onnx
+    except ImportError:
+        raise ModelImportError("reading .onnx files needs the onnx package",
+                               hint="pip install 'cnncost[onnx]'") from None
+    try:
+        return onnx, onnx.load(path, load_external_data=False)
+    except Exception as err:  # onnx raises DecodeError and friends
+        raise ModelImportError(f"{path}: not an ONNX model ({type(err).__name__})",
+                               hint="give a file written by torch.onnx.export or onnx.save") from None
+
+
+def _infer(model, shape_inference) -> dict:
+    """ONNX shape inference (with data propagation): tensor name -> dims."""
+    try:
+        inferred = shape_inference.infer_shapes(model, data_prop=True)
+    except Exception as err:
+        raise ModelImportError(f"ONNX shape inference failed: {err}") from None
+    shapes = {}
+    for v in list(inferred.graph.value_info) + list(inferred.graph.output) + list(inferred.graph.input):
+        shapes[v.name] = [d.dim_value or None for d in v.type.tensor_type.shape.dim]
+    return shapes
+
+
+def _fold(onnx, numpy_helper, model, inits, shapes, consts) -> bool:
+    """Compute the small constant tensors (Constant nodes, initializers held in the file,
+    Shape of a tensor whose shape is known, and arithmetic on those: the shape
+    computations torch's exporter writes for reshape and pad) into `consts`. Folded
+    results become initializers so shape inference sees them; True when any did."""
+    import numpy as np
+    from onnx.reference import ReferenceEvaluator
+
+    graph = model.graph
+    for name, t in inits.items():
+        if name not in consts and t.data_location != onnx.TensorProto.EXTERNAL and np.prod(t.dims or [1]) <= 64:
+            consts[name] = numpy_helper.to_array(t)
+    changed, keep = False, []
+    for node in graph.node:
+        value = None
+        if node.op_type == "Constant":
+            value = [numpy_helper.to_array(a.t) for a in node.attribute if a.name == "value"]
+        elif node.op_type == "Shape" and shapes.get(node.input[0]) and None not in shapes[node.input[0]]:
+            value = [np.array(shapes[node.input[0]], dtype=np.int64)]
+        elif node.input and all((not i) or i in consts for i in node.input) and node.op_type not in ("RandomNormal",):
+            try:
+                value = ReferenceEvaluator(node).run(None, {i: consts[i] for i in node.input if i})
+            except Exception:
+                value = None
+        if value and len(value) == len(node.output) and all(np.size(v) <= 64 for v in value):
+            for o, v in zip(node.output, value):
+                consts[o] = np.asarray(v)
+                if node.op_type != "Constant":
+                    graph.initializer.append(numpy_helper.from_array(np.asarray(v), o))
+                    inits[o] = graph.initializer[-1]
+            if node.op_type != "Constant":
+                changed = True
+                continue
+        keep.append(node)
+    if changed:
+        del graph.node[:]
+        graph.node.extend(keep)
+    return changed
+
+
+def read_onnx(path: str, input_shape=None) -> Imported:
+    onnx, model = _load(path)
+    from onnx import numpy_helper, shape_inference
+
+    graph = model.graph
+    inits = {t.name: t for t in graph.initializer}
+    inputs = [i for i in graph.input if i.name not in inits]
+    if len(inputs) != 1:
+        raise ModelImportError(f"{path}: the graph has {len(inputs)} inputs; cnncost reads one")
+    dims = inputs[0].type.tensor_type.shape.dim
+    given = list(input_shape) if input_shape else None
+    if given and len(dims) == 4:
+        h, w, c = given
+        for d, v in zip(dims, (1, c, h, w)):
+            d.ClearField("dim_param")
+            d.dim_value = v
+    elif dims and not dims[0].dim_value:
+        dims[0].ClearField("dim_param")
+        dims[0].dim_value = 1
+    shape = hwc([d.dim_value or None for d in dims])
+    if shape is None:
+        raise ModelImportError(f"{path}: the input's size is not fixed in the file",
+                               hint="give it with --in HxWxC (e.g. --in 224x224x3)")
+    shapes, consts = {}, {}
+    for _ in range(3):  # infer, fold the constant arithmetic, infer again with it
+        shapes = _infer(model, shape_inference)
+        folded = _fold(onnx, numpy_helper, model, inits, shapes, consts)
+        if not folded:
+            break
+    table = onnx_ops()
+    unsupported = Unsupported("ONNX nodes")
+    producer = {inputs[0].name: INPUT}  # data tensor -> step name
+    steps, taken = [], set()
+    for node in graph.node:
+        data = [i for i in node.input if i in producer]
+        if not data or node.op_type in SHAPE_ONLY:
+            continue  # constants and shape arithmetic (its results are read from inference)
+        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        view = Node(node, attrs, [list(inits[i].dims) if i in inits else None for i in node.input],
+                    [None if consts.get(i) is None else consts[i].reshape(-1).tolist() for i in node.input],
+                    hwc(shapes.get(node.output[0])), data)
+        ins = [hwc(shapes.get(i)) or shape for i in data]
+        entry = table.get(node.op_type)
+        try:
+            if entry is None:
+                raise Unmappable("")
+            if REGISTRY[entry.name].merge and len(data) < 2:
+                raise Unmappable(f"{node.op_type} with a constant")
+            made = entry.from_onnx(view, ins)
+        except Unmappable as err:
+            unsupported.add(node.op_type, node.name or node.output[0], str(err))
+            for o in node.output:
+                producer[o] = "?"
+            continue
+        sources = tuple(producer[i] for i in data)
+        if not made:
+            producer[node.output[0]] = sources[0]
+            continue
+        base = module_path(node.name, node.op_type)
+        parallel = len(view.outputs) > 1 and len(made) == len(view.outputs)  # Split: one step per output
+        for k, (kind, args) in enumerate(made):
+            name = base if base not in taken else f"{base}_{len(taken)}"
+            taken.add(name)
+            steps.append(Step(name, kind, args, sources if k == 0 or parallel else (steps[-1].name,)))
+            if parallel:
+                producer[view.outputs[k]] = name
+        if not parallel:
+            producer[node.output[0]] = steps[-1].name
+    unsupported.check(os.path.basename(path))
+    outputs = [o.name for o in graph.output]
+    if len(outputs) != 1:
+        raise ModelImportError(f"{path}: the graph has {len(outputs)} outputs; cnncost reads one")
+    name = re.sub(r"\W", "_", graph.name or "") or os.path.splitext(os.path.basename(path))[0]
+    return Imported(os.path.splitext(os.path.basename(path))[0] if name in ("main_graph", "torch_jit") else name,
+                    os.path.basename(path), f"ONNX reader, onnx {onnx.__version__}", shape, steps,
+                    producer[outputs[0]])

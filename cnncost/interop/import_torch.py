@@ -1,0 +1,201 @@
+"""Read a PyTorch module by tracing it with torch.fx (torch is imported only here).
+
+Each call_module node is mapped by the entry that lists the module's class in
+`torch_modules`, each call_function / call_method by `torch_functions`; the entry's ONNX
+hook reads a view of the module's settings in ONNX terms (strides, pads, group, weight
+shape), so one hook serves both. Module paths (`layer1.0.conv1`) are the layer names.
+"""
+from __future__ import annotations
+
+from ..layers import REGISTRY
+from ..layers.spelling import Unmappable
+from .import_onnx import hwc
+from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
+
+META_METHODS = ("size", "dim")
+
+
+def _tables():
+    modules = {m: layer for layer in REGISTRY.values() for m in getattr(layer, "torch_modules", ())}
+    functions = {f: layer for layer in REGISTRY.values() for f in getattr(layer, "torch_functions", ())}
+    return modules, functions
+
+
+class View:
+    """A module or call seen as the ONNX node its entry's hook reads."""
+
+    def __init__(self, op, attrs, weights=(), out=None, consts=(), bias=False):
+        self.op, self.attrs, self.weights, self.out = op, attrs, list(weights), out
+        self._consts, self._bias, self.outputs = list(consts), bias, ["y"]
+
+    def has_input(self, i: int) -> bool:
+        return i == 2 and self._bias
+
+    def const(self, i: int):
+        return self._consts[i] if i < len(self._consts) else None
+
+
+def _pair(v):
+    return list(v) if isinstance(v, (tuple, list)) else [v, v]
+
+
+def _module_view(m, out):
+    """The ONNX-style settings of a torch module (the same names torch.onnx writes)."""
+    name = type(m).__name__
+    if name in ("Conv2d", "ConvTranspose2d"):
+        if isinstance(m.padding, str):
+            raise Unmappable(f"padding='{m.padding}'")
+        ph, pw = _pair(m.padding)
+        attrs = {"strides": _pair(m.stride), "pads": [ph, pw, ph, pw], "dilations": _pair(m.dilation),
+                 "group": m.groups}
+        if name == "ConvTranspose2d":
+            attrs["output_padding"] = _pair(m.output_padding)
+        return View("Conv", attrs, [None, list(m.weight.shape)], out, bias=m.bias is not None)
+    if name == "Linear":
+        return View("Gemm", {"transB": 1}, [None, list(m.weight.shape)], out, bias=m.bias is not None)
+    if name in ("MaxPool2d", "AvgPool2d"):
+        if name == "MaxPool2d" and m.return_indices:
+            raise Unmappable("return_indices=True")
+        ph, pw = _pair(m.padding)
+        return View(name, {"kernel_shape": _pair(m.kernel_size), "strides": _pair(m.stride or m.kernel_size),
+                           "pads": [ph, pw, ph, pw], "dilations": _pair(getattr(m, "dilation", 1)),
+                           "ceil_mode": int(m.ceil_mode)}, out=out)
+    if name in ("AdaptiveAvgPool2d", "AdaptiveMaxPool2d"):
+        return View(name, {"output_size": _pair(m.output_size)}, out=out)
+    if name in ("Dropout", "Dropout2d"):
+        return View(name, {"ratio": m.p}, out=out)
+    if name == "LeakyReLU":
+        return View(name, {"alpha": m.negative_slope}, out=out)
+    if name == "ReLU6":
+        return View(name, {"min": 0.0, "max": 6.0}, out=out)
+    if name == "Hardsigmoid":
+        return View(name, {"alpha": 1 / 6, "beta": 0.5}, out=out)
+    if name == "Softmax":
+        return View(name, {"axis": 1 if m.dim in (1, -3) else m.dim}, out=out)
+    if name == "LocalResponseNorm":
+        return View(name, {"size": m.size}, out=out)
+    if name == "ZeroPad2d":
+        l, r, t, b = m.padding if isinstance(m.padding, (tuple, list)) else (m.padding,) * 4
+        return View(name, {"pads": [0, 0, t, l, 0, 0, b, r]}, out=out)
+    if name in ("BatchNorm2d", "BatchNorm1d") and not m.affine:
+        raise Unmappable("affine=False")
+    return View(name, {}, out=out)
+
+
+def _call_view(node, out, value):
+    """The ONNX-style settings of a call_function / call_method node."""
+    name = getattr(node.target, "__name__", str(node.target))
+    args, kwargs = list(node.args), dict(node.kwargs)
+    if name in ("cat", "concat"):
+        dim = kwargs.get("dim", args[1] if len(args) > 1 else 0)
+        return View("Concat", {"axis": 1 if dim in (1, -3) else dim}, out=out)
+    if name in ("adaptive_avg_pool2d", "adaptive_max_pool2d"):
+        return View(name, {"output_size": _pair(kwargs.get("output_size", args[1] if len(args) > 1 else None))},
+                    out=out)
+    if name in ("max_pool2d", "avg_pool2d"):
+        k = kwargs.get("kernel_size", args[1] if len(args) > 1 else None)
+        s = kwargs.get("stride", args[2] if len(args) > 2 else None) or k
+        p = _pair(kwargs.get("padding", args[3] if len(args) > 3 else 0))
+        return View(name, {"kernel_shape": _pair(k), "strides": _pair(s), "pads": [p[0], p[1], p[0], p[1]],
+                           "ceil_mode": int(bool(kwargs.get("ceil_mode", False)))}, out=out)
+    if name == "leaky_relu":
+        return View(name, {"alpha": kwargs.get("negative_slope", args[1] if len(args) > 1 else 0.01)}, out=out)
+    if name in ("relu6", "hardtanh"):
+        low = kwargs.get("min_val", args[1] if len(args) > 1 else (0.0 if name == "relu6" else -1.0))
+        high = kwargs.get("max_val", args[2] if len(args) > 2 else 6.0 if name == "relu6" else 1.0)
+        return View(name, {"min": float(low), "max": float(high)}, out=out)
+    if name == "hardsigmoid":
+        return View(name, {"alpha": 1 / 6, "beta": 0.5}, out=out)
+    if name == "softmax":
+        dim = kwargs.get("dim", args[1] if len(args) > 1 else -1)
+        return View(name, {"axis": 1 if dim in (1, -3) else dim}, out=out)
+    if name == "pad":  # F.pad(x, (left, right, top, bottom), mode, value)
+        pads = list(kwargs.get("pad", args[1] if len(args) > 1 else ()))
+        mode = kwargs.get("mode", args[2] if len(args) > 2 else "constant")
+        value = kwargs.get("value", args[3] if len(args) > 3 else 0) or 0
+        if len(pads) != 4:
+            raise Unmappable(f"F.pad of {len(pads) // 2} axes")
+        l, r, t, b = pads
+        return View("Pad", {"pads": [0, 0, t, l, 0, 0, b, r], "mode": mode}, out=out,
+                    consts=[None, None, [value]])
+    if name == "dropout":
+        return View(name, {"ratio": kwargs.get("p", args[1] if len(args) > 1 else 0.5)}, out=out)
+    return View(name, {}, out=out)
+
+
+def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported:  # noqa: A002
+    import torch
+    from torch.fx import symbolic_trace
+    from torch.fx.passes.shape_prop import ShapeProp
+
+    h, w, c = input
+    try:
+        traced = symbolic_trace(module)
+    except Exception as err:  # fx refuses data-dependent control flow
+        raise ModelImportError(f"torch.fx cannot trace {type(module).__name__}: {err}",
+                               hint="cnncost.from_torch traces the forward with torch.fx") from None
+    was_training = module.training
+    module.eval()
+    try:
+        with torch.no_grad():
+            ShapeProp(traced).propagate(torch.zeros(1, c, h, w))
+    finally:
+        module.train(was_training)
+    modules, functions = _tables()
+    unsupported = Unsupported("PyTorch calls")
+    producer, steps, calls = {}, [], {}
+    submodules = dict(traced.named_modules())
+    output = None
+    for node in traced.graph.nodes:
+        meta = node.meta.get("tensor_meta")
+        if node.op == "placeholder":
+            producer[node] = INPUT
+            continue
+        if node.op == "output":
+            arg = node.args[0]
+            output = producer.get(arg if not isinstance(arg, (tuple, list)) else arg[0])
+            continue
+        data = [a for a in list(node.args) + list(node.kwargs.values()) if isinstance(a, torch.fx.Node)
+                and a in producer]
+        for a in node.args:
+            if isinstance(a, (list, tuple)):
+                data += [x for x in a if isinstance(x, torch.fx.Node) and x in producer]
+        if not data or meta is None or not hasattr(meta, "shape"):
+            continue  # constants, attributes and size arithmetic
+        out = hwc(list(meta.shape))
+        ins = [hwc(list(d.meta["tensor_meta"].shape)) for d in data]
+        try:
+            if node.op == "call_module":
+                m = submodules[node.target]
+                kind_name = type(m).__name__
+                entry = modules.get(kind_name)
+                label = node.target
+                view = _module_view(m, out) if entry else None
+            else:
+                kind_name = getattr(node.target, "__name__", str(node.target))
+                entry = functions.get(kind_name)
+                label = node.name
+                view = _call_view(node, out, None) if entry else None
+            if entry is None:
+                raise Unmappable("")
+            if REGISTRY[entry.name].merge and len(data) < 2:
+                raise Unmappable(f"{kind_name} with a constant")
+            made = entry.from_onnx(view, ins)
+        except Unmappable as err:
+            unsupported.add(kind_name, node.target if node.op == "call_module" else node.name, str(err))
+            producer[node] = "?"
+            continue
+        sources = tuple(producer[d] for d in data)
+        if not made:
+            producer[node] = sources[0]
+            continue
+        calls[label] = calls.get(label, 0) + 1  # a module called again (a shared ReLU): label_2
+        label = label if calls[label] == 1 else f"{label}_{calls[label]}"
+        for k, (kind, args) in enumerate(made):
+            step = Step(label if k == 0 else f"{label}_{kind}", kind, args,
+                        sources if k == 0 else (steps[-1].name,))
+            steps.append(step)
+        producer[node] = steps[-1].name
+    unsupported.check(type(module).__name__)
+    return Imported(name or type(module).__name__.lower(), f"a torch {type(module).__name__}",
+                    f"torch.fx reader, torch {torch.__version__}", (h, w, c), steps, output)

@@ -1,0 +1,168 @@
+"""Write the importer's fixtures (run by hand: needs keras 3 and torch).
+
+    KERAS_BACKEND=torch python tests/data/models/make_fixtures.py
+
+Keras: keras.applications configs with weights=None, written compactly as model.to_json()
+(initializer and regularizer settings, which the importer does not read, dropped), with
+the totals Keras reports in expected.json. ONNX: small torch models exported with external
+data that is then deleted, so each file holds the graph and the weights' shapes only.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KERAS_APPS = ("MobileNet", "MobileNetV2", "ResNet50", "VGG16", "DenseNet121", "EfficientNetB0",
+              "InceptionV3", "Xception")
+DROP = {"kernel_initializer", "bias_initializer", "depthwise_initializer", "pointwise_initializer",
+        "beta_initializer", "gamma_initializer", "moving_mean_initializer",
+        "moving_variance_initializer", "kernel_regularizer", "bias_regularizer",
+        "activity_regularizer", "kernel_constraint", "bias_constraint", "beta_regularizer",
+        "gamma_regularizer", "beta_constraint", "gamma_constraint", "depthwise_regularizer",
+        "pointwise_regularizer", "depthwise_constraint", "pointwise_constraint", "dtype"}
+
+
+def _strip(value):
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in DROP}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def _write(path: str, text: str) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "w") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def keras_fixtures(expected: dict) -> None:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import keras
+
+    for name in KERAS_APPS:
+        model = getattr(keras.applications, name)(weights=None)
+        config = _strip(json.loads(model.to_json()))
+        _write(os.path.join(HERE, f"keras_{name.lower()}.json"), json.dumps(config, separators=(",", ":")))
+        trainable = sum(int(w.numpy().size) for w in model.trainable_weights)
+        expected[f"keras_{name.lower()}.json"] = {
+            "source": f"keras {keras.__version__} keras.applications.{name}(weights=None)",
+            "params": int(model.count_params()), "trainable": trainable,
+            "non_trainable": int(model.count_params()) - trainable,
+            "output_shape": list(model.output_shape[1:])}
+        print(name, model.count_params(), file=sys.stderr)
+
+
+def torch_resnet50():
+    """torchvision 0.28's resnet50() (v1.5, stride on the 3x3), written out by hand so the
+    fixtures need only torch."""
+    import torch.nn as nn
+
+    class Bottleneck(nn.Module):
+        def __init__(self, cin, c, stride, down):
+            super().__init__()
+            self.conv1, self.bn1 = nn.Conv2d(cin, c, 1, bias=False), nn.BatchNorm2d(c)
+            self.conv2, self.bn2 = nn.Conv2d(c, c, 3, stride, 1, bias=False), nn.BatchNorm2d(c)
+            self.conv3, self.bn3 = nn.Conv2d(c, 4 * c, 1, bias=False), nn.BatchNorm2d(4 * c)
+            self.relu = nn.ReLU(inplace=True)
+            self.downsample = nn.Sequential(nn.Conv2d(cin, 4 * c, 1, stride, bias=False),
+                                            nn.BatchNorm2d(4 * c)) if down else None
+
+        def forward(self, x):
+            out = self.relu(self.bn1(self.conv1(x)))
+            out = self.relu(self.bn2(self.conv2(out)))
+            out = self.bn3(self.conv3(out))
+            identity = self.downsample(x) if self.downsample is not None else x
+            return self.relu(out + identity)
+
+    class ResNet50(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+            self.bn1, self.relu = nn.BatchNorm2d(64), nn.ReLU(inplace=True)
+            self.maxpool = nn.MaxPool2d(3, 2, 1)
+            cin, stages = 64, []
+            for c, n, s in ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)):
+                blocks = [Bottleneck(cin, c, s, True)] + [Bottleneck(4 * c, c, 1, False) for _ in range(n - 1)]
+                stages.append(nn.Sequential(*blocks))
+                cin = 4 * c
+            self.layer1, self.layer2, self.layer3, self.layer4 = stages
+            self.avgpool, self.fc = nn.AdaptiveAvgPool2d((1, 1)), nn.Linear(2048, 1000)
+
+        def forward(self, x):
+            x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+            x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+            return self.fc(torch.flatten(self.avgpool(x), 1))
+
+    import torch
+
+    return ResNet50()
+
+
+def onnx_fixtures(expected: dict) -> None:
+    import torch
+    import torch.nn as nn
+
+    torch.set_num_threads(1)
+
+    class TwoUnsupported(nn.Module):
+        """A conv then two ops cnncost has no layer kind for (Erf, Cos)."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3, padding=1)
+
+        def forward(self, x):
+            y = self.conv(x)
+            return torch.cos(torch.special.erf(y))
+
+    class Small(nn.Module):
+        """conv-bn-relu, maxpool, a residual pair, gap, fc: the common ONNX ops."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 16, 3, stride=2, padding=1, bias=False)
+            self.bn1 = nn.BatchNorm2d(16)
+            self.pool = nn.MaxPool2d(3, 2, 1)
+            self.conv2 = nn.Conv2d(16, 16, 3, padding=1)
+            self.conv3 = nn.Conv2d(16, 16, 3, padding=1, groups=16)
+            self.fc = nn.Linear(16, 10)
+
+        def forward(self, x):
+            x = self.pool(torch.relu(self.bn1(self.conv1(x))))
+            x = torch.relu(self.conv3(torch.relu(self.conv2(x))) + x)
+            x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
+            return self.fc(x)
+
+    for stem, module, size in (("onnx_two_unsupported", TwoUnsupported(), 32), ("onnx_small", Small(), 32),
+                               ("onnx_resnet50", torch_resnet50(), 224)):
+        module.eval()
+        path = os.path.join(HERE, f"{stem}.onnx")
+        example = torch.zeros(1, 3, size, size)
+        # no constant folding: batch norms stay nodes (folded, they would become conv biases)
+        torch.onnx.export(module, (example,), path, dynamo=False, do_constant_folding=False)
+        import onnx
+
+        model = onnx.load(path)
+        onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
+                        location=f"{stem}.data", size_threshold=0)
+        os.remove(os.path.join(HERE, f"{stem}.data"))
+        expected[f"{stem}.onnx"] = {
+            "source": f"torch {torch.__version__} torch.onnx.export(dynamo=False), external data dropped",
+            "params": sum(p.numel() for p in module.parameters()),
+            "buffers": sum(b.numel() for n, b in module.named_buffers() if not n.endswith("num_batches_tracked")),
+            "output_shape": list(module(example).shape[1:])}
+
+
+if __name__ == "__main__":
+    expected: dict = {}
+    if "--onnx-only" in sys.argv:
+        with open(os.path.join(HERE, "expected.json")) as handle:
+            expected = json.load(handle)
+    else:
+        keras_fixtures(expected)
+    onnx_fixtures(expected)
+    _write(os.path.join(HERE, "expected.json"), json.dumps(expected, indent=1, sort_keys=True) + "\n")
