@@ -20,27 +20,46 @@ class _Activation(Layer):
 
         return self.formula(kernels, xs[0], a)
 
+    # ---- training: what the activation's backward formula reads (derivatives.yaml)
+    saves: str = "input"  # "input", "output", or "copy" (an in-place op keeping its input)
 
-def _activation(name: str, doc: str, formula, aliases=(), options=frozenset(), defaults=None):
+    def saved(self, a, ins, out, grads):
+        from .autograd import Saved
+
+        if self.saves == "copy":
+            return (Saved("new", dims.product(out)),)
+        return (Saved(0 if self.saves == "input" else "output"),)
+
+
+def _activation(name: str, doc: str, formula, aliases=(), options=frozenset(), defaults=None,
+                saves="input", in_place=False):
     cls = type(name.capitalize(), (_Activation,), {
         "__doc__": doc, "name": name, "aliases": aliases, "options": options,
         "defaults": defaults or {}, "formula": staticmethod(formula),
+        "saves": saves, "shares_storage": in_place,
     })
     return register(cls)
 
 
-_activation("relu", "ReLU: max(0, x).", lambda k, x, a: k.np.maximum(x, 0))
-_activation("relu6", "ReLU6: min(max(0, x), 6) (MobileNet).", lambda k, x, a: k.np.clip(x, 0, 6))
+# Training: torchvision runs ReLU, ReLU6 and SiLU in place (inplace=True); relu_ saves its
+# result, hardtanh_ (as clamp_) and silu_ a copy of their input (their formulas read the
+# original input, which the in-place op overwrites); sigmoid, tanh and softmax save
+# their result, the others their input (derivatives.yaml).
+_activation("relu", "ReLU: max(0, x).", lambda k, x, a: k.np.maximum(x, 0),
+            saves="output", in_place=True)
+_activation("relu6", "ReLU6: min(max(0, x), 6) (MobileNet).", lambda k, x, a: k.np.clip(x, 0, 6),
+            saves="copy", in_place=True)
 _activation("leakyrelu", "Leaky ReLU `leakyrelu [alpha=0.01]`: x if x > 0 else alpha*x.",
             lambda k, x, a: k.np.where(x > 0, x, x * float(a["alpha"])),
             options=frozenset({"alpha"}), defaults={"alpha": 0.01})
-_activation("sigmoid", "Logistic sigmoid 1/(1 + e^-x).", lambda k, x, a: k.sigmoid(x))
+_activation("sigmoid", "Logistic sigmoid 1/(1 + e^-x).", lambda k, x, a: k.sigmoid(x), saves="output")
 _activation("hsigmoid", "Hard sigmoid relu6(x + 3)/6 (MobileNetV3).",
             lambda k, x, a: k.np.clip(x + 3, 0, 6) / 6, aliases=("hardsigmoid",))
-_activation("tanh", "Hyperbolic tangent.", lambda k, x, a: k.np.tanh(x))
+_activation("tanh", "Hyperbolic tangent.", lambda k, x, a: k.np.tanh(x), saves="output")
 _activation("swish", "Swish / SiLU: x*sigmoid(x) (EfficientNet).", lambda k, x, a: x * k.sigmoid(x),
-            aliases=("silu",))
+            aliases=("silu",), saves="copy", in_place=True)
 _activation("hswish", "Hard swish x*relu6(x + 3)/6 (MobileNetV3).",
             lambda k, x, a: x * k.np.clip(x + 3, 0, 6) / 6, aliases=("hardswish",))
 _activation("gelu", "GELU: x*Phi(x).", lambda k, x, a: 0.5 * x * (1 + k.erf(x * 0.7071067811865476)))
-_activation("softmax", "Softmax over the channels (the last axis).", lambda k, x, a: k.softmax(x))
+_activation("softmax", "Softmax over the channels (the last axis).", lambda k, x, a: k.softmax(x),
+            saves="output")

@@ -16,6 +16,27 @@ def _rf(a, ins):
     return RFStep(a["kernel"], a.get("stride", (1, 1)), a.get("dilation", (1, 1)), (t, l))
 
 
+def _saved_input(a, ins):
+    """What a convolution saves of its input (derivatives.yaml, convolution: input and
+    weight): the input itself, or with uneven padding ('same' with a stride or an even
+    kernel) the padded copy PyTorch convolves (constant_pad_nd first)."""
+    from .autograd import Saved
+
+    h, w, c = ins[0]
+    _, (t, b, l, r) = window_out(a, h, w)
+    if t == b and l == r:
+        return Saved(0)
+    return Saved("new", (h + t + b) * (w + l + r) * c)
+
+
+def _conv_saved(a, ins):
+    """convolution_backward needs the input and the weight, saved whichever gradient is
+    asked for (unlike addmm)."""
+    from .autograd import Saved
+
+    return (_saved_input(a, ins), Saved("weight"))
+
+
 @register
 class Conv(Layer):
     """Standard (grouped) convolution `conv K N [gG] [nobias]`; padding defaults to valid.
@@ -77,6 +98,18 @@ class Conv(Layer):
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=g)
 
+    # ---- training
+    def backward_macs(self, a, ins, out):
+        """Input gradient: a transposed convolution of the output gradient with the
+        weight; weight gradient: a convolution of the input with the output gradient.
+        Each multiplies the same pairs as the forward (torch.utils.flop_counter
+        conv_backward_flop, without its groups-times overcount of the weight part)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
+
+    def saved(self, a, ins, out, grads):
+        return _conv_saved(a, ins)
+
 
 @register
 class DepthwiseConv(Layer):
@@ -126,6 +159,18 @@ class DepthwiseConv(Layer):
         weight = tape.param((kh, kw, 1, n), fan_in=kh * kw)
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=c)
+
+    # ---- training
+    def backward_macs(self, a, ins, out):
+        """Input gradient: a transposed convolution of the output gradient with the
+        weight; weight gradient: a convolution of the input with the output gradient.
+        Each multiplies the same pairs as the forward (torch.utils.flop_counter
+        conv_backward_flop, without its groups-times overcount of the weight part)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
+
+    def saved(self, a, ins, out, grads):
+        return _conv_saved(a, ins)
 
 
 @register
@@ -226,3 +271,16 @@ class TransposedConv(Layer):
         bias = tape.param((n,)) if a["bias"] else None
         crop, size = transposed_geometry(a, x.shape[1], x.shape[2])
         return conv_transpose2d(tape, x, weight, bias, a["stride"], a["dilation"], crop, size, g)
+
+    # ---- training
+    def backward_macs(self, a, ins, out):
+        """Input gradient: a convolution of the output gradient with the weight; weight
+        gradient: a convolution of the output gradient with the input; both multiply the
+        forward's pairs (torch.utils.flop_counter conv_backward_flop, transposed)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
+
+    def saved(self, a, ins, out, grads):
+        from .autograd import Saved
+
+        return (Saved(0), Saved("weight"))  # convolution saves input and weight

@@ -23,6 +23,11 @@ class Flatten(Layer):
         """Row-major over (h, w, c): Keras's order (torchvision flattens c, h, w)."""
         return xs[0].reshape(len(xs[0]), -1)
 
+    shares_storage = True  # a view
+
+    def saved(self, a, ins, out, grads):
+        return ()
+
 
 def _features(shape, kind):
     """A vector's length; a 1x1xC map counts as a vector of C (Keras: Dense after GAP)."""
@@ -75,3 +80,17 @@ class Dense(Layer):
         if a["bias"]:
             y += tape.param((a["units"],))
         return y
+
+    # ---- training
+    def backward_macs(self, a, ins, out):
+        """addmm backward: grad_input = grad @ W (N*C per sample), grad_W = grad^T @ x
+        (the same products)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
+
+    def saved(self, a, ins, out, grads):
+        """addmm (derivatives.yaml): mat1 (the input) is saved only when the weight needs
+        a gradient, mat2 (the weight) only when the input does."""
+        from .autograd import Saved
+
+        return ((Saved(0),) if grads.weights else ()) + ((Saved("weight"),) if grads.inputs[0] else ())

@@ -45,6 +45,9 @@ class Add(_Merge):
             total += x
         return total
 
+    def saved(self, a, ins, out, grads):
+        return ()  # add's gradient is the output's, passed to every input
+
 
 @register
 class Concat(_Merge):
@@ -66,6 +69,9 @@ class Concat(_Merge):
         from ..execute.kernels import concat
 
         return concat(xs)
+
+    def saved(self, a, ins, out, grads):
+        return ()  # cat saves only the sizes, to split the gradient
 
 
 @register
@@ -94,3 +100,10 @@ class Mul(_Merge):
         x, y = (v[:, None, None, :] if v.ndim == 2 and other.ndim == 4 else v
                 for v, other in ((xs[0], xs[1]), (xs[1], xs[0])))
         return x * y
+
+    def saved(self, a, ins, out, grads):
+        """mul (derivatives.yaml): each factor is saved only when the other needs a
+        gradient."""
+        from .autograd import Saved
+
+        return tuple(Saved(i) for i in (0, 1) if grads.inputs[1 - i])

@@ -40,6 +40,15 @@ class BatchNorm(Layer):
         mean, var = tape.buffer((c,)), tape.buffer((c,), center=1.0)
         return normalize(xs[0], mean, var, gamma, beta, eps=1e-5)
 
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """native_batch_norm in training mode (derivatives.yaml): the input, and the
+        batch's mean and inverse standard deviation per channel (float32)."""
+        from .autograd import Saved
+
+        c = out[-1]
+        return (Saved(0), Saved("new", c, "fp32", False), Saved("new", c, "fp32", False))
+
 
 @register
 class LocalResponseNorm(Layer):
@@ -61,6 +70,17 @@ class LocalResponseNorm(Layer):
 
         return local_response_norm(xs[0], a["size"])
 
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """torch.nn.functional.local_response_norm is made of autograd ops: x*x saves
+        the input; avg_pool3d saves the squares padded with size-1 channels; pow saves
+        its input; the final division saves the input and the divisor (pow's result)."""
+        from .autograd import Saved
+
+        h, w, c = ins[0]
+        return (Saved(0), Saved("new", (c + a["size"] - 1) * h * w),
+                Saved("new", dims.product(out)), Saved("new", dims.product(out)))
+
 
 @register
 class Rescale(Layer):
@@ -78,6 +98,9 @@ class Rescale(Layer):
 
     def run(self, a, xs, tape):
         return xs[0] * (1 / 255)  # Keras's usual Rescaling(1/255), offset 0
+
+    def saved(self, a, ins, out, grads):
+        return ()  # multiplying by a number saves nothing
 
 
 @register
@@ -103,3 +126,6 @@ class Normalize(Layer):
         mean, var = tape.buffer((c,)), tape.buffer((c,), center=1.0)
         tape.buffer((1,), center=1000.0, scale=0.0)  # Keras's sample count
         return normalize(xs[0], mean, var, eps=0.0)
+
+    def saved(self, a, ins, out, grads):
+        return ()  # (x - mean) / std with buffers: only the buffers are kept

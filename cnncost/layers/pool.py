@@ -39,6 +39,18 @@ class _WindowPool(Layer):
 
         return pool2d(xs[0], self.reduce, *window_axes(a, xs[0].shape[1], xs[0].shape[2]))
 
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """max_pool2d_with_indices saves its input and the int64 indices of the maxima;
+        avg_pool2d its input (derivatives.yaml). Min and L2 pooling have no PyTorch op."""
+        from .autograd import Saved, no_rule
+
+        if self.reduce == "max":
+            return (Saved(0), Saved("new", dims.product(out), "int64"))
+        if self.reduce == "avg":
+            return (Saved(0),)
+        raise no_rule(self.name, "the tensors autograd saves")
+
 
 @register
 class MaxPool(_WindowPool):
@@ -97,6 +109,16 @@ class _GlobalPool(Layer):
 
         return global_pool(xs[0], self.reduce)
 
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """gap: AdaptiveAvgPool2d(1) runs as mean over H, W, which saves only sizes;
+        gmp: adaptive_max_pool2d saves its input and the int64 indices."""
+        from .autograd import Saved
+
+        if self.reduce == "avg":
+            return ()
+        return (Saved(0), Saved("new", dims.product(out), "int64"))
+
 
 @register
 class GlobalAvgPool(_GlobalPool):
@@ -153,6 +175,16 @@ class _AdaptivePool(Layer):
         from ..execute.kernels import adaptive_pool
 
         return adaptive_pool(xs[0], self.reduce, *a["output"])
+
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """_adaptive_avg_pool2d saves its input (but a 1x1 output runs as mean: nothing);
+        adaptive_max_pool2d saves its input and the int64 indices."""
+        from .autograd import Saved
+
+        if self.reduce == "avg":
+            return () if tuple(a["output"]) == (1, 1) else (Saved(0),)
+        return (Saved(0), Saved("new", dims.product(out), "int64"))
 
 
 @register

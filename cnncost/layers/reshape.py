@@ -2,6 +2,7 @@
 shuffle, pad, upsample, slice."""
 from __future__ import annotations
 
+from .. import dims
 from ..errors import ShapeError
 from .base import Layer, RFStep, register, spatial
 
@@ -19,6 +20,15 @@ class Dropout(Layer):
     def run(self, a, xs, tape):
         return xs[0]
 
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """Training-mode dropout on CPU multiplies by a scaled 0/1 noise tensor of the
+        input's type and saves it (the mul's other factor); CUDA's fused native_dropout
+        saves a 1-byte mask instead. Rate 0 returns the input: nothing."""
+        from .autograd import Saved
+
+        return () if a["rate"] == 0 else (Saved("new", dims.product(out)),)
+
 
 @register
 class Identity(Layer):
@@ -29,6 +39,11 @@ class Identity(Layer):
 
     def run(self, a, xs, tape):
         return xs[0]
+
+    shares_storage = True
+
+    def saved(self, a, ins, out, grads):
+        return ()
 
 
 @register
@@ -52,6 +67,9 @@ class Shuffle(Layer):
         """PyTorch's channel_shuffle: channels as (g, C/g), transposed to (C/g, g)."""
         x, g = xs[0], a["shuffle_groups"]
         return x.reshape(*x.shape[:3], g, -1).swapaxes(3, 4).reshape(x.shape)
+
+    def saved(self, a, ins, out, grads):
+        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
 
 
 @register
@@ -79,6 +97,9 @@ class ZeroPad(Layer):
 
         return zero_pad(xs[0], *a["pad"])
 
+    def saved(self, a, ins, out, grads):
+        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
+
 
 @register
 class Upsample(Layer):
@@ -102,6 +123,9 @@ class Upsample(Layer):
         fh, fw = a["factor"]
         return xs[0].repeat(fh, axis=1).repeat(fw, axis=2)
 
+    def saved(self, a, ins, out, grads):
+        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
+
 
 @register
 class Slice(Layer):
@@ -123,4 +147,7 @@ class Slice(Layer):
     def run(self, a, xs, tape):
         lo, hi = a["range"]
         return xs[0][..., lo:hi]
+
+    def saved(self, a, ins, out, grads):
+        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
 
