@@ -6,7 +6,8 @@ import click
 
 from .. import __version__
 
-COMMANDS = ("check", "compare", "explain", "graph", "layer", "layers", "summarize", "sweep", "verify", "zoo")
+COMMANDS = ("check", "compare", "explain", "graph", "layer", "layers", "summarize", "sweep", "train", "verify",
+            "zoo")
 
 
 def _define(name: str) -> None:
@@ -28,6 +29,8 @@ def _define(name: str) -> None:
         from . import summarize  # noqa: F401
     elif name == "sweep":
         from . import sweep  # noqa: F401
+    elif name == "train":
+        from . import train  # noqa: F401
     elif name == "verify":
         from . import verify  # noqa: F401
 
