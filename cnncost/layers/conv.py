@@ -29,12 +29,13 @@ def _saved_input(a, ins):
     return Saved("new", (h + t + b) * (w + l + r) * c)
 
 
-def _conv_saved(a, ins):
-    """convolution_backward needs the input and the weight, saved whichever gradient is
-    asked for (unlike addmm)."""
+def _conv_saved(layer, a, ins, out):
+    """convolution_backward needs the input and the weight (not the bias), saved whichever
+    gradient is asked for (unlike addmm)."""
     from .autograd import Saved
 
-    return (_saved_input(a, ins), Saved("weight"))
+    weight = layer.params(a, ins, out) - (out[2] if a["bias"] else 0)
+    return (_saved_input(a, ins), Saved("weight", weight, per_sample=False))
 
 
 @register
@@ -108,7 +109,7 @@ class Conv(Layer):
         return (m, m)
 
     def saved(self, a, ins, out, grads):
-        return _conv_saved(a, ins)
+        return _conv_saved(self, a, ins, out)
 
 
 @register
@@ -170,7 +171,7 @@ class DepthwiseConv(Layer):
         return (m, m)
 
     def saved(self, a, ins, out, grads):
-        return _conv_saved(a, ins)
+        return _conv_saved(self, a, ins, out)
 
 
 @register
@@ -283,4 +284,5 @@ class TransposedConv(Layer):
     def saved(self, a, ins, out, grads):
         from .autograd import Saved
 
-        return (Saved(0), Saved("weight"))  # convolution saves input and weight
+        weight = self.params(a, ins, out) - (out[2] if a["bias"] else 0)
+        return (Saved(0), Saved("weight", weight, per_sample=False))  # input and weight

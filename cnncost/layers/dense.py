@@ -93,4 +93,5 @@ class Dense(Layer):
         a gradient, mat2 (the weight) only when the input does."""
         from .autograd import Saved
 
-        return ((Saved(0),) if grads.weights else ()) + ((Saved("weight"),) if grads.inputs[0] else ())
+        weight = Saved("weight", self.params(a, ins, out) - (a["units"] if a["bias"] else 0), per_sample=False)
+        return ((Saved(0),) if grads.weights else ()) + ((weight,) if grads.inputs[0] else ())
