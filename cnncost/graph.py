@@ -28,7 +28,7 @@ DEFAULT_MAX_NODES = 100_000  # 100x the largest zoo network; reached in seconds 
 MAX_CALL_DEPTH = 64
 FLAG_RE = re.compile(r"^([A-Za-z])(\d+)$")
 EXCLUSIVE = {"pad": "padding", "padding": "pad"}  # `same` undoes p1, and p1 undoes `same`
-QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf")
+QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf", "training_memory")
 MERGE_BLOCKS = ("concat", "add", "mul")
 BLOCK_KINDS = ("residual", "shortcut", "branch", "freeze", *MERGE_BLOCKS)
 

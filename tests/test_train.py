@@ -164,3 +164,31 @@ def test_backward_rule_missing_for_a_kind_with_macs():
         Mystery().backward_macs({}, [(1,)], (1,))
     with pytest.raises(TrainingRuleError, match="mystery"):
         Mystery().saved({}, [(1,)], (1,), None)
+
+
+def test_check_training_memory(run_cli, tmp_path):
+    """`expect training_memory`: after a statement, the bytes its layers save (conv its
+    28x28x1 input, relu its 26x26x8 output); `total`: the step's peak at batch 1."""
+    peak = train_pass(cnncost.load("<ck>", text="input 28x28x1\nconv 3x3 8 relu\nflatten\nfc 10\n")).peak(1)[0]
+    spec = tmp_path / "ck.spec"
+    spec.write_text(f"input 28x28x1\nconv 3x3 8 relu\nexpect training_memory {(28 * 28 + 26 * 26 * 8) * 4}\n"
+                    f"flatten\nfc 10\nexpect total training_memory {peak}\nexpect total training_memory 1\n")
+    code, out, _ = run_cli("check", str(spec))
+    assert code == 1 and "2 of 3 correct" in out and "it is 501,112" in out
+    assert peak == 501_112
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+def test_compare_training(run_cli, fmt):
+    code, out, err = run_cli("compare", "--training", "lenet5", "keras_mnist_cnn", "--batch", "4", "--format", fmt)
+    assert code == 0, err
+    peaks = [train_report(cnncost.load(n), batch=4).totals.peak_bytes for n in ("lenet5", "keras_mnist_cnn")]
+    if fmt == "json":
+        assert [m["peak_bytes"] for m in json.loads(out)["models"]] == peaks
+    else:
+        assert f"({peaks[1] / peaks[0]:.2f}x)" in out
+
+
+def test_compare_training_refuses_other_formats(run_cli):
+    code, _, err = run_cli("compare", "--training", "lenet5", "alexnet", "--format", "csv")
+    assert code == 2 and "--training" in err

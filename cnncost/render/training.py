@@ -167,3 +167,42 @@ TRAINING_FORMATS = {
     "markdown": render_training_markdown,
     "html": render_training_html,
 }
+
+
+# ---- compare --training: the training totals of several reports side by side
+COMPARE_COLUMNS = (("backward_macs", "Bwd MACs", ""), ("saved_bytes", "Saved", "B"),
+                   ("grad_bytes", "Gradients", "B"), ("optimizer_bytes", "Optimizer", "B"),
+                   ("peak_bytes", "Peak", "B"))
+
+
+def compare_training_dict(reports, labels) -> dict:
+    return {"models": [{"label": label, **training_dict(r)["training"]} for r, label in zip(reports, labels)]}
+
+
+def render_compare_training(reports, labels, fmt: str = "table") -> str:
+    """table, markdown or json; each total with its ratio to the first model."""
+    if fmt == "json":
+        return json.dumps(compare_training_dict(reports, labels), indent=2) + "\n"
+    first = reports[0].totals
+    headers = ["Model"] + [label for _, label, _ in COMPARE_COLUMNS]
+    rows = []
+    for report, label in zip(reports, labels):
+        cells = [label]
+        for key, _, unit in COMPARE_COLUMNS:
+            value, base = getattr(report.totals, key), getattr(first, key)
+            shown = bytes_(value) if unit else short(value)
+            ratio = f" ({value / base:.2f}x)" if base and report is not reports[0] else ""
+            cells.append(shown + ratio)
+        rows.append(cells)
+    note = (f"Training step at batch {reports[0].batch}, {reports[0].precision}, "
+            f"{OPTIMIZER_TITLES[reports[0].optimizer]}; ratios to {labels[0]}")
+    if fmt == "markdown":
+        out = ["| " + " | ".join(headers) + " |", "|---" + "|---:" * (len(headers) - 1) + "|"]
+        out += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(out + ["", note]) + "\n"
+    widths = [max(len(line[i]) for line in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells):
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    return "\n".join([line(headers), *map(line, rows), note]) + "\n"

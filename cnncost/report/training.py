@@ -98,3 +98,19 @@ def _repr_html_(self) -> str:
 
 
 TrainingReport._repr_html_ = _repr_html_
+
+
+def training_memory(graph: Graph, nodes=None):
+    """For `expect training_memory` (batch 1, fp32, SGD): the bytes the given nodes save for
+    backward, or with nodes None the peak of a step; (value, working steps)."""
+    from ..passes.explain import Step
+    from ..passes.training import train_pass
+
+    facts = train_pass(graph)
+    if nodes is not None:
+        value = sum(facts.nodes[i].saved.at(1) for i in nodes)
+        return value, [Step("saved for backward (bytes)", "", value)]
+    peak, where = facts.peak(1)
+    at = dict(facts.peaks)[where]
+    return peak, [Step("training step peak (bytes)",
+                       f"{at.per_sample:,} per sample + {at.fixed:,} at {where}", peak)]
