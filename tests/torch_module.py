@@ -83,9 +83,16 @@ class GraphModule(nn.Module):
                     p.requires_grad_(False)
 
     def forward(self, x):
+        last = {}
+        for node in self.graph.nodes:
+            for i in node.inputs:
+                last[i] = node.id
         outs = [x]
         for node in self.graph.nodes[1:]:
             xs = [outs[i] for i in node.inputs]
+            for i in node.inputs:  # drop each output after its last use, as straight code does
+                if last[i] == node.id and i != self.graph.output:
+                    outs[i] = None
             k, key = node.kind, str(node.id)
             if node.id in self.pads:
                 xs[0] = F.pad(xs[0], self.pads[node.id])
