@@ -23,45 +23,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def measure(graph, batch: int, optimizer: str, steps: int = 2):
-    """(peak bytes of the profiled step, bytes alive before it)."""
-    import torch
-    from torch.profiler import ProfilerActivity, profile
-
-    import torch_module
-
-    model = torch_module.module(graph)
-    x = torch_module.input_for(graph, batch)
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = {"sgd": lambda: torch.optim.SGD(params, lr=1e-3),
-           "momentum": lambda: torch.optim.SGD(params, lr=1e-3, momentum=0.9),
-           "adam": lambda: torch.optim.Adam(params, lr=1e-3),
-           "adamw": lambda: torch.optim.AdamW(params, lr=1e-3)}[optimizer]()
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        model(x).sum().backward()
-        opt.step()
-
-    for _ in range(steps - 1):
-        step()
-    opt.zero_grad(set_to_none=True)
-    tensors = list(model.parameters()) + list(model.buffers()) + [x]
-    for state in opt.state.values():
-        tensors += [v for v in state.values() if torch.is_tensor(v) and v.dim() > 0]
-    before = sum(t.untyped_storage().nbytes() for t in
-                 {t.untyped_storage().data_ptr(): t for t in tensors}.values())
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
-        step()
-    events = sorted((e for e in prof.profiler.kineto_results.events() if e.name() == "[memory]"),
-                    key=lambda e: e.start_ns())
-    running = peak = 0
-    for e in events:
-        running += e.nbytes()
-        peak = max(peak, running)
-    return before + peak, before
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--nets", nargs="+", default=["vgg16", "resnet50", "mobilenet_v2"])
@@ -75,6 +36,7 @@ def main(argv=None):
 
     import cnncost
     from cnncost.passes.training import train_pass
+    from torch_module import measure_peak as measure
 
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {args.threads} thread(s), optimizer {args.optimizer}")

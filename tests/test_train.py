@@ -192,3 +192,17 @@ def test_compare_training(run_cli, fmt):
 def test_compare_training_refuses_other_formats(run_cli):
     code, _, err = run_cli("compare", "--training", "lenet5", "alexnet", "--format", "csv")
     assert code == 2 and "--training" in err
+
+
+@pytest.mark.parametrize("kind", sorted(k for k, v in __import__("cnncost.layers", fromlist=["REGISTRY"])
+                                        .REGISTRY.items() if not v.composite))
+def test_every_kind_decides_what_autograd_saves(kind):
+    """Each primitive kind states its saved tensors (possibly none, or a named error); a
+    kind with weights states its backward MACs: the base class's defaults never decide."""
+    from cnncost.layers import REGISTRY
+    from cnncost.layers.base import Layer
+
+    layer = type(REGISTRY[kind])
+    assert layer.saved is not Layer.saved
+    if layer.category == "weight":
+        assert layer.backward_macs is not Layer.backward_macs

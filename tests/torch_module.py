@@ -124,3 +124,43 @@ def module(graph):
 def input_for(graph, batch):
     h, w, c = graph.input.shape
     return torch.randn(batch, c, h, w)
+
+
+def measure_peak(graph, batch: int, optimizer: str = "sgd", steps: int = 2):
+    """(peak bytes of one training step on CPU, bytes alive before it). `steps - 1` warm-up
+    steps make the optimizer state; the last step (zero_grad to None, forward,
+    out.sum().backward(), optimizer step) runs under torch.profiler with profile_memory:
+    the peak is what was allocated before it (parameters, buffers, optimizer state, the
+    input) plus the highest running sum of the profiler's [memory] events."""
+    from torch.profiler import ProfilerActivity, profile
+
+    model = module(graph)
+    x = input_for(graph, batch)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = {"sgd": lambda: torch.optim.SGD(params, lr=1e-3),
+           "momentum": lambda: torch.optim.SGD(params, lr=1e-3, momentum=0.9),
+           "adam": lambda: torch.optim.Adam(params, lr=1e-3),
+           "adamw": lambda: torch.optim.AdamW(params, lr=1e-3)}[optimizer]()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        model(x).sum().backward()
+        opt.step()
+
+    for _ in range(steps - 1):
+        step()
+    opt.zero_grad(set_to_none=True)
+    tensors = list(model.parameters()) + list(model.buffers()) + [x]
+    for state in opt.state.values():
+        tensors += [v for v in state.values() if torch.is_tensor(v) and v.dim() > 0]
+    before = sum(t.untyped_storage().nbytes() for t in
+                 {t.untyped_storage().data_ptr(): t for t in tensors}.values())
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        step()
+    events = sorted((e for e in prof.profiler.kineto_results.events() if e.name() == "[memory]"),
+                    key=lambda e: e.start_ns())
+    running = peak = 0
+    for e in events:
+        running += e.nbytes()
+        peak = max(peak, running)
+    return before + peak, before
