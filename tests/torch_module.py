@@ -164,3 +164,51 @@ def measure_peak(graph, batch: int, optimizer: str = "sgd", steps: int = 2):
         running += e.nbytes()
         peak = max(peak, running)
     return before + peak, before
+
+
+# ---- run in a child process by the torch tier (tests/test_train_torch.py), so the memory
+# PyTorch takes and keeps stays out of the test process (test_verify_memory sizes it)
+def counts(graph, batch):
+    """(backward FLOPs as FlopCounterMode counts them, bytes of the unique storages
+    saved_tensors_hooks see in the forward, parameters and buffers left out)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = module(graph)
+    x = input_for(graph, batch)
+    weights = {t.untyped_storage().data_ptr() for t in [*model.parameters(), *model.buffers()]}
+    seen = {}
+
+    def pack(t):
+        storage = t.untyped_storage()
+        if storage.data_ptr() not in weights:
+            seen[storage.data_ptr()] = storage.nbytes()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        loss = model(x).sum()
+    with FlopCounterMode(display=False) as counter:
+        loss.backward()
+    return counter.get_total_flops(), sum(seen.values())
+
+
+def _main():
+    """Jobs as JSON on stdin ({spec, text, resolution, batch, what, optimizer}), one
+    result per job as JSON on stdout."""
+    import json
+    import sys
+
+    import cnncost
+
+    torch.set_num_threads(1)
+    results = []
+    for job in json.load(sys.stdin):
+        graph = cnncost.load(job["spec"], text=job.get("text"), resolution=job.get("resolution"))
+        if job["what"] == "counts":
+            results.append(list(counts(graph, job["batch"])))
+        else:
+            results.append(measure_peak(graph, job["batch"], job["optimizer"])[0])
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    _main()
