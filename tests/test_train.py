@@ -80,6 +80,8 @@ def test_alexnet_seed_question():
     peak and whether it fits in 3 GB."""
     t = train_report(cnncost.load("alexnet"), batch=128, budget=3 * 10**9).totals
     assert (t.peak_bytes, t.fits, t.max_batch) == (970_632_256, True, 656)
+    t = train_report(cnncost.load("alexnet_caffe"), batch=128, optimizer="momentum", budget=3 * 10**9).totals
+    assert (t.peak_bytes, t.fits, t.max_batch) == (2_339_402_976, True, 180)
 
 
 @pytest.mark.parametrize("optimizer, states", [("sgd", 0), ("momentum", 1), ("adam", 2), ("adamw", 2)])
