@@ -221,6 +221,7 @@ class Layer:
 
     # ---- training (passes/training.py; docs/training.md)
     shares_storage: ClassVar[bool] = False  # output lives in the input's storage (a view, in-place)
+    gradient_is_view: ClassVar[bool] = False  # its backward hands on a view of the output's gradient
 
     def backward_macs(self, a: Attrs, ins: list[Shape], out: Shape) -> tuple:
         """(MACs of the input gradient, MACs of the weight gradient) per sample. A kind

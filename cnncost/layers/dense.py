@@ -24,6 +24,7 @@ class Flatten(Layer):
         return xs[0].reshape(len(xs[0]), -1)
 
     shares_storage = True  # a view
+    gradient_is_view = True
 
     def saved(self, a, ins, out, grads):
         return ()

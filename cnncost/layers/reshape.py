@@ -41,6 +41,7 @@ class Identity(Layer):
         return xs[0]
 
     shares_storage = True
+    gradient_is_view = True
 
     def saved(self, a, ins, out, grads):
         return ()

@@ -197,9 +197,7 @@ def _peaks(graph, facts, needs, storage, saved_by, act, base, grad_bytes):
         fresh = Affine()
         for i in n.inputs:
             if needs[i]:
-                new = Affine(0, 0) if layer.shares_storage and layer.category == "reshape" \
-                    else Affine(elems[i], 0)
-                fresh = fresh + new
+                fresh = fresh + (Affine() if layer.gradient_is_view else Affine(elems[i], 0))
         peaks.append((f"backward {n.name}",
                       base + Affine(0, grads_made) + _total(live.values())
                       + _total(pending.values()) + fresh))
