@@ -42,7 +42,11 @@ class ByteSize(click.ParamType):
                    "memory the system has available].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format (html: one self-contained page).")
-def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory, fmt):
+@click.option("--against", type=click.Choice(["torch"]), default=None,
+              help="Instead: run the exported PyTorch module on the same random input with the "
+                   "same weights and show the largest difference of each layer's output "
+                   "(needs torch).")
+def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory, fmt, against):
     """Run the network for real (NumPy, float32) and compare, layer by layer, the analysed
     output shape, params, buffers and MACs with the executed ones. Exits 1 on any
     mismatch. Needs the extra: pip install 'cnncost[numpy]'.
@@ -53,6 +57,7 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory,
       cnncost verify resnet50 --resolution 0.25 --batch 2
       cnncost verify my_net.spec --format json
       cnncost verify vgg16 --max-memory 2G
+      cnncost verify resnet50 --resolution 0.25 --against torch
     """
     from ..execute import numpy_missing
 
@@ -60,6 +65,8 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory,
     if missing:
         raise InputError(f"error: {missing}")
     graph = load_from_options(spec, params, width, depth_mult, resolution)
+    if against is not None:
+        return _verify_against_torch(graph, batch, seed, fmt)
     from ..execute.budget import Limit, default_limit, estimate
     from ..execute.verify import verify as run_verify
     from ..render.numbers import bytes_
@@ -137,3 +144,25 @@ class _LazyProgress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+# ---- verify --against torch: the NumPy executor and PyTorch check each other
+AGAINST_TOLERANCE = 1e-4  # float32: |difference| <= 1e-4 x max(1, largest |value| of the layer)
+
+
+def _verify_against_torch(graph, batch, seed, fmt):
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise InputError("error: --against torch needs PyTorch: pip install torch") from None
+    if fmt not in ("table", "json"):
+        raise click.UsageError("--against torch writes --format table or json")
+    from ..execute.against import against_torch
+
+    from ..render.against import against_json, against_table
+
+    result = against_torch(graph, batch=batch, seed=seed)
+    bad = result.beyond(AGAINST_TOLERANCE)
+    emit(against_json(result, AGAINST_TOLERANCE) if fmt == "json" else against_table(result, AGAINST_TOLERANCE))
+    if bad:
+        sys.exit(EXIT_WRONG)

@@ -111,6 +111,20 @@ class Conv(Layer):
     def saved(self, a, ins, out, grads):
         return _conv_saved(self, a, ins, out)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_conv
+
+        return torch_conv(a, ins, ins[0][2], a["channels"], a["groups"])
+
+    def keras(self, a, ins, out):
+        from ..interop.export_window import _opt, keras_conv
+
+        return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (kh, kw, C/g, N) -> PyTorch's (N, C/g, kh, kw)
+        return [weight.transpose(3, 2, 0, 1), *bias]
+
 
 @register
 class DepthwiseConv(Layer):
@@ -173,6 +187,20 @@ class DepthwiseConv(Layer):
     def saved(self, a, ins, out, grads):
         return _conv_saved(self, a, ins, out)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_conv
+
+        return torch_conv(a, ins, ins[0][2], out[2], ins[0][2])  # groups = input channels
+
+    def keras(self, a, ins, out):
+        from ..interop.export_window import _opt, keras_conv
+
+        return keras_conv(a, ins, "DepthwiseConv2D", depth_multiplier=_opt(a["mult"], 1))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (kh, kw, 1, C*M) -> PyTorch's (C*M, 1, kh, kw)
+        return [weight.transpose(3, 2, 0, 1), *bias]
+
 
 @register
 class SeparableConv(Layer):
@@ -199,6 +227,12 @@ class SeparableConv(Layer):
         return builder.add_node("conv", {"kernel": (1, 1), "channels": a["channels"], "stride": (1, 1),
                                          "dilation": (1, 1), "groups": 1, "bias": a["bias"]},
                                 (dw,), name="pointwise")
+
+    def pytorch(self, a, ins, out):
+        return None  # never reached: the graph holds its depthwise and pointwise nodes
+
+    def keras(self, a, ins, out):
+        return None  # idem (two rows, as the spec reports it)
 
 
 @register
@@ -286,3 +320,29 @@ class TransposedConv(Layer):
 
         weight = self.params(a, ins, out) - (out[2] if a["bias"] else 0)
         return (Saved(0), Saved("weight", weight, per_sample=False))  # input and weight
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_deconv
+
+        return torch_deconv(a, ins, out)
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported, call, one_or_pair
+        from ..interop.export_window import _opt
+
+        if a["groups"] != 1:
+            raise Unsupported("Keras's Conv2DTranspose has no groups")
+        same = a.get("padding") == "same"
+        pads = (0, 0, 0, 0) if same or a.get("padding") == "valid" else a.get("pad", (0, 0, 0, 0))
+        t, b, l, r = pads
+        layer = call("layers.Conv2DTranspose", a["channels"], one_or_pair(a["kernel"]),
+                     strides=_opt(one_or_pair(a["stride"]), 1), padding="same" if same else None,
+                     output_padding=None if a["outpad"] == (0, 0) else one_or_pair(a["outpad"]),
+                     dilation_rate=_opt(one_or_pair(a["dilation"]), 1), use_bias=_opt(a["bias"], True))
+        if not any(pads):
+            return KerasCode((("", layer),))
+        return KerasCode((("_full", layer), ("", call("layers.Cropping2D", ((t, b), (l, r))))))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (C, kh, kw, N/g) -> PyTorch's (C, N/g, kh, kw)
+        return [weight.transpose(0, 3, 1, 2), *bias]

@@ -29,6 +29,22 @@ class Flatten(Layer):
     def saved(self, a, ins, out, grads):
         return ()
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode("nn.Flatten()")  # PyTorch flattens (c, h, w); the spec (h, w, c)
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Flatten()"),))
+
+    def torch_feature_order(self, ins):
+        if len(ins[0]) != 3:
+            return None
+        h, w, c = ins[0]  # PyTorch flattens (c, h, w); the spec (h, w, c)
+        return [(i * w + j) * c + k for k in range(c) for i in range(h) for j in range(w)]
+
 
 def _features(shape, kind):
     """A vector's length; a 1x1xC map counts as a vector of C (Keras: Dense after GAP)."""
@@ -96,3 +112,20 @@ class Dense(Layer):
 
         weight = Saved("weight", self.params(a, ins, out) - (a["units"] if a["bias"] else 0), per_sample=False)
         return ((Saved(0),) if grads.weights else ()) + ((weight,) if grads.inputs[0] else ())
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        module = call("nn.Linear", _features(ins[0], self.name), a["units"], bias=None if a["bias"] else False)
+        return TorchCode(module, "{m}({0})" if len(ins[0]) == 1 else "{m}(torch.flatten({0}, 1))")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        dense = ("", call("layers.Dense", a["units"], use_bias=None if a["bias"] else False))
+        # Keras's Dense maps the last axis only: a 1x1xC map is flattened to a vector first
+        return KerasCode(((("_flatten", "layers.Flatten()"),) if len(ins[0]) == 3 else ()) + (dense,))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (C_in, N) -> PyTorch's (N, C_in)
+        return [weight.T, *bias]

@@ -48,6 +48,16 @@ class Add(_Merge):
     def saved(self, a, ins, out, grads):
         return ()  # add's gradient is the output's, passed to every input
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(None, " + ".join(f"{{{i}}}" for i in range(len(ins))))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Add()"),))
+
 
 @register
 class Concat(_Merge):
@@ -72,6 +82,16 @@ class Concat(_Merge):
 
     def saved(self, a, ins, out, grads):
         return ()  # cat saves only the sizes, to split the gradient
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(None, "torch.cat([" + ", ".join(f"{{{i}}}" for i in range(len(ins))) + "], dim=1)")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Concatenate()"),))
 
 
 @register
@@ -107,3 +127,18 @@ class Mul(_Merge):
         from .autograd import Saved
 
         return tuple(Saved(i) for i in (0, 1) if grads.inputs[1 - i])
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        # a gate given as a vector of C is viewed as (N, C, 1, 1) to broadcast over the map
+        terms = [f"{{{i}}}[:, :, None, None]" if len(s) == 1 and len(out) == 3 else f"{{{i}}}"
+                 for i, s in enumerate(ins)]
+        return TorchCode(None, " * ".join(terms))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported
+
+        if any(len(s) != len(out) for s in ins):
+            raise Unsupported("Keras's Multiply needs the gate as a 1x1xC map, not a vector")
+        return KerasCode((("", "layers.Multiply()"),))

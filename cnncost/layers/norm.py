@@ -49,6 +49,20 @@ class BatchNorm(Layer):
         c = out[-1]
         return (Saved(0), Saved("new", c, "fp32", False), Saved("new", c, "fp32", False))
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        c = out[-1]
+        if a["scale"] and a["center"]:
+            return TorchCode(call("nn.BatchNorm2d" if len(out) == 3 else "nn.BatchNorm1d", c))
+        return TorchCode(call("BatchNorm", c, scale=a["scale"], center=a["center"]), helpers=("BatchNorm",))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("layers.BatchNormalization", scale=a["scale"] or None,
+                                    center=a["center"] or None)),))
+
 
 @register
 class LocalResponseNorm(Layer):
@@ -81,6 +95,17 @@ class LocalResponseNorm(Layer):
         return (Saved(0), Saved("new", (c + a["size"] - 1) * h * w),
                 Saved("new", dims.product(out)), Saved("new", dims.product(out)))
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.LocalResponseNorm", a["size"]))  # alpha, beta, k: PyTorch's defaults
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        # Keras 3 has no LRN layer: the file defines one (PyTorch's formula and defaults)
+        return KerasCode((("", call("LocalResponseNorm", a["size"])),), helpers=("LocalResponseNorm",))
+
 
 @register
 class Rescale(Layer):
@@ -101,6 +126,16 @@ class Rescale(Layer):
 
     def saved(self, a, ins, out, grads):
         return ()  # multiplying by a number saves nothing
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(None, "{0} * (1 / 255)")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Rescaling(1 / 255)"),))
 
 
 @register
@@ -129,3 +164,13 @@ class Normalize(Layer):
 
     def saved(self, a, ins, out, grads):
         return ()  # (x - mean) / std with buffers: only the buffers are kept
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("Normalization", out[-1]), helpers=("Normalization",))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Normalization()"),))

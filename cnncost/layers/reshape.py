@@ -29,6 +29,16 @@ class Dropout(Layer):
 
         return () if a["rate"] == 0 else (Saved("new", dims.product(out)),)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.Dropout", a["rate"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("layers.Dropout", a["rate"])),))
+
 
 @register
 class Identity(Layer):
@@ -45,6 +55,16 @@ class Identity(Layer):
 
     def saved(self, a, ins, out, grads):
         return ()
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode("nn.Identity()")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Identity()"),))
 
 
 @register
@@ -71,6 +91,20 @@ class Shuffle(Layer):
 
     def saved(self, a, ins, out, grads):
         return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.ChannelShuffle", a["shuffle_groups"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        h, w, c = ins[0]
+        g = a["shuffle_groups"]
+        return KerasCode((("_split", call("layers.Reshape", (h, w, g, c // g))),
+                          ("_swap", call("layers.Permute", (1, 2, 4, 3))),
+                          ("", call("layers.Reshape", (h, w, c)))))
 
 
 @register
@@ -101,6 +135,17 @@ class ZeroPad(Layer):
     def saved(self, a, ins, out, grads):
         return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call, torch_pad
+
+        return TorchCode(call("nn.ZeroPad2d", torch_pad(a["pad"])))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        t, b, l, r = a["pad"]
+        return KerasCode((("", call("layers.ZeroPadding2D", ((t, b), (l, r)))),))
+
 
 @register
 class Upsample(Layer):
@@ -127,6 +172,16 @@ class Upsample(Layer):
     def saved(self, a, ins, out, grads):
         return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call, one_or_pair
+
+        return TorchCode(call("nn.Upsample", scale_factor=one_or_pair(a["factor"]), mode="nearest"))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call, one_or_pair
+
+        return KerasCode((("", call("layers.UpSampling2D", one_or_pair(a["factor"]))),))
+
 
 @register
 class Slice(Layer):
@@ -151,4 +206,15 @@ class Slice(Layer):
 
     def saved(self, a, ins, out, grads):
         return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        lo, hi = a["range"]
+        return TorchCode(None, f"{{0}}[:, {lo}:{hi}]")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import Unsupported
+
+        raise Unsupported("Keras has no channel-slice layer (only a Lambda, which does not save portably)")
 

@@ -36,3 +36,9 @@ class SqueezeExcite(Layer):
         x = builder.add_node("conv", {**conv, "channels": c}, (x,), name="expand")
         x = builder.add_node(a["gate"], builder.defaults_of(a["gate"]), (x,), name="gate")
         return builder.add_node("mul", {}, (source, x), name="scale")
+
+    def pytorch(self, a, ins, out):
+        return None  # never reached: the graph holds its gap, convs, gate and mul nodes
+
+    def keras(self, a, ins, out):
+        return None  # idem
