@@ -1,124 +1,21 @@
-"""A PyTorch module run from a cnncost graph, for the training oracle tests (torch tier).
-
-Stands in for the exporter of issue 14 (spec -> nn.Module source) until it lands on this
-branch: the same layer for each kind as torchvision builds it (in-place ReLU/ReLU6,
-BatchNorm2d in training mode, Dropout, AdaptiveAvgPool2d). NCHW; the flatten order differs
-from the spec's (h, w, c), which changes no count.
+"""The training oracle of the torch tier: the exported PyTorch module of a graph
+(cnncost.export, issue 14) in training mode, its backward FLOPs and saved tensors, and the
+peak memory of one training step on CPU. Run as a script by tests/test_train_torch.py (one
+child process for every case) and imported by benchmarks/bench_train.py.
 """
 from __future__ import annotations
 
 import torch
-from torch import nn
-import torch.nn.functional as F
-
-
-class GraphModule(nn.Module):
-    def __init__(self, graph):
-        super().__init__()
-        from cnncost.layers.window import window_out
-
-        self.graph = graph
-        self.layers = nn.ModuleDict()
-        self.pads = {}
-        for node in graph.nodes[1:]:
-            a, ins = node.attrs, [graph.nodes[i].shape for i in node.inputs]
-            key = str(node.id)
-            k = node.kind
-            if k in ("conv", "dwconv", "maxpool", "avgpool"):
-                h, w, c = ins[0]
-                _, (t, b, l, r) = window_out(a, h, w)
-                if t == b and l == r:
-                    sym = (t, l)
-                else:  # asymmetric ('same' with an even kernel or a stride): an explicit pad
-                    sym, self.pads[node.id] = (0, 0), (l, r, t, b)
-            if k == "conv":
-                c = ins[0][2]
-                self.layers[key] = nn.Conv2d(c, a["channels"], a["kernel"], a["stride"], sym, a["dilation"],
-                                             a["groups"], a["bias"])
-            elif k == "dwconv":
-                c = ins[0][2]
-                self.layers[key] = nn.Conv2d(c, c * a["mult"], a["kernel"], a["stride"], sym, a["dilation"],
-                                             c, a["bias"])
-            elif k == "fc":
-                s = ins[0]
-                n = s[0] if len(s) == 1 else s[2]
-                self.layers[key] = nn.Linear(n, a["units"], a["bias"])
-            elif k == "bn":
-                self.layers[key] = nn.BatchNorm2d(node.shape[-1]) if len(node.shape) == 3 \
-                    else nn.BatchNorm1d(node.shape[-1])
-            elif k == "relu":
-                self.layers[key] = nn.ReLU(inplace=True)
-            elif k == "relu6":
-                self.layers[key] = nn.ReLU6(inplace=True)
-            elif k == "swish":
-                self.layers[key] = nn.SiLU(inplace=True)
-            elif k == "sigmoid":
-                self.layers[key] = nn.Sigmoid()
-            elif k == "tanh":
-                self.layers[key] = nn.Tanh()
-            elif k == "softmax":
-                self.layers[key] = nn.Softmax(dim=1)
-            elif k == "dropout":
-                self.layers[key] = nn.Dropout(float(a["rate"]))
-            elif k == "lrn":
-                self.layers[key] = nn.LocalResponseNorm(a["size"])
-            elif k == "maxpool":
-                self.layers[key] = nn.MaxPool2d(a["kernel"], a.get("stride") or a["kernel"], sym,
-                                                a["dilation"], ceil_mode=a["ceil"])
-            elif k == "avgpool":
-                self.layers[key] = nn.AvgPool2d(a["kernel"], a.get("stride") or a["kernel"], sym,
-                                                ceil_mode=a["ceil"])
-            elif k == "gap":
-                self.layers[key] = nn.AdaptiveAvgPool2d(1)
-            elif k == "adaptiveavgpool":
-                self.layers[key] = nn.AdaptiveAvgPool2d(a["output"])
-            elif k == "gmp":
-                self.layers[key] = nn.AdaptiveMaxPool2d(1)
-            elif k == "pad":
-                t, b, l, r = a["pad"]
-                self.layers[key] = nn.ZeroPad2d((l, r, t, b))
-        for node in graph.nodes:
-            if node.frozen:
-                for p in self.layers[str(node.id)].parameters() if str(node.id) in self.layers else ():
-                    p.requires_grad_(False)
-
-    def forward(self, x):
-        last = {}
-        for node in self.graph.nodes:
-            for i in node.inputs:
-                last[i] = node.id
-        outs = [x]
-        for node in self.graph.nodes[1:]:
-            xs = [outs[i] for i in node.inputs]
-            for i in node.inputs:  # drop each output after its last use, as straight code does
-                if last[i] == node.id and i != self.graph.output:
-                    outs[i] = None
-            k, key = node.kind, str(node.id)
-            if node.id in self.pads:
-                xs[0] = F.pad(xs[0], self.pads[node.id])
-            if k == "flatten":
-                y = xs[0].flatten(1)
-            elif k == "fc":
-                y = self.layers[key](xs[0].flatten(1) if xs[0].dim() == 4 else xs[0])
-            elif k == "identity":
-                y = xs[0]
-            elif k == "add":
-                y = xs[0]
-                for other in xs[1:]:
-                    y = y + other
-            elif k == "concat":
-                y = torch.cat(xs, 1)
-            elif k == "mul":
-                y = xs[0] * xs[1]
-            else:
-                y = self.layers[key](xs[0])
-            outs.append(y)
-        return outs[self.graph.output]
 
 
 def module(graph):
+    """The exported PyTorch module (cnncost.export, issue 14) in training mode."""
+    import cnncost
+
+    namespace: dict = {}
+    exec(compile(cnncost.export(graph, "pytorch"), f"<export of {graph.name}>", "exec"), namespace)
     torch.manual_seed(0)
-    return GraphModule(graph).train()
+    return namespace["build_model"]().train()
 
 
 def input_for(graph, batch):

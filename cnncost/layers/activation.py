@@ -60,14 +60,11 @@ def _activation(name: str, doc: str, formula, aliases=(), options=frozenset(), d
     return register(cls)
 
 
-# Training: torchvision runs ReLU, ReLU6 and SiLU in place (inplace=True); relu_ saves its
-# result, hardtanh_ (as clamp_) and silu_ a copy of their input (their formulas read the
-# original input, which the in-place op overwrites); sigmoid, tanh and softmax save
+# Training (the exported module's nn.ReLU(), nn.ReLU6(), nn.SiLU(), not in place): relu
+# saves its result, hardtanh and silu their input; sigmoid, tanh and softmax save
 # their result, the others their input (derivatives.yaml).
-_activation("relu", "ReLU: max(0, x).", lambda k, x, a: k.np.maximum(x, 0),
-            saves="output", in_place=True)
-_activation("relu6", "ReLU6: min(max(0, x), 6) (MobileNet).", lambda k, x, a: k.np.clip(x, 0, 6),
-            saves="copy", in_place=True)
+_activation("relu", "ReLU: max(0, x).", lambda k, x, a: k.np.maximum(x, 0), saves="output")
+_activation("relu6", "ReLU6: min(max(0, x), 6) (MobileNet).", lambda k, x, a: k.np.clip(x, 0, 6))
 _activation("leakyrelu", "Leaky ReLU `leakyrelu [alpha=0.01]`: x if x > 0 else alpha*x.",
             lambda k, x, a: k.np.where(x > 0, x, x * float(a["alpha"])),
             options=frozenset({"alpha"}), defaults={"alpha": 0.01})
@@ -76,7 +73,7 @@ _activation("hsigmoid", "Hard sigmoid relu6(x + 3)/6 (MobileNetV3).",
             lambda k, x, a: k.np.clip(x + 3, 0, 6) / 6, aliases=("hardsigmoid",))
 _activation("tanh", "Hyperbolic tangent.", lambda k, x, a: k.np.tanh(x), saves="output")
 _activation("swish", "Swish / SiLU: x*sigmoid(x) (EfficientNet).", lambda k, x, a: x * k.sigmoid(x),
-            aliases=("silu",), saves="copy", in_place=True)
+            aliases=("silu",))
 _activation("hswish", "Hard swish x*relu6(x + 3)/6 (MobileNetV3).",
             lambda k, x, a: x * k.np.clip(x + 3, 0, 6) / 6, aliases=("hardswish",))
 _activation("gelu", "GELU: x*Phi(x).", lambda k, x, a: 0.5 * x * (1 + k.erf(x * 0.7071067811865476)))

@@ -63,9 +63,9 @@ class Training(NamedTuple):
     peaks: tuple[tuple[str, Affine], ...]  # each moment of the step that may be the peak
 
     def peak(self, batch: int) -> tuple[int, str]:
-        """(peak bytes, the moment it occurs) at a batch size."""
-        value, where = max((a.at(batch), where) for where, a in self.peaks)
-        return value, where
+        """(peak bytes, the first moment of the step it occurs) at a batch size."""
+        value = max(a.at(batch) for _, a in self.peaks)
+        return value, next(where for where, a in self.peaks if a.at(batch) == value)
 
     def max_batch(self, budget: int) -> int:
         """The largest batch whose peak fits in `budget` bytes (0: not even one)."""
