@@ -75,6 +75,9 @@ def _torch_importable() -> bool:
 
 def pytest_collection_modifyitems(config, items):
     tier = [item for item in items if item.get_closest_marker("torch")]
+    # The tier runs last: importing torch and Keras grows the process by hundreds of MB,
+    # which the memory estimates of `verify` (tests/test_verify_memory.py) would count.
+    items.sort(key=lambda item: item.get_closest_marker("torch") is not None)
     if not tier or _torch_importable():
         return
     if os.environ.get("CI") == "true":

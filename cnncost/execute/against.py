@@ -1,11 +1,15 @@
 """`verify --against torch`: the NumPy executor and the exported PyTorch module run on the
 same random input with the same weights (copied across), compared layer by layer.
 
-Each node runs in PyTorch as the expression the exporter writes for it (the layer
-entry's TorchCode) on its submodule of the exported module, so every layer's output is
-seen, merges included. Needs torch (imported here only)."""
+The module is the exporter's file, written with `record=True` (forward keeps every
+layer's output, merges included) to a temporary folder and loaded as a module: the one
+place cnncost runs code it generated — from a built graph, whose names and numbers the
+grammar and the builder have checked. Needs torch (imported here only)."""
 from __future__ import annotations
 
+import importlib.util
+import os
+import tempfile
 from typing import NamedTuple
 
 import numpy as np
@@ -41,44 +45,46 @@ class Against(NamedTuple):
 def against_torch(graph: Graph, batch: int = 1, seed: int = 0) -> Against:
     import torch
 
-    from ..interop.export import export
-    from ..interop.export_torch import module_path, torch_code
+    from ..interop.export_torch import export_pytorch, module_path
 
-    namespace: dict = {"__name__": "cnncost_against"}
-    exec(compile(export(graph, "pytorch"), f"<exported {graph.name}>", "exec"), namespace)
-    model = namespace["build_model"]().eval()
+    model = _load_exported(export_pytorch(graph, record=True), graph.name).build_model().eval()
     rng = np.random.default_rng(seed)
     pool = WeightPool(rng)
     numpy_out: dict[int, np.ndarray] = {}
-    torch_out: dict[int, "torch.Tensor"] = {}
-    order: dict[int, list | None] = {}
-    rows = []
+    order: dict[int, list | None] = {0: None}
     with torch.no_grad():
-        for node in graph.nodes:
+        for node in graph.nodes:  # the NumPy run, copying each layer's weights across
             layer, ins = REGISTRY[node.kind], [graph.nodes[i].shape for i in node.inputs]
             tape = Tape(rng, pool, batch, keep=True)
-            y = layer.run(node.attrs, [numpy_out[i] for i in node.inputs], tape)
-            numpy_out[node.id] = y
+            numpy_out[node.id] = layer.run(node.attrs, [numpy_out[i] for i in node.inputs], tape)
             if node.id == 0:
-                torch_out[0] = _to_torch(torch, y)
-                order[0] = None
                 continue
-            code = torch_code(graph, node, ins)
-            inner = order.get(node.inputs[0]) if node.inputs else None
-            sub = model.get_submodule(module_path(node.name)) if code.module else None
-            if sub is not None:
-                _load(torch, sub, layer.torch_arrays(node.attrs, tape.arrays), inner)
-            env = {**namespace, "m": sub,
-                   "xs": [torch_out[i] for i in node.inputs]}
-            expr = code.call.format(*(f"xs[{k}]" for k in range(len(node.inputs))), m="m")
-            torch_out[node.id] = eval(expr, env)  # noqa: S307 - the exporter's own expression
+            inner = order.get(node.inputs[0])
+            if tape.arrays:
+                _load(torch, model.get_submodule(module_path(node.name)),
+                      layer.torch_arrays(node.attrs, tape.arrays), inner)
             order[node.id] = layer.torch_feature_order(ins) or (
                 inner if len(node.shape) == 1 and tuple(node.shape) == tuple(ins[0]) else None)
-            got = _to_spec(torch_out[node.id], order[node.id])
-            rows.append(LayerDifference(node.name, node.kind, node.line,
-                                        float(np.max(np.abs(y - got), initial=0.0)),
-                                        float(np.max(np.abs(y), initial=0.0))))
+        model(_to_torch(torch, numpy_out[0]))
+    rows = []
+    for node in graph.nodes[1:]:
+        y, got = numpy_out[node.id], _to_spec(model.outputs[node.id], order[node.id])
+        rows.append(LayerDifference(node.name, node.kind, node.line,
+                                    float(np.max(np.abs(y - got), initial=0.0)),
+                                    float(np.max(np.abs(y), initial=0.0))))
     return Against(graph.name, batch, seed, tuple(rows))
+
+
+def _load_exported(source: str, name: str):
+    """The exported file as a module (written to a temporary folder, then imported)."""
+    with tempfile.TemporaryDirectory(prefix="cnncost-against-") as folder:
+        path = os.path.join(folder, "exported.py")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(source)
+        spec = importlib.util.spec_from_file_location(f"cnncost_against_{abs(hash(name))}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module
 
 
 def _to_torch(torch, array: np.ndarray):

@@ -82,8 +82,10 @@ def torch_code(graph, node, ins) -> TorchCode:
     return code
 
 
-def export_pytorch(graph) -> str:
-    """The source text of a PyTorch file defining the network `graph`."""
+def export_pytorch(graph, record: bool = False) -> str:
+    """The source text of a PyTorch file defining the network `graph`. With `record`,
+    forward also keeps every layer's output in `self.outputs` (by node id), for
+    `verify --against torch`."""
     if graph.symbols:
         raise ExportError(f"{graph.name} has symbolic sizes ({', '.join(graph.symbols)}); "
                           "code needs numbers", hint="give the symbols values or drop --symbolic")
@@ -98,6 +100,8 @@ def export_pytorch(graph) -> str:
             if node.frozen and REGISTRY[node.kind].params(node.attrs, ins, node.shape):
                 frozen.append(path)
         expr = code.call.format(*(names[i] for i in node.inputs), m=_ref(path) if code.module else "")
+        if record:
+            expr = f"self.record({node.id}, {expr})"
         forward.append(f"{INDENT}{names[node.id]} = {expr}  # {_shape(node.shape)}")
         helpers += [h for h in code.helpers if h not in helpers]
     init = tree.lines + [f"{INDENT}{_ref(n)}.requires_grad_(False)  # freeze:" for n in frozen]
@@ -124,6 +128,8 @@ def export_pytorch(graph) -> str:
              "    def __init__(self):",
              "        super().__init__()",
              *init,
+             *([f"{INDENT}self.outputs = {{}}", "", "    def record(self, node, value):",
+                f"{INDENT}self.outputs[node] = value", f"{INDENT}return value"] if record else []),
              "",
              f"    def forward(self, {names[0]}):",
              *forward,
