@@ -94,3 +94,23 @@ def custom(peak_tflops, bandwidth_gbs) -> Device:
     be the peak at whatever --dtype is given."""
     return _device("custom", "a device given by its peaks", peak_tflops, bandwidth_gbs,
                    "given on the command line")
+
+
+# Memory on the device, for `cnncost train --device`: the largest batch whose training
+# step fits. Binary sizes (the memories are built of power-of-two chips: a "16 GB" T4
+# has 16 GiB); the datasheets name the size of the model each preset describes.
+MEMORY: dict[str, tuple[int, str]] = {
+    "h100": (80 * 2**30, "NVIDIA H100 Tensor Core GPU datasheet: H100 SXM 80 GB HBM3"),
+    "a100": (80 * 2**30, "NVIDIA A100 Tensor Core GPU datasheet: A100 80GB SXM, 80 GB HBM2e"),
+    "v100": (16 * 2**30, "NVIDIA Tesla V100 datasheet: V100 SXM2 16 GB HBM2 (a 32 GB model exists)"),
+    "t4": (16 * 2**30, "NVIDIA T4 datasheet: 16 GB GDDR6"),
+    "rtx4090": (24 * 2**30, "NVIDIA GeForce RTX 4090 specifications: 24 GB GDDR6X"),
+    "m1": (8 * 2**30, "Apple M1 (Nov 2020): 8 GB unified memory in the base model, shared with the CPU"),
+}
+
+
+def memory_of(name: str) -> tuple[int, str]:
+    """(bytes, source) of a preset's memory; a ValueError for one without a fixed size."""
+    if name not in MEMORY:
+        raise ValueError(f"the device {name!r} has no fixed memory size in cnncost; give --budget instead")
+    return MEMORY[name]

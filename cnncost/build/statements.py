@@ -14,7 +14,7 @@ from .frames import Definition, Frame
 from .graph import Expectation, show_shape
 
 MAX_CALL_DEPTH = 64
-QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf")
+QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf", "training_memory")
 
 
 class Statements:

@@ -7,7 +7,7 @@ import click
 from .. import __version__
 
 COMMANDS = ("check", "compare", "explain", "export", "graph", "import", "layer", "layers", "show",
-            "summarize", "sweep", "verify", "zoo")
+            "summarize", "sweep", "train", "verify", "zoo")
 
 
 def _define(name: str) -> None:
@@ -35,6 +35,8 @@ def _define(name: str) -> None:
         from . import summarize  # noqa: F401
     elif name == "sweep":
         from . import sweep  # noqa: F401
+    elif name == "train":
+        from . import train  # noqa: F401
     elif name == "verify":
         from . import verify  # noqa: F401
 

@@ -27,8 +27,12 @@ from .options import (MODEL_SCALINGS, _parse_params, analysis_options, complete_
               help="Bar charts of MACs and params (table and markdown formats).")
 @click.option("--format", "fmt", type=click.Choice(list(COMPARE_FORMATS)), default="table",
               show_default=True, help="Output format.")
+@click.option("--training", is_flag=True,
+              help="Compare the cost of a training step instead (fp32, SGD, at --batch; "
+                   "`cnncost train` for one model): backward MACs, saved, gradient, optimizer "
+                   "and peak bytes. Formats table, json, markdown.")
 def compare(specs, params, width, depth_mult, resolution, batch, dtype, by, sort, reverse, chart,
-            fmt):
+            fmt, training):
     """Compare networks side by side: params, buffers, MACs, FLOPs, activations, peak
     activation memory, weight bytes, weight layers, depth and receptive field, each with
     its ratio to the first SPEC.
@@ -51,7 +55,20 @@ def compare(specs, params, width, depth_mult, resolution, batch, dtype, by, sort
         settings = {k: v for k, v in own.items() if k not in MODEL_SCALINGS}
         graph = load(source, {**common, **settings}, width=own.get("width", width),
                      depth=depth_mult, resolution=own.get("resolution", resolution))
-        reports.append(analyze(graph, dtype=dtype, batch=batch))
+        if training:
+            from ..report.training import train_report
+
+            reports.append(train_report(graph, batch))
+        else:
+            reports.append(analyze(graph, dtype=dtype, batch=batch))
+    if training:
+        from ..render.training import render_compare_training
+
+        if fmt not in ("table", "json", "markdown") or sort or by != "model":
+            raise click.UsageError("--training shows the models' totals with --format table, json "
+                                   "or markdown (no --sort or --by stage)")
+        emit(render_compare_training(reports, list(specs), fmt))
+        return
     result = compare_reports(reports, labels=list(specs))
     if sort:
         result = result.sorted(sort, reverse)

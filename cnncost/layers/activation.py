@@ -27,6 +27,9 @@ class _Activation(Layer):
 
         return self.formula(kernels, xs[0], a)
 
+    # ---- training: what the activation's backward formula reads (derivatives.yaml)
+    saves: str = "input"  # "input", "output", or "copy" (an in-place op keeping its input)
+
     # the framework forms, set per kind by _FORMS below: constructor text, with {alpha}
     torch_form: str = ""
     keras_form: str = ""
@@ -45,31 +48,43 @@ class _Activation(Layer):
             return None
         return KerasCode((("", self.keras_form.format(alpha=float(a.get("alpha", 0)))),))
 
+    def saved(self, a, ins, out, grads):
+        from .autograd import Saved
+
+        if self.saves == "copy":
+            return (Saved("new", dims.product(out)),)
+        return (Saved(0 if self.saves == "input" else "output"),)
+
 
 def _activation(name: str, doc: str, formula, aliases=(), options=takes(), defaults=None,
-                keras="Activation", temporaries=1):
+                keras="Activation", temporaries=1, saves="input", in_place=False):
     """One activation kind; `keras`: its Keras class (keras.applications write most as
     Activation("relu")); `temporaries`: output-sized arrays its formula holds besides the
-    output (measured with tracemalloc)."""
+    output (measured with tracemalloc); `saves`: what autograd keeps for its backward
+    (its input, its output, or a new tensor), `in_place`: it writes over its input."""
     cls = type(name.capitalize(), (_Activation,), {
         "__doc__": doc, "name": name, "aliases": aliases, "options": options,
         "defaults": defaults or {}, "formula": staticmethod(formula), "example": name,
         "keras_class": keras, "temporary_copies": temporaries,
         "ledger_categories": {"elements": f"{name}.elements"},
+        "saves": saves, "shares_storage": in_place,
     })
     return register(cls)
 
 
-_activation("relu", "ReLU: max(0, x).", lambda k, x, a: k.np.maximum(x, 0))
+# Training (the exported module's nn.ReLU(), nn.ReLU6(), nn.SiLU(), not in place): relu
+# saves its result, hardtanh and silu their input; sigmoid, tanh and softmax save
+# their result, the others their input (derivatives.yaml).
+_activation("relu", "ReLU: max(0, x).", lambda k, x, a: k.np.maximum(x, 0), saves="output")
 _activation("relu6", "ReLU6: min(max(0, x), 6) (MobileNet).", lambda k, x, a: k.np.clip(x, 0, 6),
             keras="ReLU")  # MobileNet: layers.ReLU(6.0)
 _activation("leakyrelu", "Leaky ReLU `leakyrelu [alpha=0.01]`: x if x > 0 else alpha*x.",
             lambda k, x, a: k.np.where(x > 0, x, x * float(a["alpha"])),
             options=takes(ALPHA), defaults={"alpha": 0.01}, keras="LeakyReLU", temporaries=2)
-_activation("sigmoid", "Logistic sigmoid 1/(1 + e^-x).", lambda k, x, a: k.sigmoid(x))
+_activation("sigmoid", "Logistic sigmoid 1/(1 + e^-x).", lambda k, x, a: k.sigmoid(x), saves="output")
 _activation("hsigmoid", "Hard sigmoid relu6(x + 3)/6 (MobileNetV3).",
             lambda k, x, a: k.np.clip(x + 3, 0, 6) / 6, aliases=("hardsigmoid",))
-_activation("tanh", "Hyperbolic tangent.", lambda k, x, a: k.np.tanh(x))
+_activation("tanh", "Hyperbolic tangent.", lambda k, x, a: k.np.tanh(x), saves="output")
 _activation("swish", "Swish / SiLU: x*sigmoid(x) (EfficientNet).", lambda k, x, a: x * k.sigmoid(x),
             aliases=("silu",))
 _activation("hswish", "Hard swish x*relu6(x + 3)/6 (MobileNetV3).",
@@ -77,7 +92,7 @@ _activation("hswish", "Hard swish x*relu6(x + 3)/6 (MobileNetV3).",
 _activation("gelu", "GELU: x*Phi(x).", lambda k, x, a: 0.5 * x * (1 + k.erf(x * 0.7071067811865476)),
             temporaries=6)
 _activation("softmax", "Softmax over the channels (the last axis).", lambda k, x, a: k.softmax(x),
-            temporaries=2)
+            temporaries=2, saves="output")
 
 
 # ---- import hooks (cnncost.interop): the framework layers each activation is read from.

@@ -182,6 +182,26 @@ class Layer:
             parts.append("options: " + ", ".join(f"{o}=" for o in opts))
         return "; ".join(parts) if parts else f"{self.name} takes no options"
 
+    # ---- training (passes/training.py; docs/training.md)
+    shares_storage: ClassVar[bool] = False  # output lives in the input's storage (a view, in-place)
+    gradient_is_view: ClassVar[bool] = False  # its backward hands on a view of the output's gradient
+
+    def backward_macs(self, a: Attrs, ins: list[Shape], out: Shape) -> tuple:
+        """(MACs of the input gradient, MACs of the weight gradient) per sample. A kind
+        without forward MACs has none backward (element-wise gradients are not MACs);
+        a kind with MACs must give its own rule."""
+        if dims.exact(self.macs(a, ins, out)) != 0:
+            from .autograd import no_rule
+
+            raise no_rule(self.name, "its backward MACs")
+        return (0, 0)
+
+    def saved(self, a: Attrs, ins: list[Shape], out: Shape, grads) -> tuple:
+        """The tensors autograd saves for this node's backward (a tuple of
+        layers.autograd.Saved), given which gradients are computed (`grads`)."""
+        from .autograd import no_rule
+
+        raise no_rule(self.name, "the tensors autograd saves")
 
     # ---- export (cnncost.interop): this kind written as PyTorch and as Keras code
     def pytorch(self, a: Attrs, ins: list[Shape], out: Shape):

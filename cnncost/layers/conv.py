@@ -50,6 +50,28 @@ def _rf(a, ins):
     return RFStep(a["kernel"], a.get("stride", (1, 1)), a.get("dilation", (1, 1)), (t, l))
 
 
+def _saved_input(a, ins):
+    """What a convolution saves of its input (derivatives.yaml, convolution: input and
+    weight): the input itself, or with uneven padding ('same' with a stride or an even
+    kernel) the padded copy PyTorch convolves (constant_pad_nd first)."""
+    from .autograd import Saved
+
+    h, w, c = ins[0]
+    _, (t, b, l, r) = window_out(a, h, w)
+    if t == b and l == r:
+        return Saved(0)
+    return Saved("new", (h + t + b) * (w + l + r) * c)
+
+
+def _conv_saved(layer, a, ins, out):
+    """convolution_backward needs the input and the weight (not the bias), saved whichever
+    gradient is asked for (unlike addmm)."""
+    from .autograd import Saved
+
+    weight = layer.params(a, ins, out) - (out[2] if a["bias"] else 0)
+    return (_saved_input(a, ins), Saved("weight", weight, per_sample=False))
+
+
 @register
 class Conv(_Conv):
     """Standard (grouped) convolution `conv K N [gG] [nobias]`; padding defaults to valid.
@@ -132,6 +154,17 @@ class Conv(_Conv):
         if g > 1 and g == c and n % c == 0:  # one filter group per channel: depthwise
             return [("dwconv", join(dims((kh, kw)), window, f"m{n // c}" if n > c else "", bias))]
         return [("conv", join(dims((kh, kw)), n, window, f"g{g}" if g > 1 else "", bias))]
+    # ---- training
+    def backward_macs(self, a, ins, out):
+        """Input gradient: a transposed convolution of the output gradient with the
+        weight; weight gradient: a convolution of the input with the output gradient.
+        Each multiplies the same pairs as the forward (torch.utils.flop_counter
+        conv_backward_flop, without its groups-times overcount of the weight part)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
+
+    def saved(self, a, ins, out, grads):
+        return _conv_saved(self, a, ins, out)
 
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_conv
@@ -205,6 +238,17 @@ class DepthwiseConv(_Conv):
         m = cfg.get("depth_multiplier", 1)
         return [("dwconv", join(dims(cfg["kernel_size"]), keras_window(cfg), f"m{m}" if m > 1 else "",
                                 "" if cfg.get("use_bias", True) else "nobias"))]
+    # ---- training
+    def backward_macs(self, a, ins, out):
+        """Input gradient: a transposed convolution of the output gradient with the
+        weight; weight gradient: a convolution of the input with the output gradient.
+        Each multiplies the same pairs as the forward (torch.utils.flop_counter
+        conv_backward_flop, without its groups-times overcount of the weight part)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
+
+    def saved(self, a, ins, out, grads):
+        return _conv_saved(self, a, ins, out)
 
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_conv
@@ -385,6 +429,19 @@ class TransposedConv(_Conv):
         return [("deconv", join(dims((kh, kw)), n_g * g, onnx_window(node.attrs, (kh, kw)),
                                 f"g{g}" if g > 1 else "", f"outpad=({oh}, {ow})" if (oh, ow) != (0, 0) else "",
                                 "" if node.has_input(2) else "nobias"))]
+    # ---- training
+    def backward_macs(self, a, ins, out):
+        """Input gradient: a convolution of the output gradient with the weight; weight
+        gradient: a convolution of the output gradient with the input; both multiply the
+        forward's pairs (torch.utils.flop_counter conv_backward_flop, transposed)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
+
+    def saved(self, a, ins, out, grads):
+        from .autograd import Saved
+
+        weight = self.params(a, ins, out) - (out[2] if a["bias"] else 0)
+        return (Saved(0), Saved("weight", weight, per_sample=False))  # input and weight
 
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_deconv

@@ -57,6 +57,11 @@ class Flatten(Layer):
         if len(out) == 1:
             return [("flatten", "")]
         raise Unmappable(f"reshape of {ins[0]} to {out} (HxWxC)")
+    shares_storage = True  # a view
+    gradient_is_view = True
+
+    def saved(self, a, ins, out, grads):
+        return ()
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
@@ -153,6 +158,20 @@ class Dense(Layer):
         units = weight[0] if node.attrs.get("transB", 0) else weight[1]
         bias = node.op == "Gemm" and node.has_input(2)
         return [("fc", f"{units}" + ("" if bias else " nobias"))]
+    # ---- training
+    def backward_macs(self, a, ins, out):
+        """addmm backward: grad_input = grad @ W (N*C per sample), grad_W = grad^T @ x
+        (the same products)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
+
+    def saved(self, a, ins, out, grads):
+        """addmm (derivatives.yaml): mat1 (the input) is saved only when the weight needs
+        a gradient, mat2 (the weight) only when the input does."""
+        from .autograd import Saved
+
+        weight = Saved("weight", self.params(a, ins, out) - (a["units"] if a["bias"] else 0), per_sample=False)
+        return ((Saved(0),) if grads.weights else ()) + ((weight,) if grads.inputs[0] else ())
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call

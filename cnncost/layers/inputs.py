@@ -20,3 +20,6 @@ class Input(Layer):
 
     def run(self, a, xs, tape):
         return tape.input(a["shape"])
+
+    def saved(self, a, ins, out, grads):
+        return ()

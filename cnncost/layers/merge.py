@@ -60,6 +60,8 @@ class Add(_Merge):
 
     def from_onnx(self, node, ins):
         return [("add", "")]
+    def saved(self, a, ins, out, grads):
+        return ()  # add's gradient is the output's, passed to every input
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
@@ -113,6 +115,8 @@ class Concat(_Merge):
         if node.attrs.get("axis") not in (1, -3):
             raise Unmappable(f"Concat on axis {node.attrs.get('axis')} (concat joins channels)")
         return [("concat", "")]
+    def saved(self, a, ins, out, grads):
+        return ()  # cat saves only the sizes, to split the gradient
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
@@ -167,6 +171,12 @@ class Mul(_Merge):
 
     def from_onnx(self, node, ins):
         return [("mul", "")]
+    def saved(self, a, ins, out, grads):
+        """mul (derivatives.yaml): each factor is saved only when the other needs a
+        gradient."""
+        from .autograd import Saved
+
+        return tuple(Saved(i) for i in (0, 1) if grads.inputs[1 - i])
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode

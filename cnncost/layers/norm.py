@@ -69,6 +69,14 @@ class BatchNorm(Layer):
 
     def from_onnx(self, node, ins):
         return [("bn", "")]
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """native_batch_norm in training mode (derivatives.yaml): the input, and the
+        batch's mean and inverse standard deviation per channel (float32)."""
+        from .autograd import Saved
+
+        c = out[-1]
+        return (Saved(0), Saved("new", c, "fp32", False), Saved("new", c, "fp32", False))
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call
@@ -124,6 +132,16 @@ class LocalResponseNorm(Layer):
     def from_onnx(self, node, ins):
         size = node.attrs.get("size", 5)
         return [("lrn", "" if size == 5 else f"size={size}")]
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """torch.nn.functional.local_response_norm is made of autograd ops: x*x saves
+        the input; avg_pool3d saves the squares padded with size-1 channels; pow saves
+        its input; the final division saves the input and the divisor (pow's result)."""
+        from .autograd import Saved
+
+        h, w, c = ins[0]
+        return (Saved(0), Saved("new", (c + a["size"] - 1) * h * w),
+                Saved("new", dims.product(out)), Saved("new", dims.product(out)))
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call
@@ -163,6 +181,8 @@ class Rescale(Layer):
 
     def from_keras(self, cfg, ins):
         return [("rescale", "")]
+    def saved(self, a, ins, out, grads):
+        return ()  # multiplying by a number saves nothing
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
@@ -212,6 +232,8 @@ class Normalize(Layer):
         if cfg.get("axis", -1) not in (-1, 3, [3], [-1]):
             raise Unmappable(f"Normalization over axis {cfg.get('axis')}")
         return [("normalize", "")]
+    def saved(self, a, ins, out, grads):
+        return ()  # (x - mean) / std with buffers: only the buffers are kept
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call

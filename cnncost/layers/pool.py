@@ -104,6 +104,17 @@ class _WindowPool(_Pool):
         window = onnx_window({**node.attrs, "strides": [1, 1]}, kernel)  # padding and dilation
         return [(self.name, join(dims(kernel), _stride_word(kernel, node.attrs.get("strides", [1, 1])), window,
                                  "ceil" if node.attrs.get("ceil_mode", 0) else ""))]
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """max_pool2d_with_indices saves its input and the int64 indices of the maxima;
+        avg_pool2d its input (derivatives.yaml). Min and L2 pooling have no PyTorch op."""
+        from .autograd import Saved, no_rule
+
+        if self.reduce == "max":
+            return (Saved(0), Saved("new", dims.product(out), "int64"))
+        if self.reduce == "avg":
+            return (Saved(0),)
+        raise no_rule(self.name, "the tensors autograd saves")
 
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_pool
@@ -221,6 +232,15 @@ class _GlobalPool(_Pool):
             if sorted(int(a) % 4 for a in (axes or ())) != [2, 3]:
                 raise Unmappable(f"{node.op} over axes {axes} (only height and width map to {self.name})")
         return [(self.name, "")]
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """gap: AdaptiveAvgPool2d(1) runs as mean over H, W, which saves only sizes;
+        gmp: adaptive_max_pool2d saves its input and the int64 indices."""
+        from .autograd import Saved
+
+        if self.reduce == "avg":
+            return ()
+        return (Saved(0), Saved("new", dims.product(out), "int64"))
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
@@ -309,6 +329,15 @@ class _AdaptivePool(_Pool):
         from .spelling import dims
 
         return [(self.name, dims(node.attrs["output_size"]))]
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """_adaptive_avg_pool2d saves its input (but a 1x1 output runs as mean: nothing);
+        adaptive_max_pool2d saves its input and the int64 indices."""
+        from .autograd import Saved
+
+        if self.reduce == "avg":
+            return () if tuple(a["output"]) == (1, 1) else (Saved(0),)
+        return (Saved(0), Saved("new", dims.product(out), "int64"))
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call, one_or_pair

@@ -45,6 +45,14 @@ class Dropout(Layer):
     def from_onnx(self, node, ins):
         ratio = node.attrs.get("ratio", node.attrs.get("p", 0.5))
         return [("dropout", f"{ratio:g}")]
+    # ---- training
+    def saved(self, a, ins, out, grads):
+        """Training-mode dropout on CPU multiplies by a scaled 0/1 noise tensor of the
+        input's type and saves it (the mul's other factor); CUDA's fused native_dropout
+        saves a 1-byte mask instead. Rate 0 returns the input: nothing."""
+        from .autograd import Saved
+
+        return () if a["rate"] == 0 else (Saved("new", dims.product(out)),)
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call
@@ -79,6 +87,11 @@ class Identity(Layer):
 
     def from_onnx(self, node, ins):
         return []  # a name for the same tensor
+    shares_storage = True
+    gradient_is_view = True
+
+    def saved(self, a, ins, out, grads):
+        return ()
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode
@@ -115,6 +128,9 @@ class Shuffle(Layer):
         """PyTorch's channel_shuffle: channels as (g, C/g), transposed to (C/g, g)."""
         x, g = xs[0], a["shuffle_groups"]
         return x.reshape(*x.shape[:3], g, -1).swapaxes(3, 4).reshape(x.shape)
+
+    def saved(self, a, ins, out, grads):
+        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call
@@ -232,6 +248,9 @@ class ZeroPad(Layer):
             raise Unmappable("Pad of the batch or channel axis")
         t, l, b, r = pads[2], pads[3], pads[6], pads[7]
         return [("pad", f"{t}" if t == b == l == r else f"({t}, {b}, {l}, {r})")]
+
+    def saved(self, a, ins, out, grads):
+        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
 
     def pytorch(self, a, ins, out):
         """nn.ZeroPad2d; reflect / replicate: nn.ReflectionPad2d / ReplicationPad2d; zero
@@ -373,6 +392,9 @@ class Upsample(Layer):
         fh, fw = out[0] // ins[0][0], out[1] // ins[0][1]
         return [("upsample", f"{fh}" if fh == fw else f"({fh}, {fw})")]
 
+    def saved(self, a, ins, out, grads):
+        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
+
     def pytorch(self, a, ins, out):
         """nn.Upsample with the factor (floats for fractional ones) or the size, and the mode."""
         from ..interop.export_code import TorchCode, call, one_or_pair
@@ -452,6 +474,8 @@ class Slice(Layer):
             raise Unmappable("Slice other than a channel range")
         lo, hi = int(starts[0]), min(int(ends[0]), c)
         return [("slice", f"{lo % c if lo < 0 else lo}:{hi % c if hi < 0 else hi}")]
+    def saved(self, a, ins, out, grads):
+        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode

@@ -8,6 +8,8 @@ about the whole network:
 - params, buffers, macs: summed over the statement's layers; flops = 2 × MACs
 - activations: elements of the statement's output (total: of every layer's output)
 - rf: receptive-field size of the statement's output (`6` when square, `6x7` per axis)
+- training_memory: bytes the statement's layers save for backward; with `total`, the
+  peak of one training step (batch 1, fp32, SGD: docs/training.md)
 
 `~` compares after rounding the true value to the digits the expected value shows:
 `~15.5G` accepts 15.45e9 up to but excluding 15.55e9. An approximate value that is not a
@@ -75,7 +77,11 @@ def check(graph: Graph) -> CheckReport:
 
 
 def _check_one(graph, report, exp: Expectation, working_of) -> CheckResult:
-    if exp.total:
+    if exp.quantity == "training_memory":  # batch 1, fp32, SGD (report/training.py)
+        from .training import training_memory
+
+        actual, steps = training_memory(graph, None if exp.total else exp.nodes)
+    elif exp.total:
         actual, steps = _total(graph, report, exp.quantity, working_of)
     else:
         actual, steps = _statement(graph, report, exp, working_of)
