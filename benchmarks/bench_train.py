@@ -1,5 +1,5 @@
 """Measure the peak memory of one training step of PyTorch on CPU against cnncost's
-estimate (run by hand; results go in the issue notes and docs/training.md).
+estimate (run by hand; results go in the issue notes and docs/how-to/training-cost.md).
 
     python benchmarks/bench_train.py [--nets vgg16 resnet50 mobilenet_v2] [--batches 8 32]
                                      [--resolution 224] [--optimizer sgd] [--steps 2]

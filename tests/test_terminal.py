@@ -48,6 +48,11 @@ def _zoo_numbers(data):
     return [m[k] for m in data["models"] for k in ("params", "macs")]
 
 
+def _train_numbers(data):
+    keys = ("forward_macs", "backward_input_macs", "backward_weight_macs", "saved_bytes")
+    return [layer[k] for layer in data["layers"] for k in keys]
+
+
 # (the command's arguments, how to read the numbers its table shows from its JSON)
 COMMANDS = [
     ("summarize vgg16", _summary_numbers),
@@ -58,6 +63,7 @@ COMMANDS = [
     ("compare vgg16 resnet50 mobilenet_v2 googlenet densenet121", _compare_numbers),
     ("sweep mobilenet_v1 -p alpha=1.0,0.5 --resolution 224,160", _sweep_numbers),
     ("zoo", _zoo_numbers),
+    ("train resnet50 --batch 32", _train_numbers),
 ]
 
 

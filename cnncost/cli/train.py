@@ -46,7 +46,7 @@ def _device_names():
               help="Memory available, e.g. 16GB (powers of 1000) or 16GiB / 16G (powers of "
                    "1024): says whether the step fits and the largest batch that does.")
 @click.option("--device", type=click.Choice(_device_names()), default=None,
-              help="Take the budget from a device's memory (see docs/training.md).")
+              help="Take the budget from a device's memory (see docs/how-to/training-cost.md).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format.")
 def train(spec, params, width, depth_mult, resolution, batch, optimizer, precision, budget, device, fmt):

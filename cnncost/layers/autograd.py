@@ -2,7 +2,7 @@
 PyTorch's autograd saves for its backward, and which gradients are being computed.
 
 The rules follow PyTorch's derivatives.yaml (tools/autograd/derivatives.yaml) and the
-functional forms torchvision's layers call; docs/training.md cites each one.
+functional forms torchvision's layers call; docs/how-to/training-cost.md cites each one.
 """
 from __future__ import annotations
 
@@ -39,4 +39,4 @@ class TrainingRuleError(CnnCostError):
 
 def no_rule(kind: str, what: str) -> TrainingRuleError:
     return TrainingRuleError(f"layer kind '{kind}' has no rule for {what}",
-                             hint="add it to the kind's class in cnncost/layers/ (docs/training.md)")
+                             hint="add it to the kind's class in cnncost/layers/ (docs/how-to/training-cost.md)")

@@ -182,7 +182,7 @@ class Layer:
             parts.append("options: " + ", ".join(f"{o}=" for o in opts))
         return "; ".join(parts) if parts else f"{self.name} takes no options"
 
-    # ---- training (passes/training.py; docs/training.md)
+    # ---- training (passes/training.py; docs/how-to/training-cost.md)
     shares_storage: ClassVar[bool] = False  # output lives in the input's storage (a view, in-place)
     gradient_is_view: ClassVar[bool] = False  # its backward hands on a view of the output's gradient
 

@@ -6,7 +6,7 @@ when the node has trained (unfrozen) parameters or an input that needs one; the 
 input needs none. Memory is affine in the batch size: every amount is kept as a pair
 (per sample, fixed) so the largest batch under a budget is solved, not searched.
 Numbers only: a spec with symbols is refused (the peak is a maximum over steps).
-See docs/training.md for every rule and its source.
+See docs/how-to/training-cost.md for every rule and its source.
 """
 from __future__ import annotations
 

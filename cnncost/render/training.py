@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from .numbers import bytes_, exact, short
+from .numbers import bytes_, exact_text as exact, short
 
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam", "adamw": "AdamW"}
 HEADERS = ("Layer", "Op", "Gradients", "Fwd MACs", "Bwd input MACs", "Bwd weight MACs", "Saved bytes")
@@ -108,22 +108,31 @@ def render_training_table(report, fancy: bool = False, width: int | None = None)
     return "\n".join(out + summary_lines(report)) + "\n"
 
 
+def training_table(report, title: str = "") -> "Table":
+    """The per-layer table as the page model's Table (render/page.py)."""
+    from .page import Table
+
+    return Table(title, HEADERS, tuple(tuple(_cells(r)) for r in _rows(report)),
+                 tuple(i >= 3 for i in range(len(HEADERS))), (tuple(_footer(report.totals)),),
+                 wraps=(True, False, False, False, False, False, False))
+
+
 def _rich(report, title, rows, footer, width):
+    """For a terminal: the table fitted to its width (render/fit.py), never cutting a
+    number; the summary under it."""
     import io
 
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table(title=title, show_footer=True)
-    for i, header in enumerate(HEADERS):
-        table.add_column(header, footer=footer[i], justify="left" if i < 3 else "right")
-    for cells in rows:
-        table.add_row(*cells)
-    console = Console(file=io.StringIO(), width=width, record=True)
-    console.print(table)
+    from .fit import fit_table, terminal_width
+
+    width = width or terminal_width()
+    buffer = io.StringIO()
+    buffer.write(fit_table(training_table(report, title), width, hint="--format csv").text)
+    console = Console(file=buffer, width=width, force_terminal=True, highlight=False)
     for text in summary_lines(report):
         console.print(text, highlight=False, markup=False)
-    return console.file.getvalue()
+    return buffer.getvalue()
 
 
 def render_training_markdown(report) -> str:

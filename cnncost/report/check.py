@@ -9,7 +9,7 @@ about the whole network:
 - activations: elements of the statement's output (total: of every layer's output)
 - rf: receptive-field size of the statement's output (`6` when square, `6x7` per axis)
 - training_memory: bytes the statement's layers save for backward; with `total`, the
-  peak of one training step (batch 1, fp32, SGD: docs/training.md)
+  peak of one training step (batch 1, fp32, SGD: docs/how-to/training-cost.md)
 
 `~` compares after rounding the true value to the digits the expected value shows:
 `~15.5G` accepts 15.45e9 up to but excluding 15.55e9. An approximate value that is not a
