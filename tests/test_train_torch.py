@@ -97,6 +97,9 @@ SEED_TEXTS = {
     "se_and_dropout": "input 8x8x16\nconv 1x1 16 bn swish\nse 0.25\ndropout 0.3\nlrn\navgpool 2x2\n"
                       "adaptiveavgpool 2x2\nflatten\nfc 3 tanh\nsoftmax\n",
     "uneven_padding": "input 9x9x3\nconv 4x4 8 same relu6\ndwconv 3x3 s2 same\nmaxpool 3x3 s2 same\n",
+    "torch_kinds": "input 8x8x16\nconv 1x1 16\npixelshuffle 2\nconv 3x3 8 p1\npad 1 reflect\nconv 3x3 8\n"
+                   "pad (1, 1, 0, 2) replicate\nconv 1x1 16\npixelunshuffle 2\nupsample 2 bilinear\n"
+                   "conv 1x1 4\nupsample 1.5\nconv 1x1 4\npad channels=(2, 2)\nconv 1x1 4\n",
 }
 
 

@@ -250,7 +250,11 @@ class ZeroPad(Layer):
         return [("pad", f"{t}" if t == b == l == r else f"({t}, {b}, {l}, {r})")]
 
     def saved(self, a, ins, out, grads):
-        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
+        """Zero padding keeps only sizes; reflection and replication padding save their
+        input (derivatives.yaml: reflection_pad2d_backward(grad, self, padding))."""
+        from .autograd import Saved
+
+        return (Saved(0),) if {**self.unset, **a}["mode"] != "constant" else ()
 
     def pytorch(self, a, ins, out):
         """nn.ZeroPad2d; reflect / replicate: nn.ReflectionPad2d / ReplicationPad2d; zero
@@ -533,6 +537,9 @@ class PixelShuffle(Layer):
 
         return TorchCode(call("nn.PixelShuffle", a["factor"]))
 
+    def saved(self, a, ins, out, grads):
+        return ()  # its backward is the inverse shuffle of the gradient: nothing kept
+
 
 @register
 class PixelUnshuffle(Layer):
@@ -571,3 +578,6 @@ class PixelUnshuffle(Layer):
         from ..interop.export_code import TorchCode, call
 
         return TorchCode(call("nn.PixelUnshuffle", a["factor"]))
+
+    def saved(self, a, ins, out, grads):
+        return ()  # its backward is the inverse shuffle of the gradient: nothing kept
