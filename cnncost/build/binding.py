@@ -14,6 +14,13 @@ from ..layers.base import OPTION_TYPES, RAW_NAME_OPTIONS
 from .frames import Frame, is_variable
 
 FLAG_RE = re.compile(r"^([A-Za-z])(\d+)$")
+
+
+def is_flag(word: str) -> bool:
+    """A flag a layer knows (`s2`, `p1`, `d2`, `g32`, `m2`): reserved on layer lines, so
+    not a variable name; `c1` or `e1` are ordinary names."""
+    match = FLAG_RE.match(word)
+    return bool(match) and match.group(1) in FLAGS
 EXCLUSIVE = {"pad": "padding", "padding": "pad"}  # `same` undoes p1, and p1 undoes `same`
 
 
@@ -180,7 +187,7 @@ class Binding:
                     bound = _Bound(post.name, {})
                     main.postops.append(bound)
                     return bound
-            if flag:
+            if flag and not is_variable(word, frame):
                 raise SpecNameError(f"unknown flag '{word}'", self.span(arg.pos),
                                     "flags: " + ", ".join(f"{k}N ({v})" for k, v in FLAGS.items()))
             if "refs" in layer.positional and target is main:

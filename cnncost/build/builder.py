@@ -122,10 +122,7 @@ class Builder(Statements, Blocks, Binding):
                              "flatten the nesting: fewer blocks inside blocks or calls inside calls") from None
         unused = set(self.options.overrides) - self._used_overrides
         if unused:
-            declared = sorted(self.params) or ["none"]
-            raise SpecNameError(f"unknown parameter '{sorted(unused)[0]}' for -p",
-                                Span(self.module.file, 1, 1, 1, self._text(1)),
-                                "this spec declares: " + ", ".join(declared))
+            raise self._unknown_override(sorted(unused)[0])
         if not self.nodes:
             raise SpecSyntaxError("the spec has no `input` statement",
                                   Span(self.module.file, 1, 1, 1, self._text(1)),
@@ -192,6 +189,25 @@ class Builder(Statements, Blocks, Binding):
         close = get_close_matches(name, candidates, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "see `cnncost layers` for the catalogue"
         return SpecNameError(f"unknown layer kind '{name}'", self.span(pos), hint)
+
+    def _unknown_override(self, name: str) -> SpecNameError:
+        """-p NAME=VALUE naming no `param` of the spec: the place is the command-line
+        argument, not the spec; the hint lists the spec's params (and --width for a width
+        multiplier the spec does not declare)."""
+        from difflib import get_close_matches
+
+        text = f"-p {name}={self.options.overrides[name].text}"
+        declared = sorted(self.params)
+        spec = _stem(self.module.file)
+        hints = [f"{spec} declares: " + (", ".join(declared) if declared else "no parameters")]
+        close = get_close_matches(name, declared, n=1)
+        if close:
+            hints.insert(0, f"did you mean '{close[0]}'?")
+        elif name in ("width", "alpha"):
+            hints.append(f"--width {self.options.overrides[name].text} scales its channels "
+                         "(the MobileNet width multiplier)")
+        return SpecNameError(f"unknown parameter '{name}' for -p", Span("<command line>", 1, 4, len(name), text),
+                             (hints[0] + " " + "; ".join(hints[1:])) if close else "; ".join(hints))
 
     def _unknown_output(self, name, pos, frame):
         from difflib import get_close_matches

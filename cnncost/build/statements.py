@@ -7,9 +7,9 @@ from fractions import Fraction
 from .. import dims
 from ..dsl import ast
 from ..errors import CnnCostError, LimitError, SpecNameError, SpecSyntaxError, SpecValueError
-from ..layers import lookup
+from ..layers import FLAGS, lookup
 from ..layers.base import OPTION_TYPES
-from .binding import FLAG_RE
+from .binding import is_flag
 from .frames import Definition, Frame
 from .graph import Expectation, show_shape
 
@@ -143,10 +143,10 @@ class Statements:
             frame.env.values[name] = symbol
 
     def _check_name(self, name: str, pos):
-        if FLAG_RE.match(name):  # a letter and digits: reserved for flags (spec rule)
+        if is_flag(name):  # s2 on a layer line is a stride: such a variable could not be used there
             raise SpecNameError(f"'{name}' has the form of a flag and cannot name a variable",
-                                self.span(pos), "flags like s2, p1, d2, g32, m2 are reserved; "
-                                                "choose another name")
+                                self.span(pos), f"on a layer line {name} is the flag "
+                                f"{FLAGS[name[0]]}={name[1:]}; choose another name, e.g. {name[0]}_{name[1:]}")
 
     def expect_stmt(self, st: ast.ExpectStmt, frame: Frame, last):
         if st.quantity not in QUANTITIES:

@@ -1,0 +1,70 @@
+"""Issue 18 items 4-8: channels-first input, --width keeping the classes, framework names,
+short names that look like flags, and -p errors at the command line."""
+from __future__ import annotations
+
+import pytest
+
+import cnncost
+
+INCEPTION_SHORT_NAMES = """\
+input 28x28x3
+def inception(c1, c3r, c3):
+    concat:
+        branch:
+            conv 1x1 c1
+        branch:
+            conv 1x1 c3r
+            conv 3x3 c3 same
+def double(c):
+    conv 3x3 c same
+    conv 3x3 c same
+e1 = double(32)
+inception(8, 4, 16)
+expect shape 28x28x24
+"""
+
+
+# ---- item 7: only the flags a layer knows are reserved, and only on layer lines
+def test_short_names_of_the_form_letter_digit_are_ordinary_names():
+    graph = cnncost.load("<t>", text=INCEPTION_SHORT_NAMES)
+    assert graph.nodes[graph.output].shape == (28, 28, 24)
+    assert [n.name for n in graph.nodes][1:3] == ["e1.conv1", "e1.conv2"]
+
+
+@pytest.mark.parametrize("text,shape", [
+    ("input 8x8x3\nlet c1 = 5\nconv 3x3 c1\n", (6, 6, 5)),
+    ("input 8x8x3\nlet e2 = 4\nconv 3x3 channels=e2 same\n", (8, 8, 4)),
+    ("input 8x8x3\nrepeat 2 as k1:\n    conv 1x1 4 + k1\n", (8, 8, 5)),
+])
+def test_letter_digit_variables_on_layer_lines(text, shape):
+    graph = cnncost.load("<t>", text=text)
+    assert graph.nodes[graph.output].shape == shape
+
+
+@pytest.mark.parametrize("text,line,message", [
+    ("let s2 = 3\n", 1, "'s2' has the form of a flag"),
+    ("input 8x8x3\ndef f(p1):\n    conv 3x3 4\nf(1)\n", 2, "'p1' has the form of a flag"),
+    ("input 8x8x3\nconv 3x3 4 c1\n", 2, "unknown flag 'c1'"),  # not a variable: still refused
+])
+def test_known_flags_stay_reserved(text, line, message):
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.load("<t>", text=text)
+    assert err.value.span.line == line and message in err.value.message
+
+
+# ---- item 8: a wrong -p name points at the command line
+@pytest.mark.parametrize("args,lines", [
+    (("vgg16", "-p", "alpha=0.5"),
+     ["<command line>:1:4: error: unknown parameter 'alpha' for -p", "    -p alpha=0.5", "       ^^^^^",
+      "hint: vgg16 declares: include_top; --width 0.5 scales its channels (the MobileNet width multiplier)"]),
+    (("resnet50", "-p", "width=0.75"),
+     ["<command line>:1:4: error: unknown parameter 'width' for -p", "    -p width=0.75", "       ^^^^^",
+      "hint: resnet50 declares: no parameters; --width 0.75 scales its channels (the MobileNet width multiplier)"]),
+    (("mobilenet_v1", "-p", "alpah=0.5"),
+     ["<command line>:1:4: error: unknown parameter 'alpah' for -p", "    -p alpah=0.5", "       ^^^^^",
+      "hint: did you mean 'alpha'? mobilenet_v1 declares: alpha, width"]),
+])
+def test_unknown_p_name_points_at_the_argument(run_cli, args, lines):
+    code, out, err = run_cli("summarize", *args)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == lines
