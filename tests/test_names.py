@@ -68,3 +68,46 @@ def test_unknown_p_name_points_at_the_argument(run_cli, args, lines):
     code, out, err = run_cli("summarize", *args)
     assert code == 2 and out == ""
     assert err.strip().splitlines() == lines
+
+
+# ---- item 5: --width never scales the network's output classes
+UNET = """\
+input 64x64x3
+a = conv 3x3 {c16} same relu
+maxpool 2x2
+conv 3x3 {c32} same relu
+deconv 2x2 {c16} s2
+concat a
+conv 3x3 {c16} same relu
+conv 1x1 2
+"""
+
+
+def test_width_keeps_a_unet_two_class_head():
+    scaled = cnncost.analyze(cnncost.load("<t>", text=UNET.format(c16=16, c32=32), width="0.5"))
+    by_hand = cnncost.analyze(cnncost.load("<t>", text=UNET.format(c16=8, c32=16)))
+    assert scaled.output == (64, 64, 2)
+    assert scaled.totals == by_hand.totals
+    assert any("line 8 sets the network's output channels and keeps its 2" in n for n in scaled.notes)
+
+
+@pytest.mark.parametrize("width", ["0.5", "0.25", "2"])
+def test_width_keeps_squeezenet_classes(width):
+    from fractions import Fraction
+
+    plain = cnncost.load("squeezenet1_0")
+    scaled = cnncost.load("squeezenet1_0", width=width)
+    convs = [(a, b) for a, b in zip(plain.nodes, scaled.nodes) if a.kind == "conv"]
+    *hidden, (last_plain, last) = convs
+    assert len(convs) == 26 and last.shape[-1] == last_plain.shape[-1] == 1000
+    assert all(b.shape[-1] == int(a.shape[-1] * Fraction(width)) for a, b in hidden)
+    report = cnncost.analyze(scaled)
+    assert report.output == (1000,)
+    last_row = next(r for r in report.layers if r.name == last.name)
+    assert last_row.params == scaled.nodes[last.inputs[0]].shape[-1] * 1000 + 1000
+
+
+def test_width_still_scales_a_conv_before_fc():
+    report = cnncost.analyze(cnncost.load("<t>", text="input 8x8x3\nconv 3x3 64 same relu\ngap\nfc 10\n",
+                                          width="0.5"))
+    assert [r.output for r in report.layers][1] == (8, 8, 32) and report.output == (10,)

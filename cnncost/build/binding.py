@@ -91,8 +91,14 @@ class Binding:
         """Make the node(s) for one bound layer and its post-ops; return the output id."""
         layer = REGISTRY[bound.kind]
         attrs = dict(bound.attrs)
-        if layer.width_scaled and self.options.width is not None and not self.declared_width:
-            attrs["channels"] = self._paper_width(attrs["channels"])
+        if layer.width_scaled:  # counted in every build: `build` finds the output's one by its number
+            self.width_layers.append(len(self.nodes))
+            if self.options.width is not None and not self.declared_width:
+                scaled = self._paper_width(attrs["channels"])  # also notes the rule
+                if len(self.width_layers) == self.keep_width:
+                    self._keep_width_note(attrs["channels"])
+                else:
+                    attrs["channels"] = scaled
         if assign is not None:
             self._check_name(assign, None)
         self._push(frame.scope, frame.frozen)
@@ -121,8 +127,14 @@ class Binding:
         note = f"--width {float(self.options.width):g}: no `param width` in the spec, so every " \
                "conv/sepconv/deconv output channel count N became int(width*N); fc layers untouched"
         if note not in self.notes:
-            self.notes.append(note)
+            self.notes.insert(0, note)
         return dims.maximum(1, to_int(self.options.width * channels))
+
+    def _keep_width_note(self, channels):
+        """The layer that sets the network's output channels (the classes) is not scaled:
+        a width multiplier thins hidden layers only (MobileNet paper, section 3.3)."""
+        self.notes.append(f"--width {float(self.options.width):g}: line {self.line} sets the network's "
+                          f"output channels and keeps its {channels}")
 
     # ------------------------------------------------------------------ argument binding
     def bind(self, kind: str, default_args, args, frame: Frame) -> _Bound:

@@ -29,9 +29,11 @@ from .statements import Statements
 class Builder(Statements, Blocks, Binding):
     """Runs a spec's statements and records the nodes they make."""
 
-    def __init__(self, module: ast.Module, options: BuildOptions | None = None):
+    def __init__(self, module: ast.Module, options: BuildOptions | None = None, keep_width: int | None = None):
         self.module = module
         self.options = options or BuildOptions()
+        self.width_layers: list[int] = []  # first node of each width-scaled layer line, in order
+        self.keep_width = keep_width  # the number (from 1) of the one --width leaves alone
         self.nodes: list[Node] = []
         self.expectations: list[Expectation] = []
         self.notes: list[str] = []
@@ -231,5 +233,43 @@ def _stem(file: str) -> str:
 
 
 def build(module: ast.Module, options: BuildOptions | None = None) -> Graph:
-    """Expand a parsed spec into its graph (see Builder)."""
-    return Builder(module, options).build()
+    """Expand a parsed spec into its graph (see Builder).
+
+    --width on a spec without `param width` thins every conv but the one that sets the
+    network's output channels (its classes: squeezenet1_0's conv 1x1 1000, a U-Net's
+    2-class head), found in a build at width 1."""
+    options = options or BuildOptions()
+    builder = Builder(module, options)
+    if options.width is None or builder.declared_width:
+        return builder.build()
+    from dataclasses import replace
+
+    plain = Builder(module, replace(options, width=None))
+    keep = _output_width_layer(plain.build(), plain.width_layers)
+    return Builder(module, options, keep_width=keep).build()
+
+
+def _output_width_layer(graph: Graph, width_layers: list[int]) -> int | None:
+    """The number (from 1) of the width-scaled layer line whose channel count is the
+    network's output width: walk back from the output through layers that keep the
+    channels (activations, pooling, dropout, flatten of a 1x1 map); None when a layer
+    that is never width-scaled (fc, concat, ...) sets it."""
+    node = graph.nodes[graph.output]
+    while True:
+        made_by = [i for i, first in enumerate(width_layers) if first <= node.id]
+        if made_by and node.id in _line_nodes(width_layers, made_by[-1], graph) and \
+                REGISTRY[node.kind].width_scaled:
+            return made_by[-1] + 1
+        if len(node.inputs) != 1:
+            return None
+        source = graph.nodes[node.inputs[0]]
+        if not node.shape or not source.shape or node.shape[-1] != source.shape[-1]:
+            return None
+        node = source
+
+
+def _line_nodes(width_layers: list[int], index: int, graph: Graph) -> range:
+    """The nodes a width-scaled layer made: from its first node to the next one's (a
+    composite such as sepconv makes two)."""
+    end = width_layers[index + 1] if index + 1 < len(width_layers) else len(graph.nodes)
+    return range(width_layers[index], end)
