@@ -11,7 +11,7 @@ from ..errors import CnnCostError, SpecNameError, SpecSyntaxError, SpecValueErro
 from ..expr import to_int
 from ..layers import FLAGS, REGISTRY, lookup, user_kinds
 from ..layers.base import OPTION_TYPES, RAW_NAME_OPTIONS
-from .frames import Frame, is_variable
+from .frames import NO_LEVEL, Frame, is_variable
 
 FLAG_RE = re.compile(r"^([A-Za-z])(\d+)$")
 
@@ -32,6 +32,7 @@ class _Bound:
     attrs: dict
     refs: list = field(default_factory=list)
     source: tuple | None = None  # from=NAME: (name, position)
+    name: str | None = None  # name=NAME: the node's name in its scope
     postops: list = field(default_factory=list)  # [_Bound]
     slot: int = 0
 
@@ -46,7 +47,7 @@ class Binding:
             if st.assign is not None:
                 self._check_name(st.assign, st.pos)
             out = self.call(definition, st, frame, cursor)
-            if st.assign:
+            if st.assign and st.assign != NO_LEVEL:
                 frame.outputs[st.assign] = out
             return out
         layer = lookup(st.kind)
@@ -62,7 +63,7 @@ class Binding:
         bound = self.bind(layer.name, frame.defaults.get(layer.name, ()), st.args, frame)
         inputs = self._inputs(layer, bound, frame, cursor, st)
         out = self.make(bound, inputs, frame, st.assign)
-        if st.assign:
+        if st.assign and st.assign != NO_LEVEL:
             frame.outputs[st.assign] = out
         return out
 
@@ -105,14 +106,15 @@ class Binding:
         try:
             try:
                 expanded = None
+                name = assign if assign != NO_LEVEL else None
+                name = name or bound.name
                 if layer.composite:
-                    name = assign or frame.scope.auto(layer.name)
-                    self._push(frame.scope.child(name), frame.frozen)
+                    self._push(frame.scope.named(name, layer.name), frame.frozen)
                     try:
                         expanded = layer.expand(self, {**layer.defaults, **attrs}, inputs[0])
                     finally:
                         self._pop()
-                out = expanded if expanded is not None else self.add_node(layer.name, attrs, inputs, assign)
+                out = expanded if expanded is not None else self.add_node(layer.name, attrs, inputs, name)
             except CnnCostError as err:
                 err.hint = err.hint or f"`cnncost layers {layer.name}` shows what {layer.name} takes"
                 raise err.located(self.span(None))
@@ -155,6 +157,9 @@ class Binding:
     def _bind_arg(self, main: _Bound, target: _Bound, arg, frame: Frame) -> _Bound:
         layer = REGISTRY[target.kind]
         if isinstance(arg, ast.KwArg):
+            if arg.key == "name":
+                target.name = self._explicit_name(arg)
+                return target
             if arg.key == "from" and target is main:
                 if not isinstance(arg.value, ast.Name):
                     raise SpecValueError("from= takes the name of an earlier output",
@@ -239,6 +244,16 @@ class Binding:
         except CnnCostError as err:
             err.hint = err.hint or _OPTION_HINTS.get(option)
             raise err.located(self.span(pos))
+
+    def _explicit_name(self, arg: ast.KwArg) -> str:
+        """name=conv1 or name=0: the node's own name, in place of the automatic one."""
+        value = arg.value
+        if isinstance(value, ast.Name) and value.id != NO_LEVEL:
+            return value.id
+        if isinstance(value, ast.Number) and isinstance(value.value, int) and value.value >= 0:
+            return str(value.value)
+        raise SpecValueError("name= takes a name or a whole number", self.span(arg.pos),
+                             "e.g. name=conv1 (a PyTorch attribute) or name=0 (a Sequential index)")
 
     def _unknown_option(self, layer, key, pos):
         return SpecNameError(f"{layer.name} has no option '{key}'", self.span(pos), _options_hint(layer))

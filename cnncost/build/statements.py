@@ -226,8 +226,7 @@ class Statements:
         if cursor is None:
             raise SpecSyntaxError("a block call before the `input` statement", self.span(st.pos),
                                   "start the network with e.g. `input 224x224x3`")
-        name = st.assign or frame.scope.auto(d.name)
-        body_frame = Frame(closure_env.child(), frame.scope.child(name), definition.closure, {},
+        body_frame = Frame(closure_env.child(), frame.scope.named(st.assign, d.name), definition.closure, {},
                            dict(frame.defaults), frame.frozen, None, None, frame.depth + 1)
         out = self.run(d.body, body_frame, cursor)
         self._at(st.pos)
@@ -245,7 +244,8 @@ class Statements:
                              self.span(st.count.pos), "check the repeat count; --max-nodes raises the limit")
         nodes, steps = len(self.nodes), self.steps
         for i in range(count):
-            scope = frame.scope.child(frame.scope.next_index())
+            # iterations are numbered 0, 1, ...; in a `seq:` what they make is numbered instead
+            scope = frame.scope if frame.scope.sequential else frame.scope.child(frame.scope.next_index())
             child = frame.child(scope)
             if st.var:
                 self._check_name(st.var, st.pos)
