@@ -111,3 +111,74 @@ def test_width_still_scales_a_conv_before_fc():
     report = cnncost.analyze(cnncost.load("<t>", text="input 8x8x3\nconv 3x3 64 same relu\ngap\nfc 10\n",
                                           width="0.5"))
     assert [r.output for r in report.layers][1] == (8, 8, 32) and report.output == (10,)
+
+
+# ---- item 6: the names of the frameworks
+DATA = __import__("pathlib").Path(__file__).parent / "data" / "layers"
+
+
+@pytest.mark.parametrize("spec,reference", [
+    ("resnet50", "resnet50"), ("vgg16", "vgg16"), ("mobilenet_v2", "mobilenet_v2"),
+    ("googlenet", "googlenet"), ("keras_mnist_cnn", "keras_mnist_cnn"),
+    ("keras_cats_dogs_cnn", "keras_cats_dogs_cnn"),
+])
+def test_layers_with_params_have_the_framework_names(spec, reference):
+    import json
+
+    rows = json.loads((DATA / f"{reference}.json").read_text())["layers"]
+    expected = [(r["name"], r["params"]) for r in rows if r["params"] > 0]
+    report = cnncost.analyze(cnncost.load(spec))
+    assert [(r.name, r.params) for r in report.layers if r.params > 0] == expected
+
+
+NAMING = """\
+input 8x8x3
+def unit(c):
+    conv 3x3 c same name=conv bn name=bn relu
+def block(c):
+    _ = residual:
+        conv 1x1 c bn relu
+        conv 3x3 c same bn
+    _ = shortcut:
+        downsample = seq:
+            conv 1x1 c bn
+    relu
+stem = unit(4)
+_ = unit(4)
+body = seq:
+    block(8)
+    repeat 2:
+        block(8)
+    seq:
+        conv 1x1 8 relu
+    _ = seq:
+        dropout 0.5
+head = concat:
+    branch:
+        _ = unit(2)
+    branch:
+        conv 1x1 2 name=reduce
+flatten
+fc 10 name=fc
+"""
+
+
+def test_naming_rules():
+    names = [n.name for n in cnncost.load("<t>", text=NAMING).nodes]
+    assert names == [
+        "input", "stem.conv", "stem.bn", "stem.relu1", "conv", "bn", "relu1",
+        *[f"body.{i}.{n}" for i in range(3) for n in
+          ("conv1", "bn1", "relu1", "conv2", "bn2", "downsample.0", "downsample.1", "add1", "relu2")],
+        "body.3.0", "body.3.1", "body.4",
+        "head.branch1.conv", "head.branch1.bn", "head.branch1.relu1", "head.branch2.reduce", "head.concat",
+        "flatten1", "fc"]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("input 8x8x3\nconv 3x3 4 name=1.5\n", "name= takes a name or a whole number"),
+    ("input 8x8x3\nconv 3x3 4 name=a+b\n", "name= takes a name or a whole number"),
+])
+def test_bad_names(text, message):
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.load("<t>", text=text)
+    assert message in err.value.message and err.value.span.line == 2

@@ -36,7 +36,11 @@ class Scope:
         """The scope of a block or call: `x = ...` names it x, `_ = ...` adds no level
         (the enclosing scope, made sequential for `_ = seq:`), otherwise automatic."""
         if assign == NO_LEVEL:
-            return Scope(self.path, True) if sequential else self
+            if not sequential or self.sequential:
+                return self
+            numbered = Scope(self.path, True)
+            numbered.counts = self.counts  # one count per scope: names never repeat
+            return numbered
         return self.child(assign or self.auto(stem), sequential)
 
     def auto(self, stem: str) -> str:
