@@ -182,3 +182,62 @@ def test_bad_names(text, message):
     with pytest.raises(cnncost.CnnCostError) as err:
         cnncost.load("<t>", text=text)
     assert message in err.value.message and err.value.span.line == 2
+
+
+# ---- item 4: channels-first input
+WARNING = ("line 1: input 3x224x224 looks channels-first (C x H x W): cnncost shapes are H x W x C: "
+           "did you mean 224x224x3? (`input 3x224x224 chw` or --channels-first reads it as C x H x W)")
+
+
+@pytest.mark.parametrize("text,shape,warned", [
+    ("input 3x224x224\n", (3, 224, 224), True),  # kept as written, but warned about
+    ("input 3x224x224 chw\n", (224, 224, 3), False),
+    ("input 224x224x3\n", (224, 224, 3), False),
+    ("input 224x224x3 hwc\n", (224, 224, 3), False),
+    ("input 28x28x192\n", (28, 28, 192), False),  # a feature map: no warning
+    ("input 1x1x1000\n", (1, 1, 1000), False),
+])
+def test_channels_first_input_is_warned_about_or_read(text, shape, warned):
+    graph = cnncost.load("<t>", text=text + "conv 1x1 4\n")
+    assert graph.input.shape == shape
+    assert graph.warnings == ((WARNING,) if warned else ())
+    report = cnncost.analyze(graph)
+    assert (("warning: " + WARNING) in report.notes) == warned
+
+
+def test_channels_first_option_reads_the_spec_input(tmp_path):
+    spec = tmp_path / "t.spec"
+    spec.write_text("input 1x28x28\nconv 5x5 6 p2\n")
+    graph = cnncost.load(str(spec), channels_first=True)
+    assert graph.input.shape == (28, 28, 1) and graph.warnings == ()
+    assert cnncost.analyze(graph).totals.params == 5 * 5 * 1 * 6 + 6
+
+
+def test_layer_command_warns_and_reads_channels_first(run_cli):
+    code, out, err = run_cli("layer", "conv 3x3 64 p1", "--in", "3x224x224")
+    assert code == 0 and "on 3x224x224 -> 3x224x64" in out
+    assert err == "warning: " + WARNING + "\n"
+    code, out, err = run_cli("layer", "conv 3x3 64 p1", "--in", "3x224x224", "--channels-first")
+    assert code == 0 and err == "" and "on 224x224x3 -> 224x224x64" in out
+    assert "params = 3·3·3·64 + 64 = 1,792" in out
+
+
+def test_summarize_channels_first(run_cli, tmp_path):
+    spec = tmp_path / "chw.spec"
+    spec.write_text("input 3x32x32\nconv 3x3 8\n")
+    code, out, err = run_cli("summarize", str(spec), "--format", "json")
+    assert code == 0 and "did you mean 32x32x3?" in err
+    code, out, err = run_cli("summarize", str(spec), "--channels-first", "--format", "json")
+    import json
+
+    assert code == 0 and err == "" and json.loads(out)["input"] == [32, 32, 3]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("input 3x224x224 nchw\n", "unknown input layout 'nchw'"),
+    ("input 1000 chw\n", "`chw` is the layout of an image, but this input is a vector"),
+])
+def test_bad_layouts(text, message):
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.load("<t>", text=text)
+    assert message in err.value.message and err.value.span.line == 1 and err.value.span.col == len(text.split()[0]) + len(text.split()[1]) + 3

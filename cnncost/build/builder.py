@@ -37,6 +37,7 @@ class Builder(Statements, Blocks, Binding):
         self.nodes: list[Node] = []
         self.expectations: list[Expectation] = []
         self.notes: list[str] = []
+        self.warnings: list[str] = []
         self.params: dict[str, Any] = {}
         self.symbols: dict[str, Any] = {}
         self.network = None
@@ -131,9 +132,10 @@ class Builder(Statements, Blocks, Binding):
                                   "start the network with e.g. `input 224x224x3`")
         output = self.output if self.output is not None else cursor
         name = self.network or _stem(self.module.file)
+        notes = tuple(f"warning: {w}" for w in self.warnings) + tuple(self.notes)
         return Graph(name, self.module.file, tuple(self.nodes), output, tuple(self.expectations),
-                     MappingProxyType(dict(self.params)), tuple(self.symbols), tuple(self.notes),
-                     self.module.lines)
+                     MappingProxyType(dict(self.params)), tuple(self.symbols), notes,
+                     self.module.lines, tuple(self.warnings))
 
     def run(self, stmts, frame: Frame, cursor, top=False):
         """Run a block's statements from `cursor` (the block input); return its output."""

@@ -77,6 +77,7 @@ class Statements:
             err.message = "input size: " + err.message.replace("channel count", "dimension")
             err.hint = err.hint or "write e.g. `input 224x224x3`: height, width and channels of at least 1"
             raise err.located(self.span(st.shape.pos))
+        shape = self._layout(shape, st)
         resolution = self.options.resolution
         if self.options.symbolic:
             shape = self._symbolic_input(shape, st)
@@ -95,6 +96,31 @@ class Statements:
         node = self.add_node("input", {"shape": shape}, (), name="input")
         self._pop()
         return node
+
+    def _layout(self, shape: tuple, st: ast.InputStmt) -> tuple:
+        """cnncost shapes are H x W x C. `input 3x224x224 chw` (or --channels-first) reads
+        PyTorch's C x H x W; a shape that looks channels-first without saying so is kept
+        but warned about (a warning in the graph, shown on stderr and in the report)."""
+        layout = st.layout or ("chw" if self.options.channels_first else None)
+        if layout not in (None, "hwc", "chw"):
+            raise SpecSyntaxError(f"unknown input layout '{layout}'", self.span(st.layout_pos),
+                                  "write `chw` after a C x H x W shape (PyTorch's order), `hwc` "
+                                  "or nothing for H x W x C")
+        if len(shape) != 3:
+            if layout is not None and st.layout is not None:
+                raise SpecValueError(f"`{layout}` is the layout of an image, but this input is a vector",
+                                     self.span(st.layout_pos), "drop it, or give three dimensions")
+            return shape
+        if layout == "chw":
+            c, h, w = shape
+            return (h, w, c)
+        if layout is None and looks_channels_first(shape):
+            c, h, w = shape
+            self.warnings.append(
+                f"line {st.pos.line}: input {show_shape(shape)} looks channels-first (C x H x W): "
+                f"cnncost shapes are H x W x C: did you mean {show_shape((h, w, c))}? "
+                f"(`input {show_shape(shape)} chw` or --channels-first reads it as C x H x W)")
+        return shape
 
     def _symbolic_input(self, shape: tuple, st: ast.InputStmt) -> tuple:
         """--symbolic H,W (or one name for a square input): height and width become
@@ -271,3 +297,12 @@ class Statements:
 
     def _truth(self, cond, frame) -> bool:
         return self.evaluate.truth(self.evaluate(cond, frame.env), cond)
+
+
+def looks_channels_first(shape: tuple) -> bool:
+    """3x224x224 or 1x28x28: one or three "channels" first and an image after them, where
+    an H x W x C input would be a strip one or three pixels high (issue 18 item 4)."""
+    if not all(dims.is_number(d) for d in shape):
+        return False
+    first, second, third = shape
+    return first in (1, 3) and second >= 8 and third >= 8

@@ -93,7 +93,9 @@ class ToAst(Transformer_NonRecursive):
         return ast.NetworkStmt(str(items[0]), _pos(meta))
 
     def input_stmt(self, meta, items):
-        return ast.InputStmt(items[0], _pos(meta))
+        layout = items[1] if len(items) > 1 and items[1] is not None else None
+        return ast.InputStmt(items[0], _pos(meta), str(layout) if layout is not None else None,
+                             _pos(layout) if layout is not None else None)
 
     def param_stmt(self, meta, items):
         return ast.ParamStmt(str(items[0]), items[1], _pos(meta))
