@@ -103,13 +103,13 @@ class Statements:
         but warned about (a warning in the graph, shown on stderr and in the report)."""
         layout = st.layout or ("chw" if self.options.channels_first else None)
         if layout not in (None, "hwc", "chw"):
-            raise SpecSyntaxError(f"unknown input layout '{layout}'", self.span(st.layout_pos),
+            raise SpecSyntaxError(f"unknown input layout '{layout}'", self.span(st.pos),
                                   "write `chw` after a C x H x W shape (PyTorch's order), `hwc` "
                                   "or nothing for H x W x C")
         if len(shape) != 3:
             if layout is not None and st.layout is not None:
                 raise SpecValueError(f"`{layout}` is the layout of an image, but this input is a vector",
-                                     self.span(st.layout_pos), "drop it, or give three dimensions")
+                                     self.span(st.pos), "drop it, or give three dimensions")
             return shape
         if layout == "chw":
             c, h, w = shape

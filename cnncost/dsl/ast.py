@@ -124,7 +124,6 @@ class InputStmt(NamedTuple):
     shape: Expr
     pos: Pos
     layout: str | None = None  # `input 3x224x224 chw`: the order the dims are written in
-    layout_pos: Pos | None = None
 
 
 class ParamStmt(NamedTuple):

@@ -94,8 +94,7 @@ class ToAst(Transformer_NonRecursive):
 
     def input_stmt(self, meta, items):
         layout = items[1] if len(items) > 1 and items[1] is not None else None
-        return ast.InputStmt(items[0], _pos(meta), str(layout) if layout is not None else None,
-                             _pos(layout) if layout is not None else None)
+        return ast.InputStmt(items[0], _pos(meta), str(layout) if layout is not None else None)
 
     def param_stmt(self, meta, items):
         return ast.ParamStmt(str(items[0]), items[1], _pos(meta))
