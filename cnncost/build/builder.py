@@ -250,22 +250,15 @@ def _output_width_layer(graph: Graph, width_layers: list[int]) -> int | None:
     network's output width: walk back from the output through layers that keep the
     channels (activations, pooling, dropout, flatten of a 1x1 map); None when a layer
     that is never width-scaled (fc, concat, ...) sets it."""
+    from bisect import bisect_right
+
     node = graph.nodes[graph.output]
-    while True:
-        made_by = [i for i, first in enumerate(width_layers) if first <= node.id]
-        if made_by and node.id in _line_nodes(width_layers, made_by[-1], graph) and \
-                REGISTRY[node.kind].width_scaled:
-            return made_by[-1] + 1
+    while not REGISTRY[node.kind].width_scaled:
         if len(node.inputs) != 1:
             return None
         source = graph.nodes[node.inputs[0]]
         if not node.shape or not source.shape or node.shape[-1] != source.shape[-1]:
             return None
         node = source
-
-
-def _line_nodes(width_layers: list[int], index: int, graph: Graph) -> range:
-    """The nodes a width-scaled layer made: from its first node to the next one's (a
-    composite such as sepconv makes two)."""
-    end = width_layers[index + 1] if index + 1 < len(width_layers) else len(graph.nodes)
-    return range(width_layers[index], end)
+    # the line that made it: the last one starting at or before it (sepconv makes two nodes)
+    return bisect_right(width_layers, node.id) or None
