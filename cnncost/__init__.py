@@ -14,14 +14,18 @@ from .report import Report, analyze, collapse
 
 
 def __getattr__(name: str):
-    """compare, sweep and their results load on first use."""
+    """compare, sweep, their results and export load on first use."""
     if name in ("Comparison", "Sweep", "compare", "sweep"):
         from . import report
 
         return getattr(report, name)
+    if name == "export":
+        from .interop.export import export
+
+        return export
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["CnnCostError", "Comparison", "Graph", "Report", "Sweep", "analyze", "build", "collapse",
-           "compare", "load", "parse", "sweep"]
+           "compare", "export", "load", "parse", "sweep"]
 __version__ = "0.1.0"

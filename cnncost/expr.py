@@ -11,13 +11,15 @@ import operator
 from fractions import Fraction
 from typing import Callable, Mapping
 
-from . import dims
+from . import dims, symbolic, symbolic_limits
 from .dsl import ast
 from .errors import LimitError, SpecNameError, SpecValueError
 
 MAX_MAGNITUDE_BITS = 4096  # numbers beyond 2**4096 are surely a mistake
 MAX_EXPR_DEPTH = 100  # operators and calls nested inside one another
 _LIMIT_HINT = "numbers are limited to 2**4096"
+_SYMBOLIC_HINT = (f"symbolic costs are bounded (degree {symbolic_limits.MAX_DEGREE}, {symbolic_limits.MAX_TERMS:,} "
+                  "terms multiplied out); give the symbol a value with `param`")
 
 
 class Block:
@@ -138,6 +140,10 @@ class Evaluator:
                                             or value.denominator.bit_length() > MAX_MAGNITUDE_BITS):
             self._fail(LimitError, "number too large or too precise", node,
                        _LIMIT_HINT + ", in numerator and denominator")
+        if symbolic.is_symbolic(value):
+            reason = symbolic_limits.too_complex(value)
+            if reason:
+                self._fail(LimitError, f"symbolic expression too large: {reason}", node, _SYMBOLIC_HINT)
         if isinstance(value, float) and not math.isfinite(value):
             self._fail(LimitError, f"the result is {value}, not a number", node,
                        "a fractional power gave an approximate value out of range")
@@ -245,6 +251,11 @@ class Evaluator:
     def _binop(self, node: ast.BinOp, env: Env):
         left = self._eval(node.left, env)
         right = self._eval(node.right, env)
+        if node.op in ("+", "-") and isinstance(node.left, ast.Dims) and not isinstance(right, tuple):
+            # `conv 3x3 -4` reads as 3x3 minus 4: the writer meant a kernel, then a count
+            self._fail(SpecValueError, f"a kernel and a channel count were expected, got "
+                                       f"{_kind(left)} {node.op} {_kind(right)}", node,
+                       "a channel count is a whole number above 0, e.g. `conv 3x3 4`")
         self._need_number(left, node)
         self._need_number(right, node)
         op = node.op
@@ -293,7 +304,11 @@ class Evaluator:
                 self._fail(SpecValueError, f"{base}**{exp} is not a real number", node,
                            "a negative number has no real fractional power")
             return self._check(float(base) ** float(exp), node)
-        return base ** exp
+        if symbolic.is_symbolic(base) and dims.is_number(exp):  # refuse before sympy builds it
+            if abs(exp) * max(1, symbolic_limits.degree(base)) > symbolic_limits.MAX_DEGREE:
+                self._fail(LimitError, f"symbolic expression too large: a power of degree over "
+                                       f"{symbolic_limits.MAX_DEGREE}", node, _SYMBOLIC_HINT)
+        return self._check(base ** exp, node)
 
     def _call(self, node: ast.Call, env: Env):
         func = FUNCTIONS.get(node.func)

@@ -41,6 +41,31 @@ def too_large(value, bits: int) -> bool:
                for a in value.atoms(sp.Rational))
 
 
+def names_in(value) -> list[str]:
+    """The names of the symbols anywhere in `value` (expressions inside tuples, lists,
+    dicts and dataclasses), sorted. JSON output lists them so that a reader can give
+    sympy.sympify the locals it needs: `E`, `N`, `S`, `I` and `pi` are otherwise read back
+    as sympy's constants and functions."""
+    import dataclasses
+
+    found: set[str] = set()
+    todo, seen = [value], set()
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if is_symbolic(item):
+            found.update(s.name for s in item.free_symbols)
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, (tuple, list)):
+            todo.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            todo.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return sorted(found)
+
+
 def symbol(name: str, real: bool = False):
     """A spec's unknown: a positive integer (a size, a channel count), or a positive real
     when the spec uses it where a real is needed (a width multiplier inside int())."""
@@ -187,8 +212,8 @@ def simplify(value):
     if not is_symbolic(value):
         return value
     sp = _sympy()
-    if sp.count_ops(value) > SIMPLIFY_MAX_OPS:
-        return value
+    if sp.count_ops(value) > SIMPLIFY_MAX_OPS or value.has(sp.Piecewise):
+        return value  # (make_divisible's Piecewise takes sympy.simplify seconds, for nothing)
     simpler = sp.simplify(value)
     return simpler if len(plain(simpler)) < len(plain(value)) else value
 
@@ -283,7 +308,10 @@ def peak(candidates: list):
     as_symbols = {a: sp.Dummy() for a in atoms}  # xreplace swaps the outermost ones
     replaced = [c.xreplace(as_symbols) for c in unique]
     gens = sorted(set().union(*(r.free_symbols for r in replaced)), key=sp.default_sort_key)
-    polys = {c: sp.Poly(r, *gens) for c, r in zip(unique, replaced)}
+    try:
+        polys = {c: sp.Poly(r, *gens) for c, r in zip(unique, replaced)}
+    except sp.PolynomialError:  # not a polynomial in the sizes (make_divisible's Piecewise)
+        return sp.Max(*unique)
     symbols = set().union(*(c.free_symbols for c in unique))
     sample = {c: c.xreplace({s: SAMPLE for s in symbols}) for c in unique}
 

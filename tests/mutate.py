@@ -363,3 +363,108 @@ VOCABULARY = ("input network param let symbol def repeat as if elif else default
               "identity same valid nobias ceil s2 p1 g2 d2 m2 from= stride= pad= groups= 3x3 1x1 "
               "224x224x3 8x8x3 64 0 -1 0.5 ( ) , : = + - * / // % ** ~ in.c in.h x a b c "
               "int( round( max( make_divisible( < > == and or not # \n \n \n    \t").split(" ")
+
+
+# --------------------------------------------------------------------------- commands and options
+# Hostile command lines for every command (issue 15's fuzz of `check`, `explain`, `graph`,
+# `verify`, `layer`, `compare`, `sweep` and of option values): each case is a category and
+# an argv. Specs are small so that every valid case ends in well under a second.
+
+NUMBER_VALUES = ["1", "0", "-1", "0.5", "2", "3/4", "1e999999999", "1e-999999999", "1e400",
+                 "1e-400", "1e30", "1e-30", "nan", "inf", "-inf", "\u0661\u0666\u0660",
+                 "\uff16\uff14", "9" * 50, "9" * 5000, "", " ", "abc", "1/0", "2**70", "0x10",
+                 "1_000", "160", "0.25", "1,2", "-0", "1e", ".5", "5.", "+3", "\u00bd", "1\u00a0000"]
+TEXT_VALUES = ["", " ", "a", "H,W", "a b", "s2", "E,N,S,I,pi", "\u00e9", "x" * 3000, "(", ")",
+               "1", "-", "--", "=", "a=", "=1", "alpha=0.5", "alpha=1e999999999", "width=2",
+               "nope=1", "\x00", "\u202e", "layer1", "conv1", "stage1.0", "a,b,c,d,e,f,g,h,i"]
+LAYER_TEXTS = ["conv 3x3 64", "conv 3x3 64 p1", "conv 5x5 16 s2 same bn relu", "maxpool 2x2 s2",
+               "sepconv 3x3 32", "dwconv 3x3", "fc 10", "conv (f, f) nc2", "conv 1x1 (n+1)**2",
+               "conv 1x1 (n+1)**1000", "conv 3x3 make_divisible(64*a)", "conv 3x3 -4",
+               "conv 3x3 4 stride=1 stride=2", "conv 3x3 \uff16\uff14", "conv 9x9 4", "relu",
+               "conv 3x3 64; conv 1x1 16", "avgpool 3x3 s1 same", "conv 3x3 0", "conv 0x0 4"]
+SHAPES = ["28x28x1", "8x8x3", "(n, n, nc)", "(n, n, 3)", "28,28,192", "3x224x224", "1x1x1",
+          "0x0x0", "(E, E, S)", "224x224x3", "\u0668x8x3", "(2**70, 2, 3)", "(", "x"]
+SYMBOLIC_EXPRS = ["n", "n + 1", "(n + 1)**2", "(n + 1)**3", "(n + 1)**40", "(n + 1)**1000",
+                  "n**(10**7)", "(n+1)**(10**30)", "make_divisible(64*a)", "int(32*a)",
+                  "max(n, 3)", "n // 2 + 1", "2**n", "round(n * 0.5)", "(a + b + c + d)**8",
+                  "(a + n)**16", "n * n * n * n * n * n * n * n * n", "ceil(n / 3)"]
+
+
+def symbolic_spec(rng: random.Random) -> str:
+    """A small spec whose channel counts are random symbolic expressions."""
+    exprs = [rng.choice(SYMBOLIC_EXPRS) for _ in range(rng.randint(1, 3))]
+    names = sorted({n for e in exprs for n in re.findall(r"\b[a-n]\b", e)} | {"n"})
+    body = "".join(f"conv 1x1 {e}\n" for e in exprs)
+    return "".join(f"symbol {n}\n" for n in names) + "input (n, n, 3)\n" + body
+
+
+def _number(rng):
+    return rng.choice(NUMBER_VALUES)
+
+
+def command_case(rng: random.Random, files: dict[str, str]) -> tuple[str, list[str]]:
+    """(category, argv) of one hostile command line. `files` maps 'homework', 'corners',
+    'symbolic' to paths of spec files written by the caller."""
+    small = rng.choice(["lenet5", files["corners"], "mobilenet_v1", files["homework"]])
+    command = rng.choice(["summarize", "check", "explain", "graph", "layer", "compare", "sweep",
+                          "verify", "summarize-symbolic", "options-text"])
+    options = {"--width": _number, "--depth-mult": _number, "--resolution": _number,
+               "--max-nodes": _number}
+    argv: list[str]
+    if command == "summarize":
+        argv = ["summarize", small]
+        options.update({"--batch": _number, "--depth": _number, "--dtype": lambda r: r.choice(
+            ["fp32", "fp16", "int8", "bf16", "fp64", ""])})
+        if rng.random() < 0.4:
+            argv += ["--peak-tflops", _number(rng), "--bandwidth-gbs", _number(rng)]
+        elif rng.random() < 0.3:
+            argv += ["--device", rng.choice(["a100", "m1", "t4", "h100", "xeon-8380", "nope"])]
+    elif command == "check":
+        argv = ["check", rng.choice([files["homework"], "lenet5", files["corners"]])]
+        if rng.random() < 0.3:
+            argv += ["--format", "json"]
+    elif command == "explain":
+        argv = ["explain", small]
+        if rng.random() < 0.5:
+            argv += ["--layer", rng.choice(TEXT_VALUES)]
+    elif command == "graph":
+        argv = ["graph", small]
+    elif command == "layer":
+        argv = ["layer", rng.choice(LAYER_TEXTS), "--in", rng.choice(SHAPES)]
+        if rng.random() < 0.5:
+            argv += ["--vs", rng.choice(LAYER_TEXTS)]
+        if rng.random() < 0.3:
+            argv += ["--symbolic"]
+        if rng.random() < 0.3:
+            argv += ["--format", "json"]
+        options = {}
+    elif command == "compare":
+        argv = ["compare", small, rng.choice(["lenet5", "mobilenet_v1:alpha=0.5",
+                                              f"mobilenet_v1:alpha={_number(rng)}", files["symbolic"],
+                                              f"lenet5:resolution={_number(rng)}"])]
+        options = {}
+    elif command == "sweep":
+        alpha = [rng.choice(["0.25", "0.5", "1.0"]) if rng.random() < 0.6 else _number(rng) for _ in "ab"]
+        argv = ["sweep", "mobilenet_v1", "-p", f"alpha={alpha[0]},{alpha[1]}"]
+        options = {"--resolution": lambda r: f"{_number(r)},{_number(r)}",
+                   "--max-points": _number, "--batch": _number}
+    elif command == "verify":
+        argv = ["verify", "lenet5"]
+        options = {"--seed": _number, "--batch": lambda r: r.choice(["1", "2", "0", "-1", "1e999",
+                                                                     "\u0662", "abc", "2**70"]),
+                   "--max-memory": lambda r: r.choice(["1G", "512M", "1", "0", "-1", "1e999G",
+                                                       "\uff11G", "9" * 5000, "abc", "2GB", ""])}
+    elif command == "summarize-symbolic":
+        argv = ["summarize", files["symbolic"]]
+        options = {"--symbolic": lambda r: r.choice(TEXT_VALUES)}
+        argv[1] = files["symbolic"]
+    else:  # text options: -p, --symbolic, spec names
+        argv = [rng.choice(["summarize", "explain", "graph"]),
+                rng.choice(["lenet5", "mobilenet_v1", rng.choice(TEXT_VALUES) or "x"])]
+        options = {"-p": lambda r: r.choice(TEXT_VALUES)}
+        if argv[0] == "summarize":
+            options["--symbolic"] = lambda r: r.choice(TEXT_VALUES)
+    for name, value in options.items():
+        if rng.random() < 0.35:
+            argv += [name, value(rng)]
+    return ("symbolic" if command == "summarize-symbolic" else command), argv

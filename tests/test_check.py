@@ -50,7 +50,8 @@ def test_check_json_fields(run_cli):
     slip = data["results"][1]
     assert slip == {"line": 8, "quantity": "params", "total": False, "expected": "~24M",
                     "expected_value": 24_000_000, "actual": 6_220_800 * 4_000_000, "ok": False,
-                    "working": ["params = 6220800·4000000 = 24,883,200,000,000"]}
+                    "working": ["params = 6220800·4000000 = 24,883,200,000,000"],
+                    "rounded": "24,883,200M"}
     assert data["results"][0]["actual"] == [6_220_800]
 
 

@@ -80,7 +80,7 @@ def test_stage_invariants(name, tmp_path, monkeypatch):
                        if type(record).__name__.endswith("Stmt")}
     for node in graph.nodes:
         assert all(i < node.id for i in node.inputs) and node.line in statement_lines
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("CNNCOST_CACHE_DIR", str(tmp_path / "cnncost"))
     monkeypatch.delenv("CNNCOST_NO_CACHE", raising=False)
     text = SPECS[name].read_text(encoding="utf-8")
     for _ in range(2):  # parsed and stored, then read back

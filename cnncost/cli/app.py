@@ -6,8 +6,8 @@ import click
 
 from .. import __version__
 
-COMMANDS = ("check", "compare", "explain", "graph", "layer", "layers", "show", "summarize", "sweep",
-            "verify", "zoo")
+COMMANDS = ("check", "compare", "explain", "export", "graph", "layer", "layers", "show", "summarize",
+            "sweep", "verify", "zoo")
 
 
 def _define(name: str) -> None:
@@ -19,6 +19,8 @@ def _define(name: str) -> None:
         from . import compare  # noqa: F401
     elif name == "explain":
         from . import explain  # noqa: F401
+    elif name == "export":
+        from . import export  # noqa: F401
     elif name == "graph":
         from . import graph  # noqa: F401
     elif name == "layer":

@@ -26,9 +26,15 @@ def check(spec, params, width, depth_mult, resolution, fmt):
       cnncost check homework.spec --format json
     """
     graph = load_from_options(spec, params, width, depth_mult, resolution)
-    if not graph.expectations:
-        raise click.UsageError(f"{spec} has no `expect` lines to check "
-                               "(write e.g. `expect params 416` after a layer)")
+    if not graph.expectations:  # located at the spec's last line, where one could go
+        from ..errors import CnnCostError, Span
+        from ..load import read_spec
+
+        lines = read_spec(spec)[0].splitlines()
+        last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=1)
+        text = lines[last - 1] if lines else ""
+        raise CnnCostError("no `expect` lines to check", Span(graph.file, last, 1, max(1, len(text)), text),
+                           "write e.g. `expect params 416` after a layer's line")
     report = check_graph(graph)
     emit(render.as_json(report) if fmt == "json" else render.text(report, color=fancy()))
     if report.correct < report.total:

@@ -49,7 +49,7 @@ def spec_options(func):
     func = click.option("--channels-first", is_flag=True, expose_value=False, callback=_remember_layout,
                         help="Read the spec's `input` as C x H x W (PyTorch's order), as "
                              "`input 3x224x224 chw` does.")(func)
-    func = click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
+    func = click.option("--max-nodes", type=Whole(1, MAX_NODES_LIMIT), default=None, metavar="N",
                         expose_value=False, callback=_remember_max_nodes,
                         help=f"Refuse specs that make more than N nodes or run more than N "
                              f"statements (loops and calls) [default: {DEFAULT_MAX_NODES:,}].")(func)
@@ -90,6 +90,9 @@ def symbol_names(value: str | None, option: str = "--symbolic") -> tuple[str, ..
 
     names = tuple(n.strip() for n in value.split(","))
     for name in names:
+        if len(name) > 64:
+            raise click.BadParameter(f"'{name[:20]}...' is {len(name):,} characters long: symbol "
+                                     "names have at most 64", param_hint=option)
         if not name.isidentifier() or re.fullmatch(r"[A-Za-z]\d+", name):
             raise click.BadParameter(
                 f"'{name}' is not a symbol name (letters, digits and _, not a flag like s2)",
@@ -105,21 +108,33 @@ def fancy() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-class PositiveNumber(click.ParamType):
-    """A positive decimal such as 19.5, kept exact (a Fraction)."""
+class Number(click.ParamType):
+    """Every numeric option's reader (cnncost.values.read_number): exact, bounded, and
+    quick to refuse `1e999999999` or digits that only look like 0-9, with exit 2."""
 
-    name = "number"
+    def __init__(self, low=0, high=None, *, low_open: bool = True, whole: bool = False):
+        self.low, self.high, self.low_open, self.whole = low, high, low_open, whole
+        self.name = "integer" if whole else "number"
 
     def convert(self, value, param, ctx):
-        from fractions import Fraction
+        from ..values import NumberError, read_number
 
         try:
-            number = Fraction(str(value))
-        except (ValueError, ZeroDivisionError):
-            self.fail(f"'{value}' is not a number", param, ctx)
-        if number <= 0:
-            self.fail(f"'{value}' must be greater than 0", param, ctx)
-        return number
+            return read_number(value, low=self.low, high=self.high, low_open=self.low_open,
+                               whole=self.whole)
+        except NumberError as err:
+            self.fail(f"{value}: {err}", param, ctx)
+
+
+def Whole(low: int = 0, high: int | None = None) -> Number:  # noqa: N802 (a type, as click.IntRange)
+    """A whole number from low to high, both included."""
+    return Number(low, high, low_open=False, whole=True)
+
+
+# Bounds of the roofline's device figures: far past any chip made.
+PEAK_TFLOPS = (0, 10**6)
+BANDWIDTH_GBS = (0, 10**9)
+MAX_NODES_LIMIT = 10**8  # --max-nodes: a million nodes already takes a minute
 
 
 def convention_options(func):
@@ -150,10 +165,12 @@ def roofline_options(func):
     """--device or --peak-tflops/--bandwidth-gbs: roofline columns per layer."""
     from ..devices import DEVICES
 
-    func = click.option("--bandwidth-gbs", type=PositiveNumber(), default=None, metavar="Y",
+    func = click.option("--bandwidth-gbs", type=Number(*BANDWIDTH_GBS),
+                        default=None, metavar="Y",
                         help="Memory bandwidth in GB/s for the roofline (with "
                              "--peak-tflops).")(func)
-    func = click.option("--peak-tflops", type=PositiveNumber(), default=None, metavar="X",
+    func = click.option("--peak-tflops", type=Number(*PEAK_TFLOPS),
+                        default=None, metavar="X",
                         help="Peak arithmetic in TFLOP/s for the roofline (with "
                              "--bandwidth-gbs).")(func)
     func = click.option("--device", type=click.Choice(list(DEVICES)), default=None,
@@ -183,19 +200,13 @@ def analysis_options(func):
     func = click.option("--dtype", type=click.Choice(sorted(DTYPE_BYTES)), default="fp32",
                         show_default=True,
                         help="Bytes per value for activation and weight memory.")(func)
-    func = click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
-                        callback=_at_most_int64,
+    func = click.option("--batch", type=BATCH, default=1, show_default=True,
                         help="Batch size: scales activations and MACs, never parameters.")(func)
     return func
 
 
-def _at_most_int64(ctx, param, value):
-    """Counts are int64 in every framework; a larger batch is a typo, not a network."""
-    from ..layers.base import MAX_WHOLE
-
-    if value is not None and value > MAX_WHOLE:
-        raise click.BadParameter(f"{value} is more than 2**63 - 1")
-    return value
+# Counts are int64 in every framework; a larger batch is a typo, not a network.
+BATCH = Whole(1, 2**63 - 1)
 
 
 def complete_spec(ctx, param, incomplete):

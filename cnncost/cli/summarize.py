@@ -8,14 +8,14 @@ from ..report import analyze, collapse
 from .app import cli
 from .options import (analysis_options, complete_spec, convention_names, convention_options,
                       device_from_options, emit, fancy, load_from_options, roofline_options,
-                      spec_options, symbol_names)
+                      spec_options, symbol_names, Whole)
 
 
 @cli.command()
 @click.argument("spec", shell_complete=complete_spec)
 @spec_options
 @analysis_options
-@click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
+@click.option("--depth", type=Whole(0, 10_000), default=None, metavar="N",
               help="Collapse blocks nested deeper than N into one row each (0: top level only).")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
               help="Output format.")

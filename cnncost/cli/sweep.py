@@ -1,13 +1,19 @@
 """`cnncost sweep`: one spec's totals over a grid of parameter values and scalings."""
 from __future__ import annotations
 
+import math
+
 import click
 
+from ..files import atomic_path
 from ..render.sweep import (PLOT_SUFFIXES, SWEEP_FORMATS, PlotUnavailable, plot_sweep,
                              render_sweep_table)
 from ..report.sweeps import sweep as sweep_grid
 from .app import cli
-from .options import InputError, analysis_options, complete_spec, emit, fancy
+from .options import InputError, Whole, analysis_options, complete_spec, emit, fancy
+
+# The largest grid swept unless --max-points says more: a few seconds to a minute.
+MAX_POINTS = 1000
 
 
 def split_list(text: str) -> list[str]:
@@ -60,11 +66,15 @@ def _list(ctx, param, value):
 @analysis_options
 @click.option("--format", "fmt", type=click.Choice(list(SWEEP_FORMATS)), default="table",
               show_default=True, help="Output format.")
+@click.option("--max-points", "max_points", type=Whole(1, 10**6), default=MAX_POINTS,
+              show_default=True, metavar="N",
+              help="Refuse a grid of more than N points (each point is a full analysis, "
+                   "about 20-100 ms).")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True), default=None,
               metavar="FILE.png|FILE.svg",
               help="Also draw MACs against params for the grid (needs matplotlib: "
                    "pip install 'cnncost[plot]').")
-def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, plot):
+def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, max_points, plot):
     """Totals of SPEC at every combination of the values given: one row per grid point
     with params, MACs, peak activation memory and weight bytes.
 
@@ -76,11 +86,18 @@ def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, plot):
     """
     if plot and not plot.lower().endswith(PLOT_SUFFIXES):
         raise click.BadParameter(f"'{plot}': give a .png or .svg file", param_hint="--plot")
-    result = sweep_grid(spec, _param_lists(params), width=width, depth_mult=depth_mult,
+    lists = _param_lists(params)
+    points = math.prod(len(v) for v in [*lists.values(), width, depth_mult, resolution] if v)
+    if points > max_points:
+        sizes = " x ".join(str(len(v)) for v in [*lists.values(), width, depth_mult, resolution] if v)
+        raise click.UsageError(f"the grid has {points:,} points ({sizes}), more than --max-points "
+                               f"{max_points:,}: give fewer values, or raise --max-points")
+    result = sweep_grid(spec, lists, width=width, depth_mult=depth_mult,
                         resolution=resolution, dtype=dtype, batch=batch)
     if plot:
         try:
-            plot_sweep(result, plot)
+            with atomic_path(plot) as temporary:  # never a partial plot where a good one was
+                plot_sweep(result, temporary)
         except PlotUnavailable as err:
             raise InputError(err.message) from None
         except OSError as err:  # a folder that does not exist, no permission, a full disk

@@ -8,7 +8,8 @@ from dataclasses import replace
 import click
 
 from .app import cli
-from .options import EXIT_WRONG, InputError, emit, fancy, load_from_options, spec_options
+from .options import (BATCH, EXIT_WRONG, InputError, Whole, emit, fancy, load_from_options,
+                      spec_options)
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 
@@ -23,6 +24,9 @@ class ByteSize(click.ParamType):
 
         if isinstance(value, int):
             return value
+        if not str(value).isascii() or len(str(value)) > 40:  # look-alike digits, huge texts
+            self.fail(f"'{str(value)[:40]}' is not a size such as 4G, 512M, 1.5G or 2GB "
+                      "(ASCII digits, at most 40 characters)", param, ctx)
         try:
             return parse_size(value)
         except ValueError as err:
@@ -32,9 +36,9 @@ class ByteSize(click.ParamType):
 @cli.command()
 @click.argument("spec")
 @spec_options
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--batch", type=BATCH, default=1, show_default=True,
               help="Images in the random input batch (MACs are compared for the whole batch).")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+@click.option("--seed", type=Whole(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the random input and weights.")
 @click.option("--max-memory", "max_memory", type=ByteSize(), default=None, metavar="SIZE",
               help="Refuse to run when the estimated memory of the run is above SIZE, e.g. 4G "
@@ -42,7 +46,11 @@ class ByteSize(click.ParamType):
                    "memory the system has available].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format (html: one self-contained page).")
-def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory, fmt):
+@click.option("--against", type=click.Choice(["torch"]), default=None,
+              help="Instead: run the exported PyTorch module on the same random input with the "
+                   "same weights and show the largest difference of each layer's output "
+                   "(needs torch).")
+def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory, fmt, against):
     """Run the network for real (NumPy, float32) and compare, layer by layer, the analysed
     output shape, params, buffers and MACs with the executed ones. Exits 1 on any
     mismatch. Needs the extra: pip install 'cnncost[numpy]'.
@@ -53,6 +61,7 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory,
       cnncost verify resnet50 --resolution 0.25 --batch 2
       cnncost verify my_net.spec --format json
       cnncost verify vgg16 --max-memory 2G
+      cnncost verify resnet50 --resolution 0.25 --against torch
     """
     from ..execute import numpy_missing
 
@@ -60,6 +69,8 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory,
     if missing:
         raise InputError(f"error: {missing}")
     graph = load_from_options(spec, params, width, depth_mult, resolution)
+    if against is not None:
+        return _verify_against_torch(graph, batch, seed, fmt)
     from ..execute.budget import Limit, default_limit, estimate
     from ..execute.verify import verify as run_verify
     from ..render.numbers import bytes_
@@ -137,3 +148,25 @@ class _LazyProgress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+# ---- verify --against torch: the NumPy executor and PyTorch check each other
+AGAINST_TOLERANCE = 1e-4  # float32: |difference| <= 1e-4 x max(1, largest |value| of the layer)
+
+
+def _verify_against_torch(graph, batch, seed, fmt):
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise InputError("error: --against torch needs PyTorch: pip install torch") from None
+    if fmt not in ("table", "json"):
+        raise click.UsageError("--against torch writes --format table or json")
+    from ..execute.against import against_torch
+
+    from ..render.against import against_json, against_table
+
+    result = against_torch(graph, batch=batch, seed=seed)
+    bad = result.beyond(AGAINST_TOLERANCE)
+    emit(against_json(result, AGAINST_TOLERANCE) if fmt == "json" else against_table(result, AGAINST_TOLERANCE))
+    if bad:
+        sys.exit(EXIT_WRONG)

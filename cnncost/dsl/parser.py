@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import re
 
@@ -12,8 +13,10 @@ from lark.indenter import DedentError, Indenter
 from ..errors import CnnCostError, LimitError, Span, SpecSyntaxError
 from . import ast
 from .cache import cache_folder
-from .limits import MAX_BLOCK_DEPTH, MAX_LINE_CHARS, MAX_SPEC_CHARS
+from .limits import MAX_BLOCK_DEPTH, MAX_LINE_CHARS, MAX_SPEC_CHARS, MAX_SPEC_TOKENS
 from .transform import ToAst
+
+_TOKEN = re.compile(r"#[^\n]*|[A-Za-z_0-9.]+|[^\sA-Za-z_0-9.]")
 
 
 class _SpecIndenter(Indenter):
@@ -46,7 +49,7 @@ class _SpecIndenter(Indenter):
 
 def _cache_file(grammar: str) -> str | bool:
     """Where lark keeps its analysed grammar between runs: the user's cache folder
-    (XDG_CACHE_HOME), never the package folder. Keyed by grammar and lark version."""
+    (cnncost.dsl.cache.cache_folder), never the package folder. Keyed by grammar and lark version."""
     import zlib
 
     import lark
@@ -229,16 +232,63 @@ def parse(source: str, file: str = "<spec>") -> ast.Module:
         raise LimitError(f"the spec is {len(source):,} characters long (the limit is {MAX_SPEC_CHARS:,})",
                          Span(file, source.count("\n", 0, MAX_SPEC_CHARS) + 1, 1, 1, ""),
                          "a spec describes a network in a few hundred lines; use def and repeat")
+    _check_tokens(source, file)
+    _check_empty(source, file)
     _check_indentation(source, file)
     parser = _lark()
+    paused = gc.isenabled()
+    gc.disable()  # lark and the AST make many small objects, no cycles: collecting is waste
+    try:
+        return _parse(parser, source, file)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _check_empty(source: str, file: str) -> None:
+    """A spec with no statement (empty, or only comments) is refused at its last line."""
+    lines = source.splitlines()
+    if any(line.strip() and not line.lstrip().startswith("#") for line in lines):
+        return
+    last = lines[-1] if lines else ""
+    raise SpecSyntaxError("the spec has no `input` statement (it has no statements at all)",
+                          Span(file, max(1, len(lines)), len(last) + 1, 1, last + " "),
+                          "start the network with e.g. `input 224x224x3`")
+
+
+def _check_tokens(source: str, file: str) -> None:
+    """Refuse a spec of more than MAX_SPEC_TOKENS tokens before parsing any of it."""
+    found = _TOKEN.findall(source)
+    if len(found) <= MAX_SPEC_TOKENS or sum(1 for t in found if t[0] != "#") <= MAX_SPEC_TOKENS:
+        return
+    count = 0
+    for match in _TOKEN.finditer(source):
+        count += match.group()[0] != "#"
+        if count > MAX_SPEC_TOKENS:
+            line = source.count("\n", 0, match.start()) + 1
+            start = source.rfind("\n", 0, match.start()) + 1
+            end = source.find("\n", match.start())
+            text = source[start:end]
+            raise LimitError(f"the spec has more than {MAX_SPEC_TOKENS:,} tokens (names, numbers, "
+                             "operators); this line is past the limit",
+                             Span(file, line, match.start() - start + 1, len(match.group()), text),
+                             "a spec describes a network in a few hundred lines; use def and repeat")
+
+
+def _parse(parser: Lark, source: str, file: str) -> ast.Module:
     try:
         tree = parser.parse(source)
     except UnexpectedInput as err:
         span = _span_of(err, source, file)
-        label = _match_example(err)
+        lookalike = isinstance(err, UnexpectedCharacters) and not err.char.isascii()
+        label = None if lookalike else _match_example(err)  # a pasted look-alike says so first
         message, hint = label if label else (_describe(err), None)
         if hint is None:
             hint = _default_hint(err)
+        shape = re.search(r"(?<![\w(])([0-9]+)\s*,\s*([0-9]+)\s*,\s*([0-9]+)(?![\w)])", span.text or "")
+        if shape and getattr(getattr(err, "token", None), "type", None) == "COMMA":
+            hint = (f"shapes are written H x W x C: {'x'.join(shape.groups())} "
+                    f"(or a tuple in parentheses: ({', '.join(shape.groups())}))")
         raise SpecSyntaxError(message, span, hint) from None
     except DedentError:
         raise _dedent_error(source, file) from None
@@ -259,6 +309,9 @@ def _default_hint(err: UnexpectedInput) -> str | None:
             import unicodedata
 
             name = unicodedata.name(err.char, "an unnamed character")
+            if unicodedata.category(err.char) == "Nd":
+                return (f"{err.char!r} is U+{ord(err.char):04X} {name}, a digit that is not 0-9: "
+                        f"retype it as {unicodedata.digit(err.char)}")
             return f"{err.char!r} is U+{ord(err.char):04X} {name}, not ASCII: retype it"
         if err.char in "\"'":
             return "the spec language has no strings; write names and numbers bare"

@@ -6,7 +6,7 @@ from fractions import Fraction
 from lark import Token, v_args
 from lark.visitors import Transformer_NonRecursive
 
-from ..errors import LimitError, Span
+from ..errors import LimitError, Span, SpecValueError
 from . import ast
 
 MAX_DIGITS = 1240  # 2**4096, the largest number an expression may reach, has 1,234 digits
@@ -122,6 +122,15 @@ class ToAst(Transformer_NonRecursive):
 
     def layer(self, meta, items):
         kind = items[0]
+        seen = set()
+        for arg in items[1:]:  # `stride=1 stride=2`: an error, as the same keyword twice in a call
+            if isinstance(arg, ast.KwArg):
+                if arg.key in seen:
+                    line = self.source.splitlines()[arg.pos.line - 1]
+                    raise SpecValueError(f"{kind} got '{arg.key}' twice",
+                                         Span(self.file, arg.pos.line, arg.pos.col, arg.pos.width, line),
+                                         f"give {arg.key}= once on a layer line")
+                seen.add(arg.key)
         return ast.LayerStmt(str(kind), tuple(items[1:]), None, _pos(meta), _pos(kind))
 
     def layer_stmt(self, meta, items):

@@ -29,6 +29,7 @@ class NodeRun(NamedTuple):
 class Execution(NamedTuple):
     nodes: tuple[NodeRun, ...]
     output: np.ndarray
+    fill_seconds: float = 0.0  # of the nodes' time, spent filling weights with random values
 
 
 def execute(graph: Graph, batch: int = 1, seed: int = 0,
@@ -62,4 +63,4 @@ def execute(graph: Graph, batch: int = 1, seed: int = 0,
             del values[node.id]  # a dead end: nothing reads it
         if on_node is not None:
             on_node(node.id, node)
-    return Execution(tuple(runs), values[graph.output])
+    return Execution(tuple(runs), values[graph.output], pool.seconds)

@@ -6,7 +6,7 @@ Each carries its NumPy form for the executor: a function of the kernels module
 from __future__ import annotations
 
 from .. import dims
-from .base import Layer, register
+from .base import REGISTRY, Layer, register
 from .options import Option, fraction, takes
 
 ALPHA = Option("alpha", lambda v: fraction(v, "alpha", 0), "leakyrelu alpha=0.01: the slope below zero")
@@ -26,6 +26,24 @@ class _Activation(Layer):
         from ..execute import kernels
 
         return self.formula(kernels, xs[0], a)
+
+    # the framework forms, set per kind by _FORMS below: constructor text, with {alpha}
+    torch_form: str = ""
+    keras_form: str = ""
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        if not self.torch_form:
+            return None
+        return TorchCode(self.torch_form.format(alpha=float(a.get("alpha", 0))))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        if not self.keras_form:
+            return None
+        return KerasCode((("", self.keras_form.format(alpha=float(a.get("alpha", 0)))),))
 
 
 def _activation(name: str, doc: str, formula, aliases=(), options=takes(), defaults=None,
@@ -60,3 +78,20 @@ _activation("gelu", "GELU: x*Phi(x).", lambda k, x, a: 0.5 * x * (1 + k.erf(x * 
             temporaries=6)
 _activation("softmax", "Softmax over the channels (the last axis).", lambda k, x, a: k.softmax(x),
             temporaries=2)
+
+# PyTorch module and Keras layer of each activation (softmax over the channels: dim 1 in
+# PyTorch's NCHW, the last axis in Keras).
+_FORMS = {
+    "relu": ("nn.ReLU()", 'layers.ReLU()'),
+    "relu6": ("nn.ReLU6()", "layers.ReLU(max_value=6.0)"),
+    "leakyrelu": ("nn.LeakyReLU({alpha!r})", "layers.LeakyReLU(negative_slope={alpha!r})"),
+    "sigmoid": ("nn.Sigmoid()", 'layers.Activation("sigmoid")'),
+    "hsigmoid": ("nn.Hardsigmoid()", 'layers.Activation("hard_sigmoid")'),
+    "tanh": ("nn.Tanh()", 'layers.Activation("tanh")'),
+    "swish": ("nn.SiLU()", 'layers.Activation("swish")'),
+    "hswish": ("nn.Hardswish()", 'layers.Activation("hard_swish")'),
+    "gelu": ("nn.GELU()", 'layers.Activation("gelu")'),
+    "softmax": ("nn.Softmax(dim=1)", "layers.Softmax()"),
+}
+for _name, (_torch, _keras) in _FORMS.items():
+    type(REGISTRY[_name]).torch_form, type(REGISTRY[_name]).keras_form = _torch, _keras

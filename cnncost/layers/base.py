@@ -180,6 +180,27 @@ class Layer:
         return "; ".join(parts) if parts else f"{self.name} takes no options"
 
 
+    # ---- export (cnncost.interop): this kind written as PyTorch and as Keras code
+    def pytorch(self, a: Attrs, ins: list[Shape], out: Shape):
+        """A cnncost.interop.export_code.TorchCode, or None when PyTorch has no form of
+        this kind (raise export_code.Unsupported for options it cannot express)."""
+        return None
+
+    def keras(self, a: Attrs, ins: list[Shape], out: Shape):
+        """A cnncost.interop.export_code.KerasCode, or None when Keras has no form."""
+        return None
+
+    def torch_arrays(self, a: Attrs, arrays: list):
+        """The NumPy executor's arrays of this layer (Tape order) in the layout and order of
+        the exported PyTorch module's parameters then buffers (`verify --against torch`)."""
+        return list(arrays)
+
+    def torch_feature_order(self, ins: list[Shape]):
+        """For a layer whose PyTorch output is a vector in another order than the spec's:
+        the spec's index of each PyTorch feature (a list); None when they agree."""
+        return None
+
+
 _SLOTS = {"range": "a channel range A:B", "refs": "the names of the outputs to merge"}
 
 

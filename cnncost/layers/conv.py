@@ -110,6 +110,20 @@ class Conv(_Conv):
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=g)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_conv
+
+        return torch_conv(a, ins, ins[0][2], a["channels"], a["groups"])
+
+    def keras(self, a, ins, out):
+        from ..interop.export_window import _opt, keras_conv
+
+        return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (kh, kw, C/g, N) -> PyTorch's (N, C/g, kh, kw)
+        return [weight.transpose(3, 2, 0, 1), *bias]
+
 
 @register
 class DepthwiseConv(_Conv):
@@ -159,6 +173,20 @@ class DepthwiseConv(_Conv):
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=c)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_conv
+
+        return torch_conv(a, ins, ins[0][2], out[2], ins[0][2])  # groups = input channels
+
+    def keras(self, a, ins, out):
+        from ..interop.export_window import _opt, keras_conv
+
+        return keras_conv(a, ins, "DepthwiseConv2D", depth_multiplier=_opt(a["mult"], 1))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (kh, kw, 1, C*M) -> PyTorch's (C*M, 1, kh, kw)
+        return [weight.transpose(3, 2, 0, 1), *bias]
+
 
 @register
 class SeparableConv(_Conv):
@@ -182,6 +210,12 @@ class SeparableConv(_Conv):
         return [Part("dwconv", {**spatial_attrs, "mult": a["mult"], "bias": False}, "depthwise"),
                 Part("conv", {"kernel": (1, 1), "channels": a["channels"], "stride": (1, 1),
                               "dilation": (1, 1), "groups": 1, "bias": a["bias"]}, "pointwise")]
+
+    def pytorch(self, a, ins, out):
+        return None  # never reached: the graph holds its depthwise and pointwise nodes
+
+    def keras(self, a, ins, out):
+        return None  # idem (two rows, as the spec reports it)
 
 
 @register
@@ -283,3 +317,29 @@ class TransposedConv(_Conv):
         bias = tape.param((n,)) if a["bias"] else None
         crop, size = transposed_geometry(a, x.shape[1], x.shape[2])
         return conv_transpose2d(tape, x, weight, bias, a["stride"], a["dilation"], crop, size, g)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_deconv
+
+        return torch_deconv(a, ins, out)
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported, call, one_or_pair
+        from ..interop.export_window import _opt
+
+        if a["groups"] != 1:
+            raise Unsupported("Keras's Conv2DTranspose has no groups")
+        same = a.get("padding") == "same"
+        pads = (0, 0, 0, 0) if same or a.get("padding") == "valid" else a.get("pad", (0, 0, 0, 0))
+        t, b, l, r = pads
+        layer = call("layers.Conv2DTranspose", a["channels"], one_or_pair(a["kernel"]),
+                     strides=_opt(one_or_pair(a["stride"]), 1), padding="same" if same else None,
+                     output_padding=None if a["outpad"] == (0, 0) else one_or_pair(a["outpad"]),
+                     dilation_rate=_opt(one_or_pair(a["dilation"]), 1), use_bias=_opt(a["bias"], True))
+        if not any(pads):
+            return KerasCode((("", layer),))
+        return KerasCode((("_full", layer), ("", call("layers.Cropping2D", ((t, b), (l, r))))))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (C, kh, kw, N/g) -> PyTorch's (C, N/g, kh, kw)
+        return [weight.transpose(0, 3, 1, 2), *bias]

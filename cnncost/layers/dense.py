@@ -30,6 +30,22 @@ class Flatten(Layer):
         """Row-major over (h, w, c): Keras's order (torchvision flattens c, h, w)."""
         return xs[0].reshape(len(xs[0]), -1)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode("nn.Flatten()")  # PyTorch flattens (c, h, w); the spec (h, w, c)
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Flatten()"),))
+
+    def torch_feature_order(self, ins):
+        if len(ins[0]) != 3:
+            return None
+        h, w, c = ins[0]  # PyTorch flattens (c, h, w); the spec (h, w, c)
+        return [(i * w + j) * c + k for k in range(c) for i in range(h) for j in range(w)]
+
 
 def _features(shape, kind):
     """A vector's length; a 1x1xC map counts as a vector of C (Keras: Dense after GAP)."""
@@ -91,3 +107,20 @@ class Dense(Layer):
         if a["bias"]:
             y += tape.param((a["units"],))
         return y
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        module = call("nn.Linear", _features(ins[0], self.name), a["units"], bias=None if a["bias"] else False)
+        return TorchCode(module, "{m}({0})" if len(ins[0]) == 1 else "{m}(torch.flatten({0}, 1))")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        dense = ("", call("layers.Dense", a["units"], use_bias=None if a["bias"] else False))
+        # Keras's Dense maps the last axis only: a 1x1xC map is flattened to a vector first
+        return KerasCode(((("_flatten", "layers.Flatten()"),) if len(ins[0]) == 3 else ()) + (dense,))
+
+    def torch_arrays(self, a, arrays):
+        weight, *bias = arrays  # (C_in, N) -> PyTorch's (N, C_in)
+        return [weight.T, *bias]

@@ -50,6 +50,16 @@ class Add(_Merge):
             total += x
         return total
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(None, " + ".join(f"{{{i}}}" for i in range(len(ins))))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Add()"),))
+
 
 @register
 class Concat(_Merge):
@@ -73,6 +83,16 @@ class Concat(_Merge):
         from ..execute.kernels import concat
 
         return concat(xs)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(None, "torch.cat([" + ", ".join(f"{{{i}}}" for i in range(len(ins))) + "], dim=1)")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Concatenate()"),))
 
 
 @register
@@ -106,3 +126,18 @@ class Mul(_Merge):
         x, y = (v[:, None, None, :] if v.ndim == 2 and other.ndim == 4 else v
                 for v, other in ((xs[0], xs[1]), (xs[1], xs[0])))
         return x * y
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        # a gate given as a vector of C is viewed as (N, C, 1, 1) to broadcast over the map
+        terms = [f"{{{i}}}[:, :, None, None]" if len(s) == 1 and len(out) == 3 else f"{{{i}}}"
+                 for i, s in enumerate(ins)]
+        return TorchCode(None, " * ".join(terms))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported
+
+        if any(len(s) != len(out) for s in ins):
+            raise Unsupported("Keras's Multiply needs the gate as a 1x1xC map, not a vector")
+        return KerasCode((("", "layers.Multiply()"),))

@@ -56,6 +56,20 @@ class BatchNorm(Layer):
         mean, var = tape.buffer((c,)), tape.buffer((c,), center=1.0)
         return normalize(xs[0], mean, var, gamma, beta, eps=1e-5)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        c = out[-1]
+        if a["scale"] and a["center"]:
+            return TorchCode(call("nn.BatchNorm2d" if len(out) == 3 else "nn.BatchNorm1d", c))
+        return TorchCode(call("BatchNorm", c, scale=a["scale"], center=a["center"]), helpers=("BatchNorm",))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("layers.BatchNormalization", scale=a["scale"] or None,
+                                    center=a["center"] or None)),))
+
 
 @register
 class LocalResponseNorm(Layer):
@@ -89,6 +103,17 @@ class LocalResponseNorm(Layer):
 
         return local_response_norm(xs[0], a["size"])
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.LocalResponseNorm", a["size"]))  # alpha, beta, k: PyTorch's defaults
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        # Keras 3 has no LRN layer: the file defines one (PyTorch's formula and defaults)
+        return KerasCode((("", call("LocalResponseNorm", a["size"])),), helpers=("LocalResponseNorm",))
+
 
 @register
 class Rescale(Layer):
@@ -110,6 +135,16 @@ class Rescale(Layer):
 
     def run(self, a, xs, tape):
         return xs[0] * (1 / 255)  # Keras's usual Rescaling(1/255), offset 0
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(None, "{0} * (1 / 255)")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Rescaling(1 / 255)"),))
 
 
 @register
@@ -139,3 +174,13 @@ class Normalize(Layer):
         mean, var = tape.buffer((c,)), tape.buffer((c,), center=1.0)
         tape.buffer((1,), center=1000.0, scale=0.0)  # Keras's sample count
         return normalize(xs[0], mean, var, eps=0.0)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("Normalization", out[-1]), helpers=("Normalization",))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Normalization()"),))

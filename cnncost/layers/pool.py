@@ -75,6 +75,19 @@ class _WindowPool(_Pool):
 
     def extra_temporaries(self, inputs, outputs):
         return 0
+    def pytorch(self, a, ins, out):
+        from ..interop.export_window import torch_pool
+
+        return torch_pool(a, ins, self.reduce)
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import Unsupported
+        from ..interop.export_window import keras_pool
+
+        cls = {"max": "MaxPooling2D", "avg": "AveragePooling2D"}.get(self.reduce)
+        if cls is None:
+            raise Unsupported(f"Keras has no {self.reduce} pooling layer")
+        return keras_pool(a, ins, out, cls)
 
 
 @register
@@ -152,6 +165,17 @@ class _GlobalPool(_Pool):
 
         return global_pool(xs[0], self.reduce)
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode(f"nn.Adaptive{self.reduce.capitalize()}Pool2d(1)")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        cls = {"avg": "Average", "max": "Max"}[self.reduce]
+        return KerasCode((("", f"layers.Global{cls}Pooling2D(keepdims=True)"),))
+
 
 @register
 class GlobalAvgPool(_GlobalPool):
@@ -215,6 +239,20 @@ class _AdaptivePool(_Pool):
 
         return adaptive_pool(xs[0], self.reduce, *a["output"])
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call, one_or_pair
+
+        return TorchCode(call(f"nn.Adaptive{self.reduce.capitalize()}Pool2d", one_or_pair(a["output"])))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported, call, one_or_pair
+
+        (h, w, _), (oh, ow) = ins[0], a["output"]
+        if h % oh or w % ow:  # PyTorch's windows overlap or differ in size: no Keras layer
+            raise Unsupported(f"adaptive pooling of {h}x{w} to {oh}x{ow} has no Keras layer "
+                              "(it does when the output size divides the input size)")
+        cls = {"avg": "AveragePooling2D", "max": "MaxPooling2D"}[self.reduce]
+        return KerasCode((("", call(f"layers.{cls}", one_or_pair((h // oh, w // ow)))),))
     def temporaries(self, a, ins, out):
         """The gathered windows (kernels.adaptive_pool); avg: times the mask as well."""
         h, w, c = ins[0]

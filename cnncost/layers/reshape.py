@@ -33,6 +33,16 @@ class Dropout(Layer):
     def run(self, a, xs, tape):
         return xs[0]
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.Dropout", a["rate"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("layers.Dropout", a["rate"])),))
+
 
 @register
 class Identity(Layer):
@@ -47,6 +57,16 @@ class Identity(Layer):
 
     def run(self, a, xs, tape):
         return xs[0]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        return TorchCode("nn.Identity()")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode
+
+        return KerasCode((("", "layers.Identity()"),))
 
 
 @register
@@ -73,6 +93,20 @@ class Shuffle(Layer):
         """PyTorch's channel_shuffle: channels as (g, C/g), transposed to (C/g, g)."""
         x, g = xs[0], a["shuffle_groups"]
         return x.reshape(*x.shape[:3], g, -1).swapaxes(3, 4).reshape(x.shape)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.ChannelShuffle", a["shuffle_groups"]))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        h, w, c = ins[0]
+        g = a["shuffle_groups"]
+        return KerasCode((("_split", call("layers.Reshape", (h, w, g, c // g))),
+                          ("_swap", call("layers.Permute", (1, 2, 4, 3))),
+                          ("", call("layers.Reshape", (h, w, c)))))
 
 
 CHANNEL_PAD = Option("channels", lambda v: _two(v, "channel padding"),
@@ -145,6 +179,28 @@ class ZeroPad(Layer):
         if any(a["channels"]):
             x = np.pad(x, ((0, 0), (0, 0), (0, 0), a["channels"]))
         return zero_pad(x, *a["pad"])
+
+    def pytorch(self, a, ins, out):
+        """nn.ZeroPad2d; reflect / replicate: nn.ReflectionPad2d / ReplicationPad2d; zero
+        channels: nn.ConstantPad3d over (C, H, W) of the NCHW tensor."""
+        from ..interop.export_code import TorchCode, call, torch_pad
+
+        a = {**self.unset, **a}
+        pads = torch_pad(a["pad"])
+        if any(a["channels"]):
+            return TorchCode(call("nn.ConstantPad3d", (*pads, *a["channels"]), 0.0))
+        cls = {"constant": "nn.ZeroPad2d", "reflect": "nn.ReflectionPad2d",
+               "replicate": "nn.ReplicationPad2d"}[a["mode"]]
+        return TorchCode(call(cls, pads))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported, call
+
+        a = {**self.unset, **a}
+        if a["mode"] != "constant" or any(a["channels"]):
+            raise Unsupported("Keras has only zero padding of height and width (ZeroPadding2D)")
+        t, b, l, r = a["pad"]
+        return KerasCode((("", call("layers.ZeroPadding2D", ((t, b), (l, r)))),))
 
 
 FACTOR = Option("factor", lambda v: _scale(v, "upsampling factor"),
@@ -240,6 +296,24 @@ class Upsample(Layer):
         rows = out[0] * w * c  # resized along the height first
         return rows if a.get("mode", "nearest") == "nearest" else 3 * rows + 2 * dims.product(out)
 
+    def pytorch(self, a, ins, out):
+        """nn.Upsample with the factor (floats for fractional ones) or the size, and the mode."""
+        from ..interop.export_code import TorchCode, call, one_or_pair
+
+        mode = a.get("mode", "nearest")
+        if "size" in a:
+            return TorchCode(call("nn.Upsample", size=one_or_pair(a["size"]), mode=mode))
+        factor = tuple(f if isinstance(f, int) else float(f) for f in a["factor"])
+        return TorchCode(call("nn.Upsample", scale_factor=one_or_pair(factor), mode=mode))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, Unsupported, call, one_or_pair
+
+        if "size" in a or not all(isinstance(f, int) for f in a["factor"]):
+            raise Unsupported("Keras's UpSampling2D takes whole factors only")
+        return KerasCode((("", call("layers.UpSampling2D", one_or_pair(a["factor"]),
+                                    interpolation=a.get("mode", "nearest"))),))
+
 
 def _linear(n, size, scale, np):
     """torch's align_corners=False source indices and weights along one axis."""
@@ -247,6 +321,7 @@ def _linear(n, size, scale, np):
     i0 = np.floor(src).astype(int)
     i1 = np.minimum(i0 + 1, size - 1)
     return i0, i1, (src - i0).astype("float32")
+
 
 
 @register
@@ -273,6 +348,17 @@ class Slice(Layer):
     def run(self, a, xs, tape):
         lo, hi = a["range"]
         return xs[0][..., lo:hi]
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode
+
+        lo, hi = a["range"]
+        return TorchCode(None, f"{{0}}[:, {lo}:{hi}]")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import Unsupported
+
+        raise Unsupported("Keras has no channel-slice layer (only a Lambda, which does not save portably)")
 
 
 SHUFFLE_FACTOR = Option("factor", lambda v: positive(v, "pixel shuffle factor"),
@@ -314,6 +400,11 @@ class PixelShuffle(Layer):
         y = x.reshape(n, h, w, c // (r * r), r, r).transpose(0, 1, 4, 2, 5, 3)
         return y.reshape(n, h * r, w * r, c // (r * r))
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.PixelShuffle", a["factor"]))
+
 
 @register
 class PixelUnshuffle(Layer):
@@ -347,3 +438,8 @@ class PixelUnshuffle(Layer):
         n, h, w, c = x.shape
         y = x.reshape(n, h // r, r, w // r, r, c).transpose(0, 1, 3, 5, 2, 4)
         return y.reshape(n, h // r, w // r, c * r * r)
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import TorchCode, call
+
+        return TorchCode(call("nn.PixelUnshuffle", a["factor"]))

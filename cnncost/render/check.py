@@ -29,6 +29,8 @@ def text(report: CheckReport, color: bool = False) -> str:
     for r in report.results:
         what = ("total " if r.total else "") + r.quantity
         verdict = "" if r.ok else f"  — wrong: it is {_shown(r.actual)}"
+        if not r.ok and getattr(r, "rounded", None):  # ~416k: say what the true value rounds to
+            verdict = f"  — wrong: it is ~{r.rounded} ({_shown(r.actual)} rounds to {r.rounded})"
         lines.append(f"  {_mark(r.ok, color)} line {r.line:<4} {what} {r.expected}{verdict}")
         lines.extend(f"        {w}" for w in r.working)
     lines.append(f"{report.correct} of {report.total} correct")
@@ -38,7 +40,7 @@ def text(report: CheckReport, color: bool = False) -> str:
 def _result(r: CheckResult) -> dict:
     return {"line": r.line, "quantity": r.quantity, "total": r.total, "expected": r.expected,
             "expected_value": jsonable(r.expected_value), "actual": jsonable(r.actual),
-            "ok": r.ok, "working": list(r.working)}
+            "ok": r.ok, "working": list(r.working), "rounded": getattr(r, "rounded", None)}
 
 
 def as_json(report: CheckReport) -> str:

@@ -161,7 +161,7 @@ def _ratio_dict(ratios) -> dict:
 
 def as_json(c: LayerComparison) -> str:
     """`a` (and `b`, `ratio`: b/a); numbers as numbers, expressions as strings that
-    sympy.sympify reads back."""
+    sympy.sympify reads back given `symbol_names` as its locals."""
     data = {"input": jsonable(c.input), "a": _alt_dict(c.a)}
     if c.b is not None:
         data["b"] = _alt_dict(c.b)
@@ -171,4 +171,9 @@ def as_json(c: LayerComparison) -> str:
         data["symbolic_input"] = jsonable(c.general_input)
     if c.note:
         data["note"] = c.note
+    from ..symbolic import names_in
+
+    names = names_in(c)
+    if names:  # sympify(text, locals={n: Symbol(n) for n in these}): E, N, S, I, pi read back
+        data["symbol_names"] = names
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

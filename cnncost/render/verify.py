@@ -55,10 +55,13 @@ def summary_lines(v) -> list[str]:
             f"{q} {_cell(getattr(r.analytic, q), q != 'shape')} analysed, "
             f"{_cell(getattr(r.executed, q), q != 'shape')} executed" for q in r.differs)
             for r in v.mismatches]
-    memory = f"peak memory {bytes_(v.peak_bytes)} (process RSS)" if v.peak_bytes else "peak memory unknown"
+    memory = f"peak memory {bytes_(v.peak_bytes)} (the process's high-water mark)" if v.peak_bytes \
+        else "peak memory unknown"
     if v.estimated_bytes:
         memory += f", estimated {bytes_(v.estimated_bytes)}"
-    lines.append(f"Executed with NumPy in {v.seconds:.2f} s; {memory}.")
+    fill = getattr(v, "fill_seconds", 0.0)
+    lines.append(f"Executed with NumPy in {v.seconds:.2f} s (the forward pass; filling the "
+                 f"weights took {fill:.2f} s more); {memory}.")
     return lines
 
 
@@ -122,6 +125,7 @@ def verify_dict(v) -> dict:
         "ok": v.ok,
         "mismatches": len(v.mismatches),
         "seconds": round(v.seconds, 6),
+        "fill_seconds": round(getattr(v, "fill_seconds", 0.0), 6),
         "peak_bytes": v.peak_bytes,
         "estimated_bytes": v.estimated_bytes,
         "totals": {side: {q: v.total(side, q) for q in ("params", "buffers", "macs")}

@@ -13,6 +13,18 @@ from ..passes.receptive import receptive_fields
 from .model import DTYPE_BYTES, ConventionTotal, LayerRow, Report, Totals
 
 
+def _checked_batch(batch) -> int:
+    """batch as the CLI's --batch takes it: a whole number from 1 to 2**63 - 1 (never a
+    negative, fractional or zero batch that would give negative, float or zero totals)."""
+    from ..errors import CnnCostError
+    from ..values import NumberError, read_number
+
+    try:
+        return read_number(batch, low=1, high=2**63 - 1, low_open=False, whole=True)
+    except NumberError as err:
+        raise CnnCostError(f"batch {batch!r}: {err}", hint="give a whole number of images, e.g. batch=8") from None
+
+
 def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
             ledger: bool = False, device=None) -> Report:
     """Every count of every layer. `batch` scales activations, MACs and other ops,
@@ -21,6 +33,7 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
     roofline on a `device` (a cnncost.devices.Device or a preset name such as "a100")."""
     if dtype not in DTYPE_BYTES:
         raise ValueError(f"unknown dtype {dtype!r}: choose from {', '.join(DTYPE_BYTES)}")
+    batch = _checked_batch(batch)
     width = DTYPE_BYTES[dtype]
     counts = count(graph)
     fields = receptive_fields(graph)
@@ -32,7 +45,7 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
         if not ledger:
             extras["ledger"] = {}
     if device is not None:
-        per_node_roofline, extras["roofline"] = _roofline(graph, counts, width, batch, device)
+        per_node_roofline, extras["roofline"] = _roofline(graph, counts, width, batch, device, dtype)
     rows = []
     for i, (node, c, f) in enumerate(zip(graph.nodes, counts, fields)):
         frozen = c.params if c.frozen else 0
@@ -87,8 +100,9 @@ def _conventions(graph: Graph, counts, batch: int, names: tuple):
     return values, totals, ledger
 
 
-def _roofline(graph: Graph, counts, width: int, batch: int, device):
-    """(per-node RooflineRows, the network's Roofline) on a Device or a preset name."""
+def _roofline(graph: Graph, counts, width: int, batch: int, device, dtype: str = "fp32"):
+    """(per-node RooflineRows, the network's Roofline) on a Device or a preset name, at
+    the device's peak for `dtype`."""
     from ..devices import DEVICES
     from .roofline import layer_roofline, total_roofline
 
@@ -96,6 +110,7 @@ def _roofline(graph: Graph, counts, width: int, batch: int, device):
         if device not in DEVICES:
             raise ValueError(f"unknown device {device!r}: choose from {', '.join(DEVICES)}")
         device = DEVICES[device]
+    device = device.at(dtype)
     rows = layer_roofline(graph, counts, width, batch, device)
     return rows, total_roofline(rows, device)
 

@@ -15,6 +15,7 @@ plain number (`~2*313600`) is compared to three significant digits.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -40,6 +41,7 @@ class CheckResult:
     actual: Any  # int, Fraction or shape tuple
     ok: bool
     working: tuple[str, ...]  # "params = 5·5·1·16 + 16 = 416", ...
+    rounded: str | None = None  # for `~`: the true value rounded as the expected one is written, "417k"
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,11 @@ def _check_one(graph, report, exp: Expectation, working_of) -> CheckResult:
     else:
         ok = actual == expected
     written = ("~" if exp.approx else "") + exp.source
+    rounded = None
+    if exp.approx and exp.quantity not in ("shape", "rf") and isinstance(actual, (int, Fraction)):
+        rounded = _rounded(actual, exp.source, exp.suffix, expected)
     return CheckResult(exp.line, exp.quantity, exp.total, written, expected, actual, bool(ok),
-                       tuple(step_line(s) for s in steps))
+                       tuple(step_line(s) for s in steps), rounded)
 
 
 def step_line(s: Step) -> str:
@@ -199,12 +204,34 @@ def _close(actual, expected, source: str, suffix: str | None) -> bool:
     return expected - half <= actual < expected + half
 
 
+def _rounded(actual, source: str, suffix: str | None, expected) -> str | None:
+    """The true value rounded to the digits the expected value shows, written the same
+    way: 416,520 against `~416k` is `417k` (half up, as _close compares)."""
+    unit = _unit(source, suffix, expected)
+    value = math.floor(Fraction(actual) / unit + Fraction(1, 2)) * unit / _scale(suffix)
+    text = source[:-1] if suffix and source.endswith(suffix) else source
+    match = _LITERAL.match(text)
+    decimals = max(0, -math.floor(math.log10(unit / _scale(suffix)))) if match else 0
+    if value == 0:
+        return None  # 156 against ~416k: "rounds to 0k" says nothing the true value does not
+    whole = math.floor(abs(value))
+    shown = f"{whole:,}"
+    if decimals:
+        part = abs(value) - whole
+        shown += "." + str(math.floor(part * 10**decimals + Fraction(1, 2))).rjust(decimals, "0")
+    return ("-" if value < 0 else "") + shown + (suffix or "")
+
+
+def _scale(suffix: str | None) -> int:
+    return dims.METRIC_SUFFIXES[suffix] if suffix else 1
+
+
 def _unit(source: str, suffix: str | None, expected) -> Fraction:
     text = source[:-1] if suffix and source.endswith(suffix) else source
     match = _LITERAL.match(text)
     if match:
         decimals = len((match.group(1) or "").replace("_", ""))
         exponent = int(match.group(2) or 0)
-        return Fraction(10) ** (exponent - decimals) * (dims.METRIC_SUFFIXES[suffix] if suffix else 1)
+        return Fraction(10) ** (exponent - decimals) * _scale(suffix)
     digits = len(str(abs(int(expected)))) if expected else 1
     return Fraction(10) ** max(digits - 3, 0)

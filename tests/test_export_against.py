@@ -1,0 +1,62 @@
+"""`verify --against torch`: the NumPy executor and the exported PyTorch module, given the
+same input and weights, agree on every layer's output to float32 precision."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+
+import cnncost
+from cnncost.cli.verify import AGAINST_TOLERANCE
+from randomspec import random_specs
+
+pytestmark = pytest.mark.torch
+
+
+@pytest.mark.parametrize("name,resolution", [
+    ("lenet5", None), ("alexnet_caffe", 0.5), ("inception_v1", None), ("mobilenet_v2", 0.25),
+    ("efficientnet_b0", 0.25), ("resnet50", 0.25), ("densenet121", 0.25), ("vgg16_transfer", 0.5),
+])
+def test_zoo_executors_agree(torch, name, resolution):
+    from cnncost.execute.against import against_torch
+
+    graph = cnncost.load(name, resolution=resolution)
+    result = against_torch(graph, batch=2, seed=3)
+    assert [r.name for r in result.rows] == [n.name for n in graph.nodes[1:]]
+    assert result.beyond(AGAINST_TOLERANCE) == ()
+    assert all(r.max_abs_value > 0 for r in result.rows if r.op not in ("dropout",))
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=random_specs())
+def test_random_specs_executors_agree(torch, text):
+    from cnncost.execute.against import against_torch
+
+    try:
+        graph = cnncost.load("<random>", text=text)
+    except cnncost.CnnCostError:
+        assume(False)
+    assert against_torch(graph, seed=1).beyond(AGAINST_TOLERANCE) == (), text
+
+
+def test_verify_against_torch_cli(torch, run_cli):
+    code, out, err = run_cli("verify", "lenet5", "--against", "torch")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "lenet5: NumPy executor vs exported PyTorch module, batch 1, seed 0"
+    assert len(out.splitlines()) == 2 + 12 + 1  # title, header, a row per layer, verdict
+    code, out, _ = run_cli("verify", "lenet5", "--against", "torch", "--format", "json", "--seed", "4")
+    data = json.loads(out)
+    assert (code, data["ok"], data["seed"], len(data["layers"])) == (0, True, 4, 12)
+
+
+def test_verify_against_torch_finds_a_wrong_layer(torch, run_cli, monkeypatch):
+    from cnncost.layers import REGISTRY
+
+    conv = type(REGISTRY["conv"])
+    monkeypatch.setattr(conv, "torch_arrays", lambda self, a, arrays: [arrays[0].transpose(3, 2, 1, 0),
+                                                                        *arrays[1:]])  # kh, kw swapped
+    code, out, _ = run_cli("verify", "lenet5", "--against", "torch")
+    assert code == 1
+    assert "conv_pool1.conv1     conv" in out and "<- differs" in out
