@@ -177,6 +177,8 @@ def test_naming_rules():
 @pytest.mark.parametrize("text,message", [
     ("input 8x8x3\nconv 3x3 4 name=1.5\n", "name= takes a name or a whole number"),
     ("input 8x8x3\nconv 3x3 4 name=a+b\n", "name= takes a name or a whole number"),
+    ("input 8x8x3\nconv 3x3 4 name=a name=b bn\n", "conv got 'name' twice"),
+    ("input 8x8x3\nconv 3x3 4 bn name=a name=b\n", "bn got 'name' twice"),
 ])
 def test_bad_names(text, message):
     with pytest.raises(cnncost.CnnCostError) as err:

@@ -166,6 +166,9 @@ class Binding:
         layer = REGISTRY[target.kind]
         if isinstance(arg, ast.KwArg):
             if arg.key == "name":
+                if target.name is not None:
+                    raise SpecValueError(f"{target.kind} got 'name' twice", self.span(arg.pos),
+                                         "give name= once per layer (a post-op's follows the post-op)")
                 target.name = self._explicit_name(arg)
                 return target
             if arg.key == "from" and target is main:

@@ -124,7 +124,7 @@ class ToAst(Transformer_NonRecursive):
         kind = items[0]
         seen = set()
         for arg in items[1:]:  # `stride=1 stride=2`: an error, as the same keyword twice in a call
-            if isinstance(arg, ast.KwArg):
+            if isinstance(arg, ast.KwArg) and arg.key != "name":  # name= may follow each post-op
                 if arg.key in seen:
                     line = self.source.splitlines()[arg.pos.line - 1]
                     raise SpecValueError(f"{kind} got '{arg.key}' twice",
