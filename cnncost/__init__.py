@@ -11,11 +11,32 @@ from .errors import CnnCostError
 from .build import Graph, build
 from .load import load
 from .report import Report, analyze, collapse
+from .report.display import DISPLAY as _DISPLAY
+
+
+def _display():
+    """The module that shows reports (str, repr, Jupyter), imported on first use."""
+    from .render import display
+
+    return display
+
+
+_DISPLAY["module"] = _display
+
+
+def sweep(spec, params=None, **options):
+    """Totals of `spec` at every combination of the values given (report.sweeps.sweep:
+    `params` maps a spec param to its values; width=, depth_mult=, resolution= take lists
+    like the --width, --depth-mult, --resolution options; dtype=, batch=). Each point is
+    built by `load`."""
+    from .report.sweeps import sweep as grid
+
+    return grid(spec, params, load=load, **options)
 
 
 def __getattr__(name: str):
-    """compare, sweep, their results and export load on first use."""
-    if name in ("Comparison", "Sweep", "compare", "sweep"):
+    """compare, the results of compare and sweep, and export load on first use."""
+    if name in ("Comparison", "Sweep", "compare"):
         from . import report
 
         return getattr(report, name)

@@ -10,6 +10,7 @@ import cnncost
 from cnncost.dsl.parser import parse
 from cnncost.expr import Env, Evaluator
 from cnncost.report.check import _close, check
+from cnncost.render.working import step_line
 from cnncost.report.explain import explain_layers
 from cnncost.zoo import entries
 from conftest import DATA
@@ -120,7 +121,7 @@ def test_every_printed_working_evaluates_to_the_reported_value(stem):
     for layer in explain_layers(graph):
         row = rows[layer.name]
         claimed = {}
-        for line in layer.working:
+        for line in map(step_line, layer.working):
             match = _STEP.match(line)
             if match is None:
                 continue  # a bare value, e.g. "RF = 99": nothing to evaluate
@@ -164,7 +165,7 @@ def test_explain_lenet_first_layer(run_cli):
 ])
 def test_explain_single_layers(layer, lines):
     graph = cnncost.load("<t>", text=f"input 15x15x4\n{layer}\n")
-    assert set(lines) <= set(explain_layers(graph)[0].working)
+    assert set(lines) <= set(map(step_line, explain_layers(graph)[0].working))
 
 
 _QUANTITIES = """input 8x8x3
@@ -221,4 +222,4 @@ expect total rf 10
 ])
 def test_shape_and_rf_show_the_working_of_the_layer_that_made_them(line, working):
     result = {r.line: r for r in check(cnncost.load("<t>", text=_PASS_THROUGH)).results}[line]
-    assert result.ok and list(result.working) == working
+    assert result.ok and list(map(step_line, result.working)) == working

@@ -50,7 +50,7 @@ def test_csv_reads_back_to_the_same_numbers(run_cli):
 
 def test_markdown(run_cli):
     _, out, _ = run_cli("summarize", "lenet5", "--format", "markdown")
-    assert out.startswith("## lenet5") and "| **total** | | | **61,706** | **416,520** | |" in out
+    assert out.startswith("## lenet5") and "| **Total** | | **10** | **61,706** | **416,520** | |" in out
 
 
 def test_depth_collapses_blocks_and_keeps_totals(run_cli):

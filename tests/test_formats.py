@@ -103,8 +103,8 @@ def parse_table(text):
 def parse_markdown(text):
     rows = [line.split("|")[1:-1] for line in text.splitlines() if line.startswith("| ")]
     header, *layers, total = rows
-    assert header[3].strip() == "params" and header[4].strip() == "MACs"
-    assert total[0].strip() == "**total**"
+    assert header[3].strip() == "Params" and header[4].strip() == "MACs"
+    assert total[0].strip() == "**Total**"
     return {"params": [_int(r[3]) for r in layers], "macs": [_int(r[4]) for r in layers],
             "total_params": _int(total[3]), "total_macs": _int(total[4])}
 

@@ -26,7 +26,13 @@ def assert_command_answered(argv, code, out, err):
     if code in (0, 1):
         assert out.strip(), (argv, "no output")
     else:
-        assert out == "" and err.strip(), (argv, out, err)
+        if argv[0] == "check" and "json" in argv and out:  # check --format json: the error as JSON too
+            import json
+
+            assert "message" in json.loads(out)["error"], (argv, out)
+        else:
+            assert out == "", (argv, out, err)
+        assert err.strip(), (argv, out, err)
         first = err.strip().splitlines()
         assert any(line.startswith(("error:", "Error:")) or ": error: " in line for line in first), (argv, err)
 

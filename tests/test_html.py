@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 import pytest
 
 import cnncost
-from cnncost.render.html import BAR, Card, Chart, Section, fragment, page, report_html
+from cnncost.render.html import BAR, document, fragment, report_html
+from cnncost.render.page import Bar, Card, Chart, Page, Table
 from conftest import analyze_text
 
 
@@ -37,9 +38,10 @@ HOSTILE = '<script>alert("x")</script> & "quotes"'
 
 
 def test_all_text_is_escaped():
-    text = page(HOSTILE, [Section(HOSTILE, (HOSTILE, "n"), [(HOSTILE, 5)], footer=[(HOSTILE, 5)],
-                                  chart=Chart([HOSTILE], [(HOSTILE, [5])]), notes=[HOSTILE])],
-                subtitle=HOSTILE, cards=[Card(HOSTILE, 7)])
+    text = document(Page(HOSTILE, (Table(HOSTILE, (HOSTILE, "n"), ((HOSTILE, "5"),), (False, True),
+                                         footer=((HOSTILE, "5"),), notes=(HOSTILE,)),
+                                   Chart(HOSTILE, (Bar(HOSTILE, 5, "5"),))),
+                         subtitle=HOSTILE, cards=(Card(HOSTILE, 7),)))
     parsed = tags(text)
     assert "script" not in {tag for tag, _ in parsed.tags}
     assert text.count("&lt;script&gt;") >= 8
@@ -84,9 +86,9 @@ def test_jupyter_shows_a_fragment():
 
 def test_generic_page_for_other_tables():
     """What `compare` will use: any rows, numbers right-aligned, a chart of one column."""
-    text = fragment("two nets", [Section("models", ("model", "params"),
-                                         [("a", 10), ("b", 1_000)],
-                                         chart=Chart(["a", "b"], [("params", [10, 1_000])]))])
+    text = fragment(Page("two nets", (Table("models", ("model", "params"), (("a", "10"), ("b", "1,000")),
+                                            (False, True)),
+                                      Chart("params", (Bar("a", 10, "10"), Bar("b", 1_000, "1.0 k"))))))
     assert '<td class="n">1,000</td>' in text and "<td>a</td>" in text
     widths = re.findall(r'<rect class="bar s0" x="\d+" y="\d+" width="([\d.]+)"', text)
     assert widths == [f"{BAR * 10 / 1000:.1f}", f"{BAR:.1f}"]

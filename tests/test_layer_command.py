@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from cnncost.report.layer import compare_layers
+from cnncost.layer_text import compare_layers
 
 
 def layer_json(run_cli, *args):

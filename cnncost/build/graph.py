@@ -56,6 +56,13 @@ class Graph:
     def input(self) -> Node:
         return self.nodes[0]
 
+    def __repr__(self) -> str:
+        def dims(shape):
+            return "x".join(str(d) for d in shape)
+
+        return (f"<Graph {self.name}: {len(self.nodes) - 1} layers, input {dims(self.input.shape)}, "
+                f"output {dims(self.nodes[self.output].shape)}>")
+
 
 @dataclass(frozen=True)
 class BuildOptions:

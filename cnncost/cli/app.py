@@ -37,7 +37,35 @@ def _define(name: str) -> None:
         from . import verify  # noqa: F401
 
 
+# Options in --help, most needed first (issue 18): the output format and the view, then
+# what changes the network, then the analysis, then the rarely needed; --max-nodes last.
+HELP_ORDER = ("fmt", "columns", "depth", "by", "sort", "reverse", "chart", "names_only", "params", "width", "resolution",
+              "depth_mult", "batch", "dtype", "symbolic", "symbolic_names", "pretty", "other",
+              "shape", "layer", "conventions", "ledger", "device", "peak_tflops", "bandwidth_gbs")
+_LAST = ("max_nodes", "help")
+
+
+def _help_rank(param) -> tuple:
+    name = param.name or ""
+    if name in _LAST:
+        return (2, _LAST.index(name))
+    return (0, HELP_ORDER.index(name)) if name in HELP_ORDER else (1, 0)
+
+
+class OrderedCommand(click.Command):
+    """A command whose --help lists its options in HELP_ORDER (parsing is unchanged)."""
+
+    def format_options(self, ctx, formatter):
+        records = [p.get_help_record(ctx) for p in sorted(self.get_params(ctx), key=_help_rank)]
+        records = [r for r in records if r is not None]
+        if records:
+            with formatter.section("Options"):
+                formatter.write_dl(records)
+
+
 class LazyGroup(click.Group):
+    command_class = OrderedCommand
+
     def list_commands(self, ctx):
         return sorted(set(self.commands) | set(COMMANDS))
 

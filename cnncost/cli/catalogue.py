@@ -5,7 +5,7 @@ import click
 
 from ..render.catalogue import ZOO_FORMATS
 from .app import cli
-from .options import InputError, emit
+from .options import InputError, emit, fancy
 
 
 @cli.command()
@@ -36,9 +36,11 @@ def zoo(name, names_only, fmt):
     if names_only:
         emit("".join(f"{entry.name}\n" for entry in entries))
         return
+    from ..load import load
     from ..report.catalogue import describe
 
-    emit(ZOO_FORMATS[fmt]([describe(entry) for entry in entries]))
+    models = [describe(entry, load(entry.name)) for entry in entries]
+    emit(ZOO_FORMATS[fmt](models, fancy=True) if fmt == "table" and fancy() else ZOO_FORMATS[fmt](models))
 
 
 @cli.command()
@@ -54,9 +56,20 @@ def layers(kind):
         click.echo(f"{layer.name}" + (f" (aliases: {', '.join(layer.aliases)})" if layer.aliases else ""))
         click.echo(_dedent(layer.__doc__))
         return
-    for name in user_kinds():
-        doc = REGISTRY[name].__doc__.strip().splitlines()[0]
-        click.echo(f"{name:<16} {doc}")
+    from ..render.catalogue import render_layer_kinds
+
+    kinds = [(name, _first_paragraph(REGISTRY[name].__doc__)) for name in user_kinds()]
+    width = None
+    if fancy():
+        from ..render.fit import terminal_width
+
+        width = terminal_width()
+    emit(render_layer_kinds(kinds, width))
+
+
+def _first_paragraph(doc: str) -> str:
+    """A kind's docstring up to its first blank line, as one line."""
+    return " ".join(doc.strip().split("\n\n")[0].split())
 
 
 def _dedent(text: str) -> str:

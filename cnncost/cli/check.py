@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import click
 
+from ..errors import CnnCostError
 from ..render import check as render
 from ..report.check import check as check_graph
 from .app import cli
-from .options import EXIT_WRONG, emit, fancy, load_from_options, spec_options
+from .options import EXIT_INPUT, EXIT_WRONG, emit, fancy, load_from_options, spec_options
 
 
 @cli.command()
@@ -25,16 +26,24 @@ def check(spec, params, width, depth_mult, resolution, fmt):
       cnncost check homework.spec
       cnncost check homework.spec --format json
     """
-    graph = load_from_options(spec, params, width, depth_mult, resolution)
-    if not graph.expectations:  # located at the spec's last line, where one could go
-        from ..errors import CnnCostError, Span
-        from ..load import read_spec
+    try:
+        graph = load_from_options(spec, params, width, depth_mult, resolution)
+        if not graph.expectations:  # located at the spec's last line, where one could go
+            from ..errors import Span
+            from ..load import read_spec
 
-        lines = read_spec(spec)[0].splitlines()
-        last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=1)
-        text = lines[last - 1] if lines else ""
-        raise CnnCostError("no `expect` lines to check", Span(graph.file, last, 1, max(1, len(text)), text),
-                           "write e.g. `expect params 416` after a layer's line")
+            lines = read_spec(spec)[0].splitlines()
+            last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=1)
+            text = lines[last - 1] if lines else ""
+            raise CnnCostError("no `expect` lines to check",
+                               Span(graph.file, last, 1, max(1, len(text)), text),
+                               "write e.g. `expect params 416` after a layer's line")
+    except CnnCostError as err:
+        if fmt != "json":
+            raise
+        emit(render.error_json(err))  # stdout: the error as JSON; stderr: as text
+        click.echo(err.render(), err=True)
+        raise SystemExit(EXIT_INPUT) from None
     report = check_graph(graph)
     emit(render.as_json(report) if fmt == "json" else render.text(report, color=fancy()))
     if report.correct < report.total:

@@ -21,8 +21,8 @@ from .options import emit, warn
                    "layers, e.g. MACs b/a = 1/nc2 + 1/f**2 = 1/5 + 1/9. Needs sympy.")
 @click.option("--pretty", is_flag=True,
               help="Print formulas in sympy's two-dimensional layout.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "text"]), default="table",
+              show_default=True, help="Output format (`text` is another name for table).")
 def layer(layer, shape, other, channels_first, symbolic, pretty, fmt):
     """The working of one LAYER (spec-language text, no file needed) on an input of
     SHAPE; several layers are separated by `;`. Identifiers in LAYER or SHAPE that are
@@ -36,8 +36,13 @@ def layer(layer, shape, other, channels_first, symbolic, pretty, fmt):
       cnncost layer "conv (f, f) nc2" --in "(n, n, nc)" --vs "sepconv (f, f) nc2"
     """
     from ..render import layer as render  # deferred: other commands start without them
-    from ..report.layer import compare_layers
+    from ..layer_text import compare_layers
 
     comparison = compare_layers(layer, shape, other, generalize=symbolic, channels_first=channels_first)
     warn(comparison.warnings)
-    emit(render.as_json(comparison) if fmt == "json" else render.text(comparison, pretty))
+    if fmt == "json":
+        emit(render.as_json(comparison))
+    elif fmt == "markdown":
+        emit(render.markdown(comparison))
+    else:
+        emit(render.text(comparison, pretty))

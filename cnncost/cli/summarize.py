@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..render import FORMATS
+from ..render import COLUMN_FORMATS, FORMATS, render
 from ..report import analyze, collapse
 from .app import cli
 from .options import (analysis_options, complete_spec, convention_names, convention_options,
@@ -15,6 +15,10 @@ from .options import (analysis_options, complete_spec, convention_names, convent
 @click.argument("spec", shell_complete=complete_spec)
 @spec_options
 @analysis_options
+@click.option("--columns", "columns", default=None, metavar="C1,C2,...",
+              help="Columns to show, in order: layer, op, input, output, kernel, params, "
+                   "params%, macs, macs%, trainable, rf, memory (default: layer, op, output, "
+                   "params, macs, rf; trainable too when a layer is frozen).")
 @click.option("--depth", type=Whole(0, 10_000), default=None, metavar="N",
               help="Collapse blocks nested deeper than N into one row each (0: top level only).")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True,
@@ -28,7 +32,7 @@ from .options import (analysis_options, complete_spec, convention_names, convent
 @convention_options
 @roofline_options
 def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, fmt,
-              symbolic_names, pretty, conventions, ledger, device, peak_tflops, bandwidth_gbs):
+              symbolic_names, pretty, columns, conventions, ledger, device, peak_tflops, bandwidth_gbs):
     """Per-layer output shape, params, MACs and receptive field, with totals.
 
     \b
@@ -41,6 +45,7 @@ def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, 
       cnncost summarize keras_mnist_cnn --symbolic H,W
     """
     chip = device_from_options(device, peak_tflops, bandwidth_gbs)
+    column_keys = _columns(columns, fmt)
     if ledger and fmt == "csv":
         raise click.UsageError("--ledger is shown with --format table, json, markdown or html; "
                                "CSV has one row per layer")
@@ -59,13 +64,25 @@ def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, 
         report = with_input_note(simplified(report), graph, names)
     if depth is not None:
         report = collapse(report, depth)
-    if fmt == "table":
-        emit(FORMATS["table"](report, fancy=fancy()))
-    else:
-        emit(FORMATS[fmt](report))
+    emit(render(report, fmt, column_keys, fancy=fancy()))
     if pretty and fmt == "table" and graph.symbols:
         from ..render.summary import pretty_totals
 
         emit(pretty_totals(report))
 
 
+
+
+def _columns(text, fmt):
+    """--columns as keys (render/columns.py); a usage error names an unknown one."""
+    if text is None:
+        return None
+    if fmt not in COLUMN_FORMATS:
+        raise click.UsageError(f"--columns chooses the columns of --format {', '.join(COLUMN_FORMATS)}; "
+                               f"{fmt} has its own")
+    from ..render.columns import resolve
+
+    try:
+        return resolve([k for k in text.split(",") if k.strip()])
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--columns") from None

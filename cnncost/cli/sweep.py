@@ -8,6 +8,7 @@ import click
 from ..files import atomic_path
 from ..render.sweep import (PLOT_SUFFIXES, SWEEP_FORMATS, PlotUnavailable, plot_sweep,
                              render_sweep_table)
+from ..load import load
 from ..report.sweeps import sweep as sweep_grid
 from .app import cli
 from .options import InputError, Whole, analysis_options, complete_spec, emit, fancy
@@ -92,7 +93,7 @@ def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, max_po
         sizes = " x ".join(str(len(v)) for v in [*lists.values(), width, depth_mult, resolution] if v)
         raise click.UsageError(f"the grid has {points:,} points ({sizes}), more than --max-points "
                                f"{max_points:,}: give fewer values, or raise --max-points")
-    result = sweep_grid(spec, lists, width=width, depth_mult=depth_mult,
+    result = sweep_grid(spec, lists, load=load, width=width, depth_mult=depth_mult,
                         resolution=resolution, dtype=dtype, batch=batch)
     if plot:
         try:

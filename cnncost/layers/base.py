@@ -87,6 +87,9 @@ class Layer:
     example_input: ClassVar[str] = "8x8x64"  # what the example is checked on (tests/test_registry.py)
     keeps_shape: ClassVar[bool] = False  # the shape rule is "output = input"
     internal: ClassVar[bool] = False  # not writable in a spec (the input node)
+    # Keras's layer for this kind outputs the vector itself where cnncost keeps 1x1xC and
+    # flattens (global pooling, keepdims=False): `--format keras` shows one row (None, C)
+    keras_flat: ClassVar[bool] = False
     merge: ClassVar[bool] = False  # takes several inputs (add, concat, mul)
     width_scaled: ClassVar[bool] = False  # output channels follow the paper width rule
     has_bias: ClassVar[bool] = False

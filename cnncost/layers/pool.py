@@ -150,6 +150,8 @@ class L2Pool(_WindowPool):
 class _GlobalPool(_Pool):
     """Global pooling to 1x1xC; other ops: one per input element."""
 
+    keras_flat = True  # GlobalAveragePooling2D / GlobalMaxPooling2D(keepdims=False): (None, C)
+
     def shape(self, a, ins):
         _, _, c = spatial(ins[0], self.name)
         return (1, 1, c)

@@ -36,7 +36,9 @@ def axis_step(rf: Field, i: int, step, extent):
     k, s, d, pad, up = step.kernel[i], step.stride[i], step.dilation[i], step.pad[i], step.upsample[i]
     keff = effective_kernel(k, d)
     if up != 1:
-        jump = dims.divide(jump, up)
+        # transposed conv / upsampling: its window (ceil(k'/s) input units) is measured in
+        # the input's jump; only the layers after it see the jump divided by s
+        return size + (keff - 1) * jump, dims.divide(jump, up) * s, start - pad * jump
     return size + (keff - 1) * jump, jump * s, start - pad * jump
 
 

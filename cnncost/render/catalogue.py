@@ -7,7 +7,8 @@ import io
 import json
 
 from .json import SCHEMA_VERSION
-from .numbers import exact, jsonable, shape
+from .numbers import exact_text, jsonable, shape
+from .page import Table, text_table
 
 HEADER = ("Model", "Input", "Params", "MACs", "Source")
 RIGHT = (False, False, True, True, False)
@@ -27,22 +28,49 @@ def origin(model) -> str:
 
 
 def _cells(model):
-    return (model.name, shape(model.input), exact(model.params), exact(model.macs), origin(model))
+    return (model.name, shape(model.input), exact_text(model.params), exact_text(model.macs), origin(model))
 
 
-def render_zoo_text(models) -> str:
-    """Aligned plain text; the source, the long column, comes last."""
-    rows = [_cells(m) for m in models]
-    widths = [max(len(row[i]) for row in [HEADER, *rows]) for i in range(len(HEADER))]
+NOTE = ("{n} models; MACs are multiply-accumulates for one image at the input shown. "
+        "`cnncost summarize NAME` shows one layer by layer.")
 
-    def line(cells):
-        return "  ".join(c.rjust(w) if right else c.ljust(w)
-                         for c, w, right in zip(cells, widths, RIGHT)).rstrip()
 
-    out = [line(HEADER), "  ".join("-" * w for w in widths), *(line(row) for row in rows), "",
-           f"{len(rows)} models; MACs are multiply-accumulates for one image at the input shown. "
-           "`cnncost summarize NAME` shows one layer by layer."]
-    return "\n".join(out) + "\n"
+def zoo_table(models) -> Table:
+    """The zoo as a page Table; the source, the long column, comes last and may wrap."""
+    return Table("", HEADER, tuple(_cells(m) for m in models), RIGHT,
+                 wraps=(False, False, False, False, True))
+
+
+def render_zoo_text(models, fancy: bool = False, width: int | None = None) -> str:
+    """Aligned plain text; for a terminal (`fancy`), fitted to its width (render/fit.py):
+    the sources wrap, the numbers never do."""
+    table = zoo_table(models)
+    note = NOTE.format(n=len(table.rows))
+    if fancy:
+        from .fit import fit_table, terminal_width
+
+        width = width or terminal_width()
+        return fit_table(table, width, hint="--format csv").text + "\n" + _wrapped(note, width)
+    lines = text_table(table)[2:]  # no title
+    return "\n".join([*lines, "", note]) + "\n"
+
+
+def _wrapped(text: str, width: int, indent: str = "") -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, subsequent_indent=indent,
+                                    break_long_words=False, break_on_hyphens=False)) + "\n"
+
+
+def render_layer_kinds(kinds, width: int | None = None) -> str:
+    """`cnncost layers`: each kind and its whole first paragraph (never cut mid-phrase);
+    wrapped under its column in a terminal `width` wide, one line each otherwise."""
+    pad = max((len(name) for name, _ in kinds), default=0) + 2
+    out = []
+    for name, text in kinds:
+        line = f"{name.ljust(pad)}{text}"
+        out.append(_wrapped(line, width, " " * pad) if width and width > pad + 20 else line + "\n")
+    return "".join(out)
 
 
 def zoo_dict(model) -> dict:
@@ -84,18 +112,17 @@ def render_zoo_markdown(models) -> str:
 def render_zoo_html(models) -> str:
     """One self-contained page: the zoo table, exact numbers, and bars of each model's MACs
     and params."""
-    from .html import Chart, Section, page
-    from .numbers import is_plain
+    from .html import document
+    from .numbers import is_plain, short
+    from .page import Bar, Chart, Page
 
-    rows = [(m.name, shape(m.input), m.params, m.macs, origin(m)) for m in models]
-    plain = all(is_plain(m.params) and is_plain(m.macs) for m in models)
-    chart = Chart([m.name for m in models], [("MACs", [m.macs for m in models]),
-                                             ("Params", [m.params for m in models])]) if plain else None
-    section = Section("Models", HEADER, rows, chart=chart, right=RIGHT,
-                      notes=[f"{len(rows)} models; MACs are multiply-accumulates for one image at "
-                             "the input shown. `cnncost summarize NAME --format html` shows one "
-                             "layer by layer."])
-    return page("cnncost zoo", [section])
+    table = zoo_table(models)._replace(
+        title="Models", notes=(NOTE.format(n=len(models)).replace("NAME`", "NAME --format html`"),))
+    blocks = [table]
+    if all(is_plain(m.params) and is_plain(m.macs) for m in models):
+        blocks += [Chart(title, tuple(Bar(m.name, getattr(m, key), short(getattr(m, key))) for m in models))
+                   for title, key in (("MACs", "macs"), ("Params", "params"))]
+    return document(Page("cnncost zoo", tuple(blocks)))
 
 
 ZOO_FORMATS = {

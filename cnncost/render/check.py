@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 from ..report.check import CheckReport, CheckResult
-from .numbers import exact, jsonable, shape
+from .working import step_line
+from .numbers import exact_text, jsonable, shape
 
 
 def _shown(value) -> str:
@@ -12,7 +13,7 @@ def _shown(value) -> str:
         return shape(value)
     if type(value) is int:
         return f"{value:,}"
-    return exact(value) if hasattr(value, "free_symbols") else str(value)
+    return exact_text(value) if hasattr(value, "free_symbols") else str(value)
 
 
 def _mark(ok: bool, color: bool) -> str:
@@ -32,7 +33,7 @@ def text(report: CheckReport, color: bool = False) -> str:
         if not r.ok and getattr(r, "rounded", None):  # ~416k: say what the true value rounds to
             verdict = f"  — wrong: it is ~{r.rounded} ({_shown(r.actual)} rounds to {r.rounded})"
         lines.append(f"  {_mark(r.ok, color)} line {r.line:<4} {what} {r.expected}{verdict}")
-        lines.extend(f"        {w}" for w in r.working)
+        lines.extend(f"        {step_line(w)}" for w in r.working)
     lines.append(f"{report.correct} of {report.total} correct")
     return "\n".join(lines) + "\n"
 
@@ -40,11 +41,22 @@ def text(report: CheckReport, color: bool = False) -> str:
 def _result(r: CheckResult) -> dict:
     return {"line": r.line, "quantity": r.quantity, "total": r.total, "expected": r.expected,
             "expected_value": jsonable(r.expected_value), "actual": jsonable(r.actual),
-            "ok": r.ok, "working": list(r.working), "rounded": getattr(r, "rounded", None)}
+            "ok": r.ok, "working": [step_line(w) for w in r.working], "rounded": r.rounded}
 
 
 def as_json(report: CheckReport) -> str:
     data = {"network": report.network, "file": report.file,
             "results": [_result(r) for r in report.results],
             "correct": report.correct, "total": report.total}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def error_json(err) -> str:
+    """A broken spec under `check --format json`: the error as an object a program can read
+    (where, what, and the hint), instead of the located text."""
+    span = err.span
+    where = {} if span is None else {"file": span.file, "line": span.line, "column": span.col,
+                                     "width": span.width, "source": span.text}
+    data = {"error": {"type": type(err).__name__, "message": err.message, **where,
+                      "hint": err.hint}}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

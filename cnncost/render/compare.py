@@ -8,7 +8,7 @@ import json
 import re
 
 from ..report.comparison import METRIC_KEYS, METRICS, STAGE_SUMS, Comparison, ModelTotals
-from .numbers import bytes_, exact, jsonable, pair, shape, short
+from .numbers import bytes_, exact_text, field, jsonable, shape, short
 from .page import Bar, Chart, Page, Table, render_page_markdown, render_page_rich, render_page_text
 
 BY = ("model", "stage")
@@ -26,8 +26,8 @@ def metric_text(model: ModelTotals, key: str, unit: str = "") -> str:
     if value is None:
         return "-"
     if key == "receptive_field":
-        return pair(value) if isinstance(value, tuple) else exact(value)
-    return bytes_(value) if unit == "B" else exact(value)
+        return field(value if isinstance(value, tuple) else (value, value))
+    return bytes_(value) if unit == "B" else exact_text(value)
 
 
 def _percent(part, whole) -> str:
@@ -58,7 +58,8 @@ def totals_table(comparison: Comparison) -> Table:
     batch = f", batch {comparison.batch}" if comparison.batch != 1 else ""
     ratios = f"; x: ratio to {base.label}" if len(comparison.models) > 1 else ""
     return Table(f"Totals ({comparison.dtype}{batch}{ratios})",
-                 tuple(headers), tuple(rows), tuple(right))
+                 tuple(headers), tuple(rows), tuple(right),
+                 joined=tuple(h == "x" for h in headers))  # a ratio stays with its model
 
 
 def _row(label, comparison, value, ratio):
@@ -71,10 +72,10 @@ def _row(label, comparison, value, ratio):
 
 
 def stage_table(model: ModelTotals) -> Table:
-    rows = tuple((s.name, shape(s.output), exact(s.params), _percent(s.params, model.params),
-                  exact(s.macs), _percent(s.macs, model.macs), str(s.weight_layers),
-                  pair(s.rf_size)) for s in model.stages)
-    footer = (("Total", shape(model.output), exact(model.params), "", exact(model.macs), "",
+    rows = tuple((s.name, shape(s.output), exact_text(s.params), _percent(s.params, model.params),
+                  exact_text(s.macs), _percent(s.macs, model.macs), str(s.weight_layers),
+                  field(s.rf_size)) for s in model.stages)
+    footer = (("Total", shape(model.output), exact_text(model.params), "", exact_text(model.macs), "",
                str(model.weight_layers), ""),)
     return Table(f"{model.label}  (input {shape(model.input)})",
                  ("Stage", "Output", "Params", "%", "MACs", "%", "Weight layers", "RF"),
@@ -203,17 +204,22 @@ def _html_titles(comparison: Comparison) -> tuple[str, str]:
             f"ratios to {comparison.baseline.label}; {comparison.dtype}, batch {comparison.batch}")
 
 
-def render_compare_html(comparison: Comparison, by: str = "model", chart: bool = True) -> str:
-    from .html import page_html
+def _html_page(comparison: Comparison, by: str = "model", chart: bool = True) -> Page:
+    title, subtitle = _html_titles(comparison)
+    return comparison_page(comparison, by, chart)._replace(title=title, subtitle=subtitle)
 
-    return page_html(comparison_page(comparison, by, chart), *_html_titles(comparison))
+
+def render_compare_html(comparison: Comparison, by: str = "model", chart: bool = True) -> str:
+    from .html import document
+
+    return document(_html_page(comparison, by, chart))
 
 
 def compare_fragment(comparison: Comparison, by: str = "model") -> str:
     """The HTML page's content, for embedding (`Comparison._repr_html_`, Jupyter)."""
-    from .html import page_fragment
+    from .html import fragment
 
-    return page_fragment(comparison_page(comparison, by), *_html_titles(comparison))
+    return fragment(_html_page(comparison, by))
 
 
 COMPARE_FORMATS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..report import Report
-from .numbers import bytes_, exact, short, short_below
+from .numbers import bytes_, exact_text, short, short_below
 
 ROOFLINE_HEADERS = ("Bytes", "FLOP/B", "Time >=", "Bound")
 
@@ -35,7 +35,7 @@ def headers(report: Report) -> list[str]:
 
 
 def cells(report: Report, row) -> list[str]:
-    out = [exact(v) for v in row.conventions]
+    out = [exact_text(v) for v in row.conventions]
     if report.roofline is not None:
         r = row.roofline
         out += ["", "", "", ""] if r is None else [
@@ -45,7 +45,7 @@ def cells(report: Report, row) -> list[str]:
 
 def footers(report: Report) -> list[list[str]]:
     """Two footer rows: exact totals, then short forms."""
-    exact_row = [exact(c.total) for c in report.conventions]
+    exact_row = [exact_text(c.total) for c in report.conventions]
     short_row = [short_below(c.total) for c in report.conventions]
     if report.roofline is not None:
         r = report.roofline
@@ -56,12 +56,12 @@ def footers(report: Report) -> list[list[str]]:
     return [exact_row, short_row]
 
 
-def summary_lines(report: Report) -> list[str]:
+def extra_sentences(report: Report) -> list[str]:
     """Sentences for the convention totals and the roofline, after the standard ones."""
     lines = []
     for c in report.conventions:
         brief = short_below(c.total)  # blank for a formula, which has no short form
-        lines.append(f"Convention {c.name}: {exact(c.total)}{f' ({brief})' if brief else ''} = {c.reports}")
+        lines.append(f"Convention {c.name}: {exact_text(c.total)}{f' ({brief})' if brief else ''} = {c.reports}")
     lines += [f"Note: {note}" for c in report.conventions for note in c.notes]
     r = report.roofline
     if r is not None:
@@ -87,15 +87,30 @@ def ledger_table(report: Report) -> tuple[list[str], list[list[str]], list[str]]
              for c in report.conventions]
     rows = []
     for key, count in report.ledger.items():
-        row = [label(key), exact(count)]
+        row = [label(key), exact_text(count)]
         for by_key in terms:
             factor, counted = by_key.get(key, (0, 0))
-            row += [str(factor), exact(counted) if factor else "-"]
+            row += [str(factor), exact_text(counted) if factor else "-"]
         rows.append(row)
     total = ["Total", ""]
     for c in report.conventions:
-        total += ["", exact(c.total)]
+        total += ["", exact_text(c.total)]
     return header, rows, total
+
+
+def ledger_title(report: Report) -> str:
+    batch = f", batch {report.batch}" if report.batch != 1 else ""
+    return f"Ledger: every operation counted once{batch}; x = the factor each convention gives it"
+
+
+def ledger_page_table(report: Report):
+    """The ledger as a page Table (the terminal fits it like any table; HTML draws it)."""
+    from .page import Table
+
+    header, rows, total = ledger_table(report)
+    return Table(ledger_title(report), tuple(header), tuple(tuple(r) for r in rows),
+                 (False,) + (True,) * (len(header) - 1), footer=(tuple(total),),
+                 notes=tuple(sources(report)))
 
 
 def ledger_lines(report: Report) -> list[str]:
@@ -109,9 +124,7 @@ def ledger_lines(report: Report) -> list[str]:
                          for i, (c, w) in enumerate(zip(cells_, widths))).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    batch = f", batch {report.batch}" if report.batch != 1 else ""
-    return [f"Ledger: every operation counted once{batch}; x = the factor each convention "
-            f"gives it", "", line(header), rule, *(line(r) for r in rows), rule, line(total),
+    return [ledger_title(report), "", line(header), rule, *(line(r) for r in rows), rule, line(total),
             *sources(report)]
 
 

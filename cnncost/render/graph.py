@@ -4,8 +4,42 @@ sepconv's parts) drawn as nested clusters / subgraphs labelled with the block's 
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from ..build import Graph, Node
 from .numbers import shape
+
+_BLOCK_STEM = re.compile(r"\d+$")
+
+
+def collapsed(graph: Graph, depth: int | None) -> Graph:
+    """The graph with every block nested deeper than `depth` drawn as one box (as
+    `summarize --depth` sums it into one row): named after the block, showing its last
+    layer's output; arrows into and out of the block kept, arrows inside it dropped."""
+    if depth is None:
+        return graph
+    key_of: dict[int, tuple] = {}
+    groups: dict[tuple, list[Node]] = {}
+    for node in graph.nodes:
+        key = ("block", node.scope[:depth + 1]) if len(node.scope) > depth else ("node", node.id)
+        key_of[node.id] = key
+        groups.setdefault(key, []).append(node)
+    order = list(groups)
+    index = {key: i for i, key in enumerate(order)}
+    nodes = []
+    for i, key in enumerate(order):
+        members = groups[key]
+        last = members[-1]
+        inputs = tuple(dict.fromkeys(index[key_of[j]] for m in members for j in m.inputs
+                                     if index[key_of[j]] != i))
+        if key[0] == "node":
+            nodes.append(last._replace(id=i, inputs=inputs))
+            continue
+        path = key[1]
+        nodes.append(last._replace(id=i, name=".".join(path), scope=path[:-1], inputs=inputs,
+                                   kind=_BLOCK_STEM.sub("", path[-1]) or "block"))
+    return replace(graph, nodes=tuple(nodes), output=index[key_of[graph.output]])
 
 
 class _Block:

@@ -1,48 +1,30 @@
-"""HTML: one self-contained page (inline CSS, inline SVG, no script, no network) of tables
-with horizontal bar charts, and the same as a fragment for Jupyter (`Report._repr_html_`).
+"""HTML: one self-contained page (inline CSS, inline SVG, no script, no network) of a
+`render.page.Page` — its tables with horizontal bar charts beside them, its headline cards —
+and the same as a fragment for Jupyter (`Report._repr_html_`).
 
-`page(title, sections)` is generic: a Section is a table (headers, rows, footer) with an
-optional Chart (labels and one or more series of values, drawn side by side). Numbers in
-cells stay raw until here and are shown exact, right-aligned; all text is escaped.
+Each Table is a section; the Charts that follow it over the same labels are drawn beside it
+as panels of one chart. Numbers are right-aligned where the table says; all text is escaped.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from html import escape
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from ..report import Report
-from . import extras
-from .numbers import exact, is_plain, pair, shape, short
-from .summary import summary_lines
+from .columns import summary_table
+from .numbers import exact_text, is_plain, shape, short
+from .page import Bar, Card, Chart, Page, Table
+from .summary import total_sentences
 
 
-@dataclass(frozen=True)
-class Chart:
-    """Horizontal bars, one row per label; each series is a panel of bars to the right."""
+class _Section(NamedTuple):
+    """How a page is laid out in HTML: a table (or none) with the chart panels beside it."""
 
-    labels: Sequence[str]
-    series: Sequence[tuple[str, Sequence[Any]]]  # (title, one value per label)
-
-
-@dataclass(frozen=True)
-class Section:
     title: str
-    headers: Sequence[str]
-    rows: Sequence[Sequence[Any]]
-    footer: Sequence[Sequence[Any]] = ()
-    chart: Chart | None = None
-    notes: Sequence[str] = ()
-    right: Sequence[bool] = ()  # right-align these columns (default: columns of numbers)
-
-
-@dataclass(frozen=True)
-class Card:
-    """A headline number: its label, the short form shown large, the exact form below."""
-
-    label: str
-    value: Any
-    unit: str = ""
+    table: Table | None
+    labels: tuple[str, ...] = ()
+    series: tuple[tuple[str, Sequence[Any]], ...] = ()  # (title, one raw value per label)
+    notes: tuple[str, ...] = ()
 
 
 STYLE = """\
@@ -78,28 +60,22 @@ CHAR = 6.7  # px per character of 11px monospace
 LABEL_CHARS = 40  # longer labels are cut (the full one is in the bar's tooltip)
 
 
-def _cell(value, tag: str, right: bool = False) -> str:
-    """Text as given (right-aligned when asked); a number exact and right-aligned."""
-    if value is None:
-        return f"<{tag}></{tag}>"
-    text = value if isinstance(value, str) else exact(value)
-    right = right or not isinstance(value, str)
+def _cell(text: str, tag: str, right: bool = False) -> str:
+    """A cell's text, escaped; right-aligned (numbers) when the table says so."""
     return f'<{tag} class="n">{escape(text)}</{tag}>' if right else f"<{tag}>{escape(text)}</{tag}>"
 
 
-def _table(section: Section) -> str:
-    numeric = list(section.right) or [bool(section.rows) and not isinstance(section.rows[0][i], str)
-                                      for i in range(len(section.headers))]
-    head = "".join(_cell(h, "th", n) for h, n in zip(section.headers, numeric))
+def _table(table: Table) -> str:
+    head = "".join(_cell(h, "th", n) for h, n in zip(table.headers, table.right))
 
     def row_html(row):
-        return "<tr>" + "".join(_cell(v, "td", n) for v, n in zip(row, numeric)) + "</tr>"
+        return "<tr>" + "".join(_cell(v, "td", n) for v, n in zip(row, table.right)) + "</tr>"
 
     out = [f"<table><thead><tr>{head}</tr></thead><tbody>"]
-    out += [row_html(row) for row in section.rows]
+    out += [row_html(row) for row in table.rows]
     out.append("</tbody>")
-    if section.footer:
-        out.append("<tfoot>" + "".join(row_html(row) for row in section.footer) + "</tfoot>")
+    if table.footer:
+        out.append("<tfoot>" + "".join(row_html(row) for row in table.footer) + "</tfoot>")
     out.append("</table>")
     return "\n".join(out)
 
@@ -108,31 +84,31 @@ def _label(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
 
 
-def chart_svg(chart: Chart) -> str:
-    """The bars as inline SVG: widths proportional to each series' largest value; every
-    bar carries a tooltip with the exact number."""
-    labels = list(chart.labels)
+def chart_svg(labels: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]]) -> str:
+    """Panels of bars as inline SVG, one per series, one row per label: widths proportional
+    to each series' largest value; every bar carries a tooltip with the exact number."""
+    labels = list(labels)
     label_w = round(CHAR * max([len(_label(s)) for s in labels] + [4])) + 12
     panel = BAR + VALUE
-    width = label_w + panel * len(chart.series)
+    width = label_w + panel * len(series)
     height = ROW * (len(labels) + 1) + 4
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" aria-label="'
-           + escape(", ".join(title for title, _ in chart.series)) + ' per row">']
-    for k, (title, values) in enumerate(chart.series):
+           + escape(", ".join(title for title, _ in series)) + ' per row">']
+    for k, (title, values) in enumerate(series):
         x0 = label_w + k * panel
         out.append(f'<text class="h" x="{x0}" y="{ROW - 4}">{escape(title)}</text>')
     for i, name in enumerate(labels):
         y = ROW * (i + 1)
         out.append(f'<text x="{label_w - 6}" y="{y + ROW - 5}" text-anchor="end">'
                    f"{escape(_label(name))}</text>")
-    for k, (title, values) in enumerate(chart.series):
+    for k, (title, values) in enumerate(series):
         x0 = label_w + k * panel
         top = max([v for v in values if is_plain(v)] + [0])
         for i, (name, value) in enumerate(zip(labels, values)):
             y = ROW * (i + 1)
             w = BAR * float(value) / float(top) if top and is_plain(value) else 0.0
-            tip = escape(f"{name}: {exact(value)} {title}")
+            tip = escape(f"{name}: {exact_text(value)} {title}")
             out.append(f'<rect class="bar s{k % 3}" x="{x0}" y="{y + 2}" width="{w:.1f}" '
                        f'height="{ROW - 4}"><title>{tip}</title></rect>')
             if value:
@@ -148,26 +124,47 @@ def _cards(cards: Sequence[Card]) -> str:
         big = short(c.value, c.unit)
         out.append(f'<div class="card"><div class="k">{escape(c.label)}</div>'
                    f'<div class="v">{escape(big)}</div>'
-                   f'<div class="x">{escape(f"{exact(c.value)} {c.unit}".rstrip())}</div></div>')
+                   f'<div class="x">{escape(f"{exact_text(c.value)} {c.unit}".rstrip())}</div></div>')
     out.append("</div>")
     return "\n".join(out)
 
 
-def fragment(title: str, sections: Sequence[Section], subtitle: str = "",
-             cards: Sequence[Card] = ()) -> str:
-    """The content with its style, for embedding (Jupyter): one <div class="cnncost">."""
-    out = [f'<div class="cnncost"><style>{STYLE}</style>', f"<h1>{escape(title)}</h1>"]
-    if subtitle:
-        out.append(f'<p class="sub">{escape(subtitle)}</p>')
-    if cards:
-        out.append(_cards(cards))
-    for s in sections:
+def _sections(page: Page) -> list[_Section]:
+    """The page's tables in order, each following chart drawn beside the table before it
+    (charts over the same labels side by side as panels of one chart)."""
+    sections: list[_Section] = []
+    for block in page.blocks:
+        if isinstance(block, Table):
+            sections.append(_Section(block.title, block, notes=block.notes))
+            continue
+        labels = tuple(b.label for b in block.bars)
+        series = (block.title, [b.value for b in block.bars])
+        last = sections[-1] if sections else None
+        if last is not None and not last.series:
+            sections[-1] = last._replace(labels=labels, series=(series,))
+        elif last is not None and last.labels == labels:
+            sections[-1] = last._replace(series=(*last.series, series))
+        else:
+            sections.append(_Section(block.title, None, labels, (series,)))
+    if sections and page.notes:
+        sections[-1] = sections[-1]._replace(notes=(*sections[-1].notes, *page.notes))
+    return sections
+
+
+def fragment(page: Page) -> str:
+    """The page's content with its style, for embedding (Jupyter): one <div class="cnncost">."""
+    out = [f'<div class="cnncost"><style>{STYLE}</style>', f"<h1>{escape(page.title)}</h1>"]
+    if page.subtitle:
+        out.append(f'<p class="sub">{escape(page.subtitle)}</p>')
+    if page.cards:
+        out.append(_cards(page.cards))
+    for s in _sections(page):
         out.append(f"<h2>{escape(s.title)}</h2>")
         out.append('<div class="body">')
-        if s.chart is not None:
-            out.append(chart_svg(s.chart))
-        if s.headers:
-            out.append(_table(s))
+        if s.series:
+            out.append(chart_svg(s.labels, s.series))
+        if s.table is not None and s.table.headers:
+            out.append(_table(s.table))
         out.append("</div>")
         if s.notes:
             out.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in s.notes) + "</ul>")
@@ -175,17 +172,20 @@ def fragment(title: str, sections: Sequence[Section], subtitle: str = "",
     return "\n".join(out) + "\n"
 
 
-def page(title: str, sections: Sequence[Section], subtitle: str = "",
-         cards: Sequence[Card] = ()) -> str:
+def document(page: Page) -> str:
     """A whole HTML document, readable offline: open the file in any browser."""
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{escape(title)}</title>\n"
+            f"<title>{escape(page.title)}</title>\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            "</head>\n<body>\n" + fragment(title, sections, subtitle, cards)
-            + "</body>\n</html>\n")
+            "</head>\n<body>\n" + fragment(page) + "</body>\n</html>\n")
 
 
-def _report_parts(report: Report):
+def report_page(report: Report, columns=None) -> Page:
+    """The report as a Page: headline numbers, the per-layer table (the summary's columns,
+    render/columns.py, with the --convention and roofline ones) with its bar charts of MACs
+    and params, and the ledger when asked for."""
+    from . import extras
+
     t = report.totals
     subtitle = (f"input {shape(report.input)}, output {shape(report.output)}; "
                 f"{report.dtype}, batch {report.batch}")
@@ -194,69 +194,23 @@ def _report_parts(report: Report):
              Card("Peak activations", t.peak_activation_bytes, "B")]
     if not is_plain(t.buffers) or t.buffers:
         cards.insert(1, Card("Buffers", t.buffers))
-    # --convention and roofline columns, as the text and Markdown tables show them
-    more = extras.headers(report)
-    rows = [(r.name, r.op, shape(r.output), r.params, r.macs, pair(r.rf_size),
-             *extras.cells(report, r)) for r in report.layers]
-    plain = all(is_plain(r.params) and is_plain(r.macs) for r in report.layers)
-    chart = Chart([r.name for r in report.layers],
-                  [("MACs", [r.macs for r in report.layers]),
-                   ("Params", [r.params for r in report.layers])]) if plain else None
-    footer = ("Total", "", shape(report.output), t.params, t.macs, "", *extras.footers(report)[0])
-    sections = [Section("Layers", ("Layer", "Op", "Output", "Params", "MACs", "RF", *more), rows,
-                        footer=[footer], chart=chart, notes=summary_lines(report),
-                        right=(False, False, False, True, True, True,
-                               *(h != "Bound" for h in more)))]
+    table = summary_table(report, columns)
+    blocks: list = [table._replace(title="Layers", footer=table.footer[:1],
+                                   notes=tuple(total_sentences(report)))]
+    if all(is_plain(r.params) and is_plain(r.macs) for r in report.layers):
+        for title, key in (("MACs", "macs"), ("Params", "params")):
+            values = [getattr(r, key) for r in report.layers]
+            blocks.append(Chart(title, tuple(Bar(r.name, v, short(v)) for r, v in zip(report.layers, values))))
     if report.ledger:
-        header, ledger_rows, total = extras.ledger_table(report)
-        batch = f", batch {report.batch}" if report.batch != 1 else ""
-        sections.append(Section(
-            f"Ledger: every operation counted once{batch}; x = the factor each convention "
-            "gives it", header, ledger_rows, footer=[total],
-            notes=extras.sources(report), right=[False] + [True] * (len(header) - 1)))
-    return report.network, sections, subtitle, cards
+        blocks.append(extras.ledger_page_table(report))
+    return Page(report.network, tuple(blocks), subtitle=subtitle, cards=tuple(cards))
 
 
-def report_html(report: Report) -> str:
+def report_html(report: Report, columns=None) -> str:
     """The report as a page: headline numbers, the per-layer table and its bar chart."""
-    return page(*_report_parts(report))
+    return document(report_page(report, columns))
 
 
 def report_fragment(report: Report) -> str:
     """The report as an embeddable fragment (what Jupyter shows)."""
-    return fragment(*_report_parts(report))
-
-
-def _page_sections(source) -> list[Section]:
-    """A `render.page.Page`'s tables in order, each following chart drawn beside the table
-    before it (charts over the same labels side by side)."""
-    from .page import Chart as PageChart
-
-    sections: list[Section] = []
-    for block in source.blocks:
-        if not isinstance(block, PageChart):
-            sections.append(Section(block.title, block.headers, block.rows, block.footer,
-                                    right=block.right))
-            continue
-        labels = [b.label for b in block.bars]
-        series = (block.title, [b.value for b in block.bars])
-        last = sections[-1] if sections else None
-        if last is not None and last.chart is None:
-            sections[-1] = replace(last, chart=Chart(labels, [series]))
-        elif last is not None and list(last.chart.labels) == labels:
-            sections[-1] = replace(last, chart=Chart(labels, [*last.chart.series, series]))
-        else:
-            sections.append(Section(block.title, (), (), chart=Chart(labels, [series])))
-    if sections and source.notes:
-        sections[-1] = replace(sections[-1], notes=[*sections[-1].notes, *source.notes])
-    return sections
-
-
-def page_html(source, title: str, subtitle: str = "") -> str:
-    """A `render.page.Page` (what compare and sweep print) as an HTML page."""
-    return page(title, _page_sections(source), subtitle)
-
-
-def page_fragment(source, title: str, subtitle: str = "") -> str:
-    """The same as an embeddable fragment (what Jupyter shows for a comparison or sweep)."""
-    return fragment(title, _page_sections(source), subtitle)
+    return fragment(report_page(report))

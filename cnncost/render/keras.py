@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from ..layers import REGISTRY
 from ..report import DTYPE_BYTES, LayerRow, Report
-from .numbers import exact, is_plain
+from .numbers import exact_text as exact, is_plain
 
 BLOCK_CLASS = "Functional"  # a block collapsed into one row (--depth) is a nested model
 NO_CLASS = "Lambda"  # kinds Keras has no layer for (their entry's keras_none says why)
@@ -84,7 +84,31 @@ def keras_rows(report: Report) -> list[LayerRow]:
     if host:
         rows = [replace(r, inputs=tuple(host.get(i, i) for i in r.inputs))
                 if any(i in host for i in r.inputs) else r for r in rows]
-    return rows
+    return _flat_pooling(rows, readers)
+
+
+def _flat_pooling(rows: list[LayerRow], readers: dict[str, int]) -> list[LayerRow]:
+    """A kind whose Keras layer can output the vector itself (the entry's `keras_flat`:
+    global pooling, keepdims=False) followed by a Flatten of its 1x1xC: one row of shape
+    (None, C), as Keras prints it. Followed by anything else it keeps its 1x1 (keepdims=True,
+    as Keras's MobileNet)."""
+    from ..layers import REGISTRY
+
+    out: list[LayerRow] = []
+    renamed: dict[str, str] = {}
+    for row in rows:
+        if renamed:
+            row = replace(row, inputs=tuple(renamed.get(i, i) for i in row.inputs))
+        prev = out[-1] if out else None
+        if (prev is not None and len(row.output) == 1 and len(prev.output) == 3
+                and getattr(REGISTRY.get(row.op), "category", "") == "reshape"
+                and row.inputs == (prev.name,) and readers.get(prev.name) == 1
+                and getattr(REGISTRY.get(prev.op), "keras_flat", False)):
+            out[-1] = replace(prev, output=row.output)  # keepdims=False: no Flatten
+            renamed[row.name] = prev.name
+            continue
+        out.append(row)
+    return out
 
 
 def is_chain(rows) -> bool:

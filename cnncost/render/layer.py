@@ -7,7 +7,8 @@ from fractions import Fraction
 
 from .. import symbolic
 from ..report.layer import Alternative, LayerComparison, Ratio
-from .numbers import exact, jsonable, shape
+from .numbers import exact_text, jsonable, shape
+from .working import step_line
 
 WHAT = {"macs": "MACs", "params": "params"}
 
@@ -17,7 +18,7 @@ def _value(value, pretty: bool, indent: str) -> str:
     lines below."""
     if pretty and symbolic.is_symbolic(value):
         return "\n" + "\n".join(indent + line for line in symbolic.pretty(value).splitlines())
-    return exact(value)
+    return exact_text(value)
 
 
 def _ratio_text(r: Ratio, pretty: bool = False) -> str:
@@ -34,6 +35,19 @@ def _ratio_text(r: Ratio, pretty: bool = False) -> str:
     return _value(r.value, pretty, "      ")
 
 
+def sum_lines(alt: Alternative) -> list[str]:
+    """`MACs = 432 + 240 = 672` for each quantity more than one part counts; a formula
+    once (its parts' sum is the formula)."""
+    out = []
+    for quantity, values, total in alt.sums:
+        what = WHAT.get(quantity, quantity)
+        if any(symbolic.is_symbolic(v) for v in values):
+            out.append(f"{what} = {symbolic.plain(total)}")
+        else:
+            out.append(f"{what} = {' + '.join(exact_text(v) for v in values)} = {exact_text(total)}")
+    return out
+
+
 def _alternative(label: str, alt: Alternative, pretty: bool) -> list[str]:
     lines = [f"{label}: {alt.layer}  on {shape(alt.input)} -> {shape(alt.output)}"]
     several = len(alt.parts) > 1
@@ -41,7 +55,7 @@ def _alternative(label: str, alt: Alternative, pretty: bool) -> list[str]:
         if several:
             lines.append(f"  {part.name} ({part.op})  {shape(part.input)} -> {shape(part.output)}")
         symbols = pretty and any(symbolic.is_symbolic(getattr(part, q)) for q in ("params", "macs"))
-        for w in _both_axes(part.working):
+        for w in _both_axes(tuple(step_line(w) for w in part.working)):
             what = w.split(" = ", 1)[0]
             if symbols and what in ("params", "MACs", "buffers"):
                 value = getattr(part, {"MACs": "macs"}.get(what, what))
@@ -50,7 +64,7 @@ def _alternative(label: str, alt: Alternative, pretty: bool) -> list[str]:
                 lines.append(f"      {w}")
     if alt.sums:
         lines.append("  sum")
-        lines.extend(f"      {s}" for s in alt.sums)
+        lines.extend(f"      {s}" for s in sum_lines(alt))
     return lines
 
 
@@ -83,7 +97,7 @@ def text(c: LayerComparison, pretty: bool = False) -> str:
     flat = not (pretty and any(symbolic.is_symbolic(r.value) for r in c.ratios))
     if flat:
         rows = [("", "a", "b", "b/a"), ("output", shape(c.a.output), shape(c.b.output), "")]
-        rows += [(WHAT[q], exact(getattr(c.a, q)), exact(getattr(c.b, q)), _ratio_text(ratios[q]))
+        rows += [(WHAT[q], exact_text(getattr(c.a, q)), exact_text(getattr(c.b, q)), _ratio_text(ratios[q]))
                  for q in ("params", "macs")]
         lines += _table(rows)
     else:
@@ -125,6 +139,42 @@ def _general(c: LayerComparison, pretty: bool) -> list[str]:
     return lines
 
 
+# --------------------------------------------------------------------------- Markdown
+def _md(value) -> str:
+    """A number as is; a formula as code (its `**` would turn bold)."""
+    return f"`{exact_text(value)}`" if symbolic.is_symbolic(value) else exact_text(value)
+
+
+def markdown(c: LayerComparison) -> str:
+    """Each alternative's working as a list under a heading, and for two alternatives a
+    GitHub table of their output, params, MACs and the ratios b/a."""
+    out = []
+    alternatives = (("a", c.a), ("b", c.b)) if c.b is not None else (("a", c.a),)
+    for label, alt in alternatives:
+        out += [f"### {label}: `{alt.layer}` on {shape(alt.input)} -> {shape(alt.output)}", ""]
+        for part in alt.parts:
+            if len(alt.parts) > 1:
+                out.append(f"- **{part.name}** ({part.op}) {shape(part.input)} -> {shape(part.output)}")
+            indent = "  " if len(alt.parts) > 1 else ""
+            out += [f"{indent}- `{w}`" for w in _both_axes(tuple(step_line(w) for w in part.working))]
+        if alt.sums:
+            out.append("- sum")
+            out += [f"  - `{s}`" for s in sum_lines(alt)]
+        out.append("")
+    if c.b is not None:
+        ratios = {r.quantity: r for r in c.ratios}
+        out += ["| | a | b | b/a |", "|---|---:|---:|---|",
+                f"| output | {shape(c.a.output)} | {shape(c.b.output)} | |"]
+        out += [f"| {WHAT[q]} | {_md(getattr(c.a, q))} | {_md(getattr(c.b, q))} | "
+                f"{_ratio_text(ratios[q])} |" for q in ("params", "macs")]
+        out.append("")
+    symbols = _symbols(c, False)
+    out += [f"- `{line.strip()}`" if line.startswith("  ") else line for line in symbols[1:]]
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
 # --------------------------------------------------------------------------- JSON
 def _alt_dict(alt: Alternative) -> dict:
     data = {
@@ -138,8 +188,8 @@ def _alt_dict(alt: Alternative) -> dict:
         "parts": [{"name": p.name, "op": p.op, "input": jsonable(p.input),
                    "output": jsonable(p.output), "params": jsonable(p.params),
                    "buffers": jsonable(p.buffers), "macs": jsonable(p.macs),
-                   "working": list(p.working)} for p in alt.parts],
-        "sums": list(alt.sums),
+                   "working": [step_line(w) for w in p.working]} for p in alt.parts],
+        "sums": sum_lines(alt),
     }
     if alt.general:
         data["symbolic"] = {q: jsonable(v) for q, v in alt.general.items()}

@@ -1,36 +1,38 @@
-"""Markdown output: a GitHub table per layer and a totals list."""
+"""Markdown output: a GitHub table per layer (the summary's columns, render/columns.py)
+and a totals list."""
 from __future__ import annotations
+
+import re
 
 from ..report import Report
 from . import extras
-from .numbers import exact, pair, shape
-from .summary import summary_lines
+from .columns import summary_table
+from .numbers import shape
+from .summary import total_sentences
+
+# what a number column holds that is not a formula: a short form, a percentage, Y/N/-
+_NOT_FORMULA = re.compile(r"^(?:[\d.,]+ ?[kMGT]?B?|[\d.]+%|[YN-]|[\d,]+ of [\d,]+|[\d.,]+ [munp]?s)$")
 
 
-def _code(text: str, value) -> str:
+def _code(text: str, right: bool = False) -> str:
     """Formulas as code: their `**` would otherwise turn into bold."""
-    return f"`{text}`" if getattr(value, "free_symbols", None) or "**" in text else text
+    formula = "**" in text or (right and re.search(r"[A-Za-z_]", text) and not _NOT_FORMULA.match(text))
+    return f"`{text}`" if formula else text
 
 
-def render_markdown(report: Report) -> str:
-    more = extras.headers(report)
-    extra_head = "".join(f" {h} |" for h in more)
-    extra_rule = "---:|" * len(more)
+def render_markdown(report: Report, columns=None) -> str:
+    table = summary_table(report, columns)
     lines = [f"## {report.network}", "",
-             f"Input {_code(shape(report.input), ())}, output {_code(shape(report.output), ())}.", "",
-             "| layer | op | output | params | MACs | RF |" + extra_head,
-             "|---|---|---|---:|---:|---:|" + extra_rule]
-    for r in report.layers:
-        lines.append(f"| {r.name} | {r.op} | {_code(shape(r.output), ())} | "
-                     f"{_code(exact(r.params), r.params)} | {_code(exact(r.macs), r.macs)} | "
-                     f"{_code(pair(r.rf_size), r.rf_size[0])} |"
-                     + "".join(f" {c} |" for c in extras.cells(report, r)))
-    t = report.totals
-    lines.append(f"| **total** | | | **{_code(exact(t.params), t.params)}** | "
-                 f"**{_code(exact(t.macs), t.macs)}** | |"
-                 + "".join(f" **{c}** |" if c else " |" for c in extras.footers(report)[0]))
+             f"Input {_code(shape(report.input))}, output {_code(shape(report.output))}.", "",
+             "| " + " | ".join(table.headers) + " |",
+             "|" + "|".join("---:" if r else "---" for r in table.right) + "|"]
+    for row in table.rows:
+        lines.append("| " + " | ".join(_code(c, r) for c, r in zip(row, table.right)) + " |")
+    total = table.footer[0]
+    lines.append("|" + "|".join(f" **{_code(c, r)}** " if c else " " for c, r in zip(total, table.right))
+                 + "|")
     lines.append("")
-    lines += [f"- {line}".replace("*", r"\*") for line in summary_lines(report)]
+    lines += [f"- {line}".replace("*", r"\*") for line in total_sentences(report)]
     if report.ledger:
         header, rows, total = extras.ledger_table(report)
         lines += ["", "### Ledger", "",
@@ -39,4 +41,3 @@ def render_markdown(report: Report) -> str:
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         lines.append("| " + " | ".join(f"**{c}**" if c else "" for c in total) + " |")
     return "\n".join(lines) + "\n"
-

@@ -24,7 +24,7 @@ def _number(value):
     return value
 
 
-def exact(value) -> str:
+def exact_text(value) -> str:
     """138357544 -> '138,357,544'; 1/2 -> '0.5'; sympy expressions as the lecture writes
     them (`n - f + 1`, see cnncost.symbolic.plain)."""
     if isinstance(value, bool):
@@ -44,18 +44,21 @@ def _fits_float(value: Fraction) -> bool:
     return abs(value) < 10**300
 
 
-def short(value, unit: str = "") -> str:
-    """138357544 -> '138.4 M' (three significant digits past the prefix); an expression
-    has no short form and prints whole."""
+def short(value, unit: str = "", digits: int | None = None) -> str:
+    """138357544 -> '138.4 M' (one decimal past the prefix; with `digits`, that many
+    significant digits: 4089184000 -> '4.09 G'); an expression has no short form and
+    prints whole."""
     value = _number(value)
     if not is_plain(value):
         return _symbolic().plain(value)
     if isinstance(value, Fraction) and not _fits_float(value):
-        return exact(value)
+        return exact_text(value)
     for size, prefix in _PREFIXES:
         if abs(value) >= size:
-            return f"{float(value) / size:.1f} {prefix}{unit}".rstrip()
-    return f"{exact(value)} {unit}".rstrip()
+            scaled = float(value) / size
+            text = f"{scaled:.1f}" if digits is None else f"{scaled:#.{digits}g}".rstrip(".")
+            return f"{text} {prefix}{unit}".rstrip()
+    return f"{exact_text(value)} {unit}".rstrip()
 
 
 def short_below(value) -> str:
@@ -73,15 +76,38 @@ def bytes_(value) -> str:
 
 def shape(dims) -> str:
     """28x28x16; compound expressions in parentheses: (n - f + 1)x(n - f + 1)xnc2."""
-    return "x".join(exact(d).replace(",", "") if is_plain(d) else _symbolic().dim(d) for d in dims)
+    return "x".join(exact_text(d).replace(",", "") if is_plain(d) else _symbolic().dim(d) for d in dims)
 
 
 def pair(values) -> str:
     """A per-axis pair shown once when both axes agree: (7, 7) -> '7', (7, 1) -> '7x1'."""
     a, b = values
     if a == b:
-        return exact(a)
-    return "x".join(exact(v) if is_plain(v) else _symbolic().dim(v) for v in values)
+        return exact_text(a)
+    return "x".join(exact_text(v) if is_plain(v) else _symbolic().dim(v) for v in values)
+
+
+FRACTIONAL_FIELD = ("* the receptive field of a layer after a transposed convolution or upsampling "
+                    "is a fraction in the recurrence (the jump becomes 1/stride, Araujo et al. 2019) "
+                    "and varies between output units: shown rounded up, the exact value is in "
+                    "--format json")
+
+
+def field(values) -> str:
+    """A receptive field's size, as `pair`; a fraction (after a transposed convolution or
+    upsampling) rounded up and marked `*` (see FRACTIONAL_FIELD), never printed as 1.5."""
+    def one(v):
+        v = _number(v)
+        if isinstance(v, Fraction) and v.denominator != 1:
+            return f"{-(-v.numerator // v.denominator):,}*"
+        return exact_text(v) if is_plain(v) else _symbolic().dim(v)
+
+    a, b = values
+    return one(a) if a == b else f"{one(a)}x{one(b)}"
+
+
+def has_fraction(values) -> bool:
+    return any(isinstance(_number(v), Fraction) and _number(v).denominator != 1 for v in values)
 
 
 def jsonable(value):

@@ -1,9 +1,10 @@
-"""A page of titled tables and bar charts, and its plain-text, rich and Markdown forms.
+"""The one page model every renderer draws, and its plain-text, rich and Markdown forms
+(render/html.py draws it as HTML, render/fit.py fits its tables to a terminal).
 
-Comparisons and sweeps are turned into a Page (cells already formatted, bar values raw)
-by render/compare.py and render/sweep.py; any other output (an HTML page) can take the
-same Page: a title, then blocks in order, each a table of headers and rows or a chart
-of labelled values.
+A Page is a title, then blocks in order, each a Table (headers, formatted cells, which
+columns are numbers, footer rows, notes under it) or a Chart (labelled bars with raw values);
+HTML also shows the page's headline Cards. The summary (render/columns.py), comparisons,
+sweeps, verify and the zoo all build Pages.
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ class Table(NamedTuple):
     rows: tuple[tuple[str, ...], ...]
     right: tuple[bool, ...]  # right-justify the column (numbers)
     footer: tuple[tuple[str, ...], ...] = ()  # rows after a rule (totals)
+    wraps: tuple[bool, ...] = ()  # names: may wrap or shorten when the table is too wide
+    sections: tuple[int, ...] = ()  # rows a rule goes before (rich: between blocks)
+    notes: tuple[str, ...] = ()  # sentences under the table (HTML: a list)
+    joined: tuple[bool, ...] = ()  # the column stays beside the one before it (a ratio)
 
 
 class Bar(NamedTuple):
@@ -32,10 +37,20 @@ class Chart(NamedTuple):
     bars: tuple[Bar, ...]
 
 
+class Card(NamedTuple):
+    """A headline number (HTML): its label, the short form shown large, the exact below."""
+
+    label: str
+    value: object
+    unit: str = ""
+
+
 class Page(NamedTuple):
     title: str
     blocks: tuple[Table | Chart, ...]  # in reading order
     notes: tuple[str, ...] = ()
+    subtitle: str = ""  # HTML: the line under the title
+    cards: tuple[Card, ...] = ()  # HTML: headline numbers above the blocks
 
 
 def bar_cells(value, largest, width: int = BAR_WIDTH) -> Fraction:
@@ -52,7 +67,7 @@ def _largest(chart: Chart):
 
 # --------------------------------------------------------------------------- plain text
 
-def _text_table(table: Table) -> list[str]:
+def text_table(table: Table) -> list[str]:
     body = [table.headers, *table.rows, *table.footer]
     widths = [max(len(row[i]) for row in body) for i in range(len(table.headers))]
 
@@ -84,7 +99,8 @@ def render_page_text(page: Page) -> str:
     """Aligned columns and '#' bars: for pipes, files and NO_COLOR."""
     out = [page.title, ""] if page.title else []
     for block in page.blocks:
-        out += (_text_table(block) if isinstance(block, Table) else _text_chart(block)) + [""]
+        out += (text_table(block) + ["", *block.notes] * bool(block.notes)
+                if isinstance(block, Table) else _text_chart(block)) + [""]
     out += list(page.notes)
     while out and out[-1] == "":
         out.pop()
@@ -96,19 +112,19 @@ def render_page_text(page: Page) -> str:
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
 
 
-def render_page_rich(page: Page, width: int | None = None, colour: bool = True) -> str:
+def render_page_rich(page: Page, width: int | None = None, colour: bool = True,
+                     hint: str = "--format csv") -> str:
     """For a terminal: rounded tables and solid bars (rich). `colour=False` gives the same
-    drawing without escape codes (the golden files)."""
+    drawing without escape codes (the golden files). A table too wide for `width` (the
+    terminal's, by default) gives way to a plainer layout (render/fit.py), never cutting a
+    number; `hint` names the option that shows it whole."""
     import io
 
-    from rich import box
     from rich.console import Console
-    from rich.table import Table as RichTable
 
-    if width is None:
-        import shutil
+    from .fit import fit_table, terminal_width
 
-        width = shutil.get_terminal_size((120, 24)).columns
+    width = width or terminal_width()
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, highlight=False,
                       color_system="auto" if colour else None, force_terminal=colour)
@@ -122,18 +138,9 @@ def render_page_rich(page: Page, width: int | None = None, colour: bool = True) 
             console.print()
             charts += 1
             continue
-        table = block
-        grid = RichTable(title=table.title, title_justify="left", box=box.ROUNDED,
-                         header_style="bold", show_footer=False)
-        for header, right in zip(table.headers, table.right):
-            grid.add_column(header, justify="right" if right else "left", no_wrap=True)
-        for row in table.rows:
-            grid.add_row(*row)
-        if table.footer:
-            grid.add_section()
-            for row in table.footer:
-                grid.add_row(*row, style="bold")
-        console.print(grid)
+        buffer.write(fit_table(block, width, colour, hint).text)
+        for note in block.notes:
+            console.print(note, markup=False)
         console.print()
     for note in page.notes:
         console.print(note, markup=False)
@@ -179,6 +186,8 @@ def render_page_markdown(page: Page) -> str:
         out += ["| " + " | ".join(f"**{_md_cell(c)}**" if c else "" for c in row) + " |"
                 for row in table.footer]
         out.append("")
+        if table.notes:
+            out += [f"- {note}" for note in table.notes] + [""]
     out += [f"- {note}" for note in page.notes]
     while out and out[-1] == "":
         out.pop()

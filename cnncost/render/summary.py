@@ -1,34 +1,38 @@
-"""The totals as sentences, shared by the table and Markdown renderers."""
+"""The totals as sentences, shared by every summary format."""
 from __future__ import annotations
 
 from ..report import Report
 from . import extras
-from .numbers import bytes_, exact, is_plain, short
+from .numbers import FRACTIONAL_FIELD, bytes_, exact_text, has_fraction, is_plain, short
 
 
 def _both(value) -> str:
-    """`138,357,544 (138.4 M)`; an expression once (it has no short form)."""
-    return f"{exact(value)} ({short(value)})" if is_plain(value) else exact(value)
+    """`138,357,544 (138.4 M)`; once when the short form would repeat it (`448`) or when it
+    is an expression (which has no short form)."""
+    whole, brief = exact_text(value), short(value)
+    return f"{whole} ({brief})" if is_plain(value) and brief != whole else whole
 
 
-def summary_lines(report: Report) -> list[str]:
+def total_sentences(report: Report) -> list[str]:
     t = report.totals
     lines = []
     params = f"Params: {_both(t.params)}"
     if is_plain(t.frozen) and t.frozen:
-        params += f": {exact(t.trainable)} trainable, {exact(t.frozen)} frozen"
+        params += f": {exact_text(t.trainable)} trainable, {exact_text(t.frozen)} frozen"
     lines.append(params)
     if not is_plain(t.buffers) or t.buffers:
-        lines.append(f"Buffers (non-learnable, e.g. BN statistics): {exact(t.buffers)}")
+        lines.append(f"Buffers (non-learnable, e.g. BN statistics): {exact_text(t.buffers)}")
     batch = f", batch {report.batch}" if report.batch != 1 else ""
     lines.append(f"MACs (multiply-accumulates{batch}): {_both(t.macs)}; "
                  f"FLOPs = 2 x MACs = {short(t.flops)}")
-    lines.append(f"Other ops (bias, norm, activations, pooling, merges): {exact(t.other_ops)}")
-    lines.append(f"Activations: {exact(t.activations)} elements; peak activation memory "
+    lines.append(f"Other ops (bias, norm, activations, pooling, merges): {exact_text(t.other_ops)}")
+    lines.append(f"Activations: {exact_text(t.activations)} elements; peak activation memory "
                  f"{bytes_(t.peak_activation_bytes)} ({report.dtype})")
     lines.append(f"Weights: {bytes_(t.weight_bytes)} ({report.dtype})")
     lines += [f"Note: {note}" for note in report.notes]
-    lines += extras.summary_lines(report)
+    if any(has_fraction(r.rf_size) for r in report.layers):
+        lines.append(f"Note: {FRACTIONAL_FIELD}")
+    lines += extras.extra_sentences(report)
     return lines
 
 

@@ -93,16 +93,16 @@ def render_sweep_csv(result: Sweep) -> str:
 
 
 def render_sweep_html(result: Sweep) -> str:
-    from .html import page_html
+    from .html import document
 
-    return page_html(sweep_page(result), f"cnncost sweep: {result.spec}")
+    return document(sweep_page(result)._replace(title=f"cnncost sweep: {result.spec}"))
 
 
 def sweep_fragment(result: Sweep) -> str:
     """The HTML page's content, for embedding (`Sweep._repr_html_`, Jupyter)."""
-    from .html import page_fragment
+    from .html import fragment
 
-    return page_fragment(sweep_page(result), f"cnncost sweep: {result.spec}")
+    return fragment(sweep_page(result)._replace(title=f"cnncost sweep: {result.spec}"))
 
 
 SWEEP_FORMATS = {

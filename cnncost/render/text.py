@@ -5,35 +5,14 @@ from __future__ import annotations
 
 from ..report import Report
 from . import extras
-from .numbers import exact, pair, shape, short_below
-from .summary import summary_lines
-
-HEADER = ("Layer", "Op", "Output", "Params", "MACs", "RF")
-RIGHT = (False, False, False, True, True, True)
+from .columns import summary_table
+from .page import text_table
+from .summary import total_sentences
 
 
-def render_text(report: Report) -> str:
-    t = report.totals
-    header = (*HEADER, *extras.headers(report))
-    right = RIGHT + tuple(h != "Bound" for h in header[len(HEADER):])
-    rows = [(r.name, r.op, shape(r.output), exact(r.params), exact(r.macs), pair(r.rf_size),
-             *extras.cells(report, r)) for r in report.layers]
-    more = extras.footers(report)
-    footer = [("Total", "", shape(report.output), exact(t.params), exact(t.macs), "", *more[0]),
-              ("", "", "", short_below(t.params), short_below(t.macs), "", *more[1])]
-    if not any(footer[1]):  # formulas have no short form
-        footer.pop()
-    widths = [max(len(row[i]) for row in [header, *rows, *footer]) for i in range(len(header))]
-
-    def line(cells):
-        return "  ".join(c.rjust(w) if r else c.ljust(w)
-                         for c, w, r in zip(cells, widths, right)).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    out = [f"{report.network}  (input {shape(report.input)})", "", line(header), rule]
-    out += [line(row) for row in rows]
-    out += [rule, *(line(row) for row in footer), ""]
-    out += summary_lines(report)
+def render_text(report: Report, columns=None) -> str:
+    out = [*text_table(summary_table(report, columns)), ""]
+    out += total_sentences(report)
     if report.ledger:
         out += ["", *extras.ledger_lines(report)]
     return "\n".join(out) + "\n"

@@ -7,10 +7,9 @@ import csv
 import io
 import json
 
-from .numbers import bytes_, exact, shape
+from .numbers import bytes_, exact_text, shape
 
 MARKS = {True: "ok", False: "DIFF"}
-FANCY_MARKS = {True: "[green]✓[/]", False: "[bold red]✗[/]"}
 
 
 def _columns(v) -> list[tuple[str, str, bool]]:
@@ -23,7 +22,7 @@ def _columns(v) -> list[tuple[str, str, bool]]:
 
 
 def _cell(value, numeric: bool) -> str:
-    return exact(value) if numeric else shape(value)
+    return exact_text(value) if numeric else shape(value)
 
 
 def _cells(row, cols) -> list[str]:
@@ -37,7 +36,7 @@ def _footer(v, cols) -> list[str]:
     out = ["Total", ""]
     for _, quantity, numeric in cols:
         if numeric:
-            out += [exact(v.total("analytic", quantity)), exact(v.total("executed", quantity))]
+            out += [exact_text(v.total("analytic", quantity)), exact_text(v.total("executed", quantity))]
         else:
             out += ["", ""]
     return out
@@ -73,7 +72,7 @@ def render_verify_table(v, fancy: bool = False, width: int | None = None) -> str
     rows = [_cells(r, cols) for r in v.rows]
     title = f"{v.network}  (input {shape(v.input)}): analysed | executed"
     if fancy:
-        return _rich(v, title, headers, rows, cols, width)
+        return _rich(v, title, width)
     footer = _footer(v, cols)
     right = [False, False] + [numeric for _, _, numeric in cols for _ in (0, 1)] + [False]
     headers, footer = headers + [""], footer + [""]
@@ -88,26 +87,19 @@ def render_verify_table(v, fancy: bool = False, width: int | None = None) -> str
     return "\n".join(out + summary_lines(v)) + "\n"
 
 
-def _rich(v, title, headers, rows, cols, width) -> str:
-    from rich import box
+def _rich(v, title, width) -> str:
+    """For a terminal: the page's table fitted to its width (render/fit.py), never cutting
+    a number; the summary under it, in red when anything differs."""
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
 
-    footer = _footer(v, cols)
-    table = Table(title=title, show_footer=True, box=box.ROUNDED, title_justify="left",
-                  header_style="bold")
-    numeric = [False, False] + [n for _, _, n in cols for _ in (0, 1)]
-    for header, foot, right in zip(headers, footer, numeric):
-        table.add_column(header, footer=foot, justify="right" if right else "left", no_wrap=True,
-                         style="dim" if header == "run" else None)
-    table.add_column("", no_wrap=True)
-    for cells, r in zip(rows, v.rows):
-        table.add_row(*(escape(c) for c in cells), FANCY_MARKS[r.ok], style=None if r.ok else "red")
+    from .fit import fit_table, terminal_width
+
+    width = width or terminal_width()
+    table = verify_page(v).blocks[0]._replace(title=title)
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 200, color_system="auto", force_terminal=True,
+    buffer.write(fit_table(table, width, hint="--format csv").text)
+    console = Console(file=buffer, width=width, color_system="auto", force_terminal=True,
                       highlight=False)
-    console.print(table)
     for text in summary_lines(v):
         console.print(text, highlight=False, markup=False, style=None if v.ok else "bold red")
     return buffer.getvalue()
@@ -185,25 +177,10 @@ def render_verify_markdown(v) -> str:
 def render_verify_html(v) -> str:
     """One self-contained page: the comparison table (numbers right-aligned), the summary
     under it."""
-    from .html import Section, page
+    from .html import document
 
-    cols = _columns(v)
-
-    rows = []
-    for r in v.rows:
-        cells = [r.name, r.op]
-        for _, quantity, numeric in cols:
-            for side in (r.analytic, r.executed):
-                value = getattr(side, quantity)
-                cells.append(value if numeric else shape(value))
-        rows.append(cells + [MARKS[r.ok]])
-    footer = ["Total", ""]
-    for _, quantity, numeric in cols:
-        footer += [v.total("analytic", quantity), v.total("executed", quantity)] if numeric else ["", ""]
-    section = Section(f"Input {shape(v.input)}: analysed | executed", _named_headers(cols), rows,
-                      footer=[footer + [""]], notes=[line.strip() for line in summary_lines(v)])
-    return page(f"cnncost verify: {v.network}", [section],
-                subtitle=f"{v.file or v.network}; batch {v.batch}, seed {v.seed}")
+    page = verify_page(v)
+    return document(page._replace(subtitle=f"{v.file or v.network}; batch {v.batch}, seed {v.seed}"))
 
 
 VERIFY_FORMATS = {

@@ -4,7 +4,7 @@ from .analyze import analyze, collapse
 from .model import DTYPE_BYTES, ConventionTotal, LayerRow, Report, Totals
 
 _COMPARISON = ("Comparison", "ModelTotals", "Stage", "compare", "stages")
-_SWEEPS = ("Sweep", "SweepPoint", "sweep")
+_SWEEPS = ("Sweep", "SweepPoint")
 
 
 def __getattr__(name: str):
@@ -20,4 +20,4 @@ def __getattr__(name: str):
 
 
 __all__ = ["DTYPE_BYTES", "Comparison", "ConventionTotal", "LayerRow", "ModelTotals", "Report", "Stage",
-           "Sweep", "SweepPoint", "Totals", "analyze", "collapse", "compare", "stages", "sweep"]
+           "Sweep", "SweepPoint", "Totals", "analyze", "collapse", "compare", "stages"]

@@ -50,13 +50,16 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
     for i, (node, c, f) in enumerate(zip(graph.nodes, counts, fields)):
         frozen = c.params if c.frozen else 0
         rows.append(LayerRow(
-            node.name, node.kind, node.shape, c.params, c.params - frozen, frozen, c.buffers,
-            c.macs * batch, c.other_ops * batch,
-            c.activations * batch if i else 0,  # the input is not a layer output (docs/counting.md)
-            f.size, f.jump, f.start, node.line, len(node.scope),
-            tuple(graph.nodes[j].name for j in node.inputs),
-            per_node_conventions[i] if per_node_conventions else (),
-            per_node_roofline[i] if per_node_roofline else None))
+            name=node.name, op=node.kind, output=node.shape, params=c.params,
+            trainable=c.params - frozen, frozen=frozen, buffers=c.buffers,
+            macs=c.macs * batch, other_ops=c.other_ops * batch,
+            # the input is not a layer output (docs/counting.md)
+            activations=c.activations * batch if i else 0,
+            rf_size=f.size, rf_jump=f.jump, rf_start=f.start, line=node.line,
+            depth=len(node.scope), inputs=tuple(graph.nodes[j].name for j in node.inputs),
+            conventions=per_node_conventions[i] if per_node_conventions else (),
+            roofline=per_node_roofline[i] if per_node_roofline else None,
+            kernel=tuple(node.attrs.get("kernel", ()))))
     peak, _ = peak_activations(graph)
     weight_layers, depth = weight_depth(graph)
     params = _sum(r.params for r in rows)
@@ -142,21 +145,20 @@ def collapse(report: Report, depth: int) -> Report:
             continue
         if key in groups and groups[key] == len(rows) - 1:
             prev = rows[-1]
-            rows[-1] = LayerRow(
-                key, prev.op, row.output, prev.params + row.params, prev.trainable + row.trainable,
-                prev.frozen + row.frozen, prev.buffers + row.buffers, prev.macs + row.macs,
-                prev.other_ops + row.other_ops, prev.activations + row.activations,
-                row.rf_size, row.rf_jump, row.rf_start, prev.line, depth,
-                tuple(dict.fromkeys(prev.inputs + inputs)),
-                tuple(a + b for a, b in zip(prev.conventions, row.conventions)),
-                _add(prev.roofline, row.roofline))
+            rows[-1] = replace(
+                prev, output=row.output, params=prev.params + row.params,
+                trainable=prev.trainable + row.trainable, frozen=prev.frozen + row.frozen,
+                buffers=prev.buffers + row.buffers, macs=prev.macs + row.macs,
+                other_ops=prev.other_ops + row.other_ops,
+                activations=prev.activations + row.activations, rf_size=row.rf_size,
+                rf_jump=row.rf_jump, rf_start=row.rf_start,
+                inputs=tuple(dict.fromkeys(prev.inputs + inputs)),
+                conventions=tuple(a + b for a, b in zip(prev.conventions, row.conventions)),
+                roofline=_add(prev.roofline, row.roofline))
         else:
             op = _BLOCK_STEM.sub("", key.split(".")[-1]) or "block"
             groups[key] = len(rows)
-            rows.append(LayerRow(key, op, row.output, row.params, row.trainable, row.frozen,
-                                 row.buffers, row.macs, row.other_ops, row.activations,
-                                 row.rf_size, row.rf_jump, row.rf_start, row.line, depth,
-                                 inputs, row.conventions, row.roofline))
+            rows.append(replace(row, name=key, op=op, depth=depth, inputs=inputs, kernel=()))
     return replace(report, layers=tuple(rows))
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .. import zoo
-from ..load import load
 from ..passes.counts import count
 
 
@@ -29,10 +28,10 @@ class ZooModel:
         return self.name != self.spec
 
 
-def describe(entry: zoo.ZooEntry) -> ZooModel:
-    """One model's row: its spec built with the variant's settings, and the totals of the
-    counts pass (the receptive-field and memory passes of `analyze` are not needed here)."""
-    graph = load(entry.name)
+def describe(entry: zoo.ZooEntry, graph) -> ZooModel:
+    """One model's row from its graph (the spec built with the variant's settings, by the
+    caller: report/ never loads), with the totals of the counts pass (the receptive-field
+    and memory passes of `analyze` are not needed here)."""
     counts = count(graph)
     return ZooModel(entry.name, entry.spec, dict(entry.params), entry.resolution,
                     zoo.source(entry.spec), graph.input.shape, graph.nodes[graph.output].shape,
@@ -40,6 +39,7 @@ def describe(entry: zoo.ZooEntry) -> ZooModel:
                     sum(c.macs for c in counts))
 
 
-def catalogue(contains: str | None = None) -> list[ZooModel]:
-    """Every zoo model whose name contains `contains` (any case), sorted by name."""
-    return [describe(entry) for entry in zoo.matching(contains)]
+def catalogue(contains: str | None, load) -> list[ZooModel]:
+    """Every zoo model whose name contains `contains` (any case), sorted by name; `load`
+    builds a zoo name into a graph (cnncost.load)."""
+    return [describe(entry, load(entry.name)) for entry in zoo.matching(contains)]

@@ -40,7 +40,7 @@ class CheckResult:
     expected_value: Any
     actual: Any  # int, Fraction or shape tuple
     ok: bool
-    working: tuple[str, ...]  # "params = 5·5·1·16 + 16 = 416", ...
+    working: tuple[Step, ...]  # what, working, value: render/working.py writes them out
     rounded: str | None = None  # for `~`: the true value rounded as the expected one is written, "417k"
 
 
@@ -91,21 +91,7 @@ def _check_one(graph, report, exp: Expectation, working_of) -> CheckResult:
     if exp.approx and exp.quantity not in ("shape", "rf") and isinstance(actual, (int, Fraction)):
         rounded = _rounded(actual, exp.source, exp.suffix, expected)
     return CheckResult(exp.line, exp.quantity, exp.total, written, expected, actual, bool(ok),
-                       tuple(step_line(s) for s in steps), rounded)
-
-
-def step_line(s: Step) -> str:
-    """`what = working = value` with the value grouped by thousands."""
-    value = s.value
-    if type(value) is int:
-        shown = f"{value:,}"
-    elif hasattr(value, "free_symbols"):
-        from ..symbolic import plain
-
-        shown = plain(value)
-    else:
-        shown = str(value)
-    return f"{s.what} = {s.text} = {shown}" if s.text else f"{s.what} = {shown}"
+                       tuple(steps), rounded)
 
 
 # ---------------------------------------------------------------- statements and totals

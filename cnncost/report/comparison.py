@@ -8,6 +8,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 
 from ..layers import REGISTRY
 from .model import LayerRow, Report
+from .display import Displayed
 
 
 class Metric(NamedTuple):
@@ -74,8 +75,8 @@ class ModelTotals:
     stages: tuple[Stage, ...]
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class Comparison(Displayed):
     models: tuple[ModelTotals, ...]  # in display order
     baseline: ModelTotals  # what ratios are taken against: the first model given
     dtype: str = "fp32"
@@ -96,11 +97,6 @@ class Comparison:
             order = sorted(self.models, key=lambda m: _sort_key(getattr(m, key)), reverse=reverse)
         return replace(self, models=tuple(order))
 
-    def _repr_html_(self) -> str:
-        """Jupyter shows a comparison as its HTML tables and bar charts."""
-        from ..render.compare import compare_fragment
-
-        return compare_fragment(self)
 
 
 def ratio(value, base) -> Fraction | None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from ..build import Graph
 from ..passes.explain import LayerWorking, Step, explain
-from .check import step_line
 
 
 @dataclass(frozen=True)
@@ -17,7 +16,7 @@ class ExplainedLayer:
     source: str  # the spec line that made the layer
     input: tuple  # first input's shape
     output: tuple
-    working: tuple[str, ...]  # "H_out = floor((28 + 2·2 − 5)/1) + 1 = 28", ...
+    working: tuple[Step, ...]  # written out by render/working.py: "H_out = ... = 28"
 
 
 def explain_layers(graph: Graph, layer: str | None = None) -> tuple[ExplainedLayer, ...]:
@@ -33,8 +32,8 @@ def explain_layers(graph: Graph, layer: str | None = None) -> tuple[ExplainedLay
     return tuple(out)
 
 
-def _lines(w: LayerWorking) -> tuple[str, ...]:
+def _lines(w: LayerWorking) -> tuple[Step, ...]:
     steps: list[Step] = [s for s in w.shape if s.text or getattr(s.value, "free_symbols", None)]
     steps += [s for s in (w.params, w.buffers, w.macs) if s.text or s.value != 0]
     steps += list(w.rf)
-    return tuple(step_line(s) for s in steps)
+    return tuple(steps)

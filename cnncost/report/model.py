@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Mapping
+from .display import Displayed
 
 DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LayerRow:
+    """One layer (or one collapsed block): built with keywords only."""
+
     name: str
     op: str
     output: tuple
@@ -29,6 +32,7 @@ class LayerRow:
     # roofline's traffic and time bounds (report/roofline.py)
     conventions: tuple = ()
     roofline: Any = None
+    kernel: tuple = ()  # the layer's window (conv, pool), empty for a layer without one
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,8 @@ class Totals:
     depth: int = 0  # weight layers on the longest input-output path, as papers count depth
 
 
-@dataclass(frozen=True)
-class Report:
+@dataclass(frozen=True, repr=False)
+class Report(Displayed):
     network: str
     file: str
     input: tuple
@@ -59,12 +63,6 @@ class Report:
     batch: int = 1
     notes: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
-
-    def _repr_html_(self) -> str:
-        """Jupyter shows a report as its HTML tables and bar chart."""
-        from ..render.html import report_fragment
-
-        return report_fragment(self)
     # on request: totals under convention profiles, the operation ledger (key -> count,
     # passes/ledger.py) and the roofline totals; empty or None when not asked for
     conventions: tuple["ConventionTotal", ...] = ()

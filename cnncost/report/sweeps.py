@@ -1,5 +1,6 @@
 """A grid of one spec's totals over lists of parameter values and scalings (MobileNet's
-Tables 6 and 7: width multiplier x resolution), each point built by cnncost.load."""
+Tables 6 and 7: width multiplier x resolution). Each point is built by the `load` the
+caller passes (cnncost.load): report/ never imports the parser or the loader."""
 from __future__ import annotations
 
 import itertools
@@ -7,9 +8,9 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from ..errors import CnnCostError
-from ..load import load
 from .analyze import analyze
 from .comparison import ModelTotals, model_totals
+from .display import Displayed
 
 # Axes that are load() options rather than the spec's `param`s, in the order swept.
 SCALINGS = ("width", "depth_mult", "resolution")
@@ -31,8 +32,8 @@ class SweepPoint:
         return " ".join(f"{name}={value}" for name, value in self.settings)
 
 
-@dataclass(frozen=True)
-class Sweep:
+@dataclass(frozen=True, repr=False)
+class Sweep(Displayed):
     spec: str
     network: str
     axes: tuple[Axis, ...]
@@ -40,19 +41,16 @@ class Sweep:
     dtype: str = "fp32"
     batch: int = 1
 
-    def _repr_html_(self) -> str:
-        """Jupyter shows a sweep as its HTML table."""
-        from ..render.sweep import sweep_fragment
-
-        return sweep_fragment(self)
 
 
-def sweep(spec: str, params: Mapping[str, Sequence] | None = None, *, width: Sequence = (),
+def sweep(spec: str, params: Mapping[str, Sequence] | None = None, *, load, width: Sequence = (),
           depth_mult: Sequence = (), resolution: Sequence = (), dtype: str = "fp32",
           batch: int = 1) -> Sweep:
     """Totals at every combination of the values given: `params` maps a spec param to its
     values; `width`, `depth_mult`, `resolution` take lists like the --width,
-    --depth-mult, --resolution options. Parameters vary slowest, resolution fastest."""
+    --depth-mult, --resolution options. Parameters vary slowest, resolution fastest.
+    `load(spec, overrides, width=, depth=, resolution=)` builds each point (cnncost.load;
+    `cnncost.sweep` passes it)."""
     axes = [Axis(name, tuple(str(v) for v in values)) for name, values in (params or {}).items()]
     for name, values in zip(SCALINGS, (width, depth_mult, resolution)):
         if values:
