@@ -32,9 +32,10 @@ INPUT, LAYER, VS = "<input>", "<layer>", "<vs>"
 
 
 def compare_layers(a: str, shape: str, b: str | None = None,
-                   generalize: bool = False) -> LayerComparison:
-    """Layer(s) `a` (and alternative `b`) on an input of `shape` (`28x28x1`, `(n, n, nc)`)."""
-    graph_a, graph_b = _load_pair(a, shape, b)
+                   generalize: bool = False, channels_first: bool = False) -> LayerComparison:
+    """Layer(s) `a` (and alternative `b`) on an input of `shape` (`28x28x1`, `(n, n, nc)`;
+    `3x224x224` with `channels_first`)."""
+    graph_a, graph_b = _load_pair(a, shape, b, channels_first)
     comparison = compare_graphs(graph_a, a, graph_b, b)
     if generalize and not graph_a.symbols and not (graph_b is not None and graph_b.symbols):
         comparison = _generalized(comparison, a, shape, b)
@@ -145,24 +146,24 @@ def undefined_names(module: ast.Module) -> dict[str, ast.Pos]:
     return {name: pos for name, pos in used.items() if name not in defined}
 
 
-def _load_pair(a: str, shape: str, b: str | None) -> tuple[Graph, Graph | None]:
+def _load_pair(a: str, shape: str, b: str | None, channels_first: bool = False) -> tuple[Graph, Graph | None]:
     lines_a = _lines(shape, a, LAYER)
     lines_b = _lines(shape, b, VS) if b is not None else None
     names = _parse_names(lines_a, LAYER)
     if lines_b is not None:
         names = {**_parse_names(lines_b, VS), **names}
-    graph_a = _load(lines_a, names, LAYER)
-    graph_b = _load(lines_b, names, VS) if lines_b is not None else None
+    graph_a = _load(lines_a, names, LAYER, channels_first)
+    graph_b = _load(lines_b, names, VS, channels_first) if lines_b is not None else None
     return graph_a, graph_b
 
 
-def _load(lines, names: dict[str, _Source], display: str) -> Graph:
+def _load(lines, names: dict[str, _Source], display: str, channels_first: bool = False) -> Graph:
     """Build the spec in memory: a `symbol` line per name first (its errors point at
     where the name is used), then the input and the layers."""
     everything = [(f"symbol {name}", src) for name, src in sorted(names.items())] + lines
     text = "".join(line + "\n" for line, _ in everything)
     try:
-        return load(display, text=text)
+        return load(display, text=text, channels_first=channels_first)
     except CnnCostError as err:
         raise _located(err, [src for _, src in everything]) from None
 

@@ -96,11 +96,12 @@ def parse_resolution(value) -> Any:
 
 def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, depth=None,
          resolution=None, max_nodes: int | None = None, text: str | None = None,
-         symbolic: tuple[str, ...] = ()) -> Graph:
+         symbolic: tuple[str, ...] = (), channels_first: bool = False) -> Graph:
     """Parse and build a spec given by path, zoo name, or `text`.
 
     `params` override `param` lines (values are numbers or expression text); `symbolic`
-    names symbols for the input's height and width (one name: a square input)."""
+    names symbols for the input's height and width (one name: a square input);
+    `channels_first` reads the spec's `input` as C x H x W (PyTorch's order)."""
     max_nodes = _check_arguments(source, params, text, symbolic, max_nodes)
     source = os.fspath(source)
     entry = None
@@ -117,7 +118,7 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
         resolution = entry.resolution
     options = BuildOptions(overrides, _multiplier("--width", width), _multiplier("--depth-mult", depth),
                            parse_resolution(resolution),
-                           max_nodes or BuildOptions.max_nodes, tuple(symbolic))
+                           max_nodes or BuildOptions.max_nodes, tuple(symbolic), bool(channels_first))
     if entry is None and len(text) <= MAX_SPEC_CHARS:  # a larger text: the parser's size error
         _count_statements(text, display, options.max_nodes)
     module: ast.Module = _parse_zoo(entry.spec) if entry is not None else parse(text, display)

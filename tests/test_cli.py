@@ -57,9 +57,10 @@ def test_depth_collapses_blocks_and_keeps_totals(run_cli):
     _, full, _ = run_cli("summarize", "vgg16", "--format", "json")
     _, top, _ = run_cli("summarize", "vgg16", "--format", "json", "--depth", "0")
     full, top = json.loads(full), json.loads(top)
-    assert [layer["name"] for layer in top["layers"]][:6] == \
-        ["input", "stage1", "stage2", "stage3", "stage4", "stage5"]
-    assert top["layers"][1]["params"] == 1_792 + 36_928
+    # torchvision's names (issue 18 item 6): the blocks are features and classifier
+    assert [layer["name"] for layer in top["layers"]] == \
+        ["input", "features", "avgpool", "flatten1", "classifier"]
+    assert top["layers"][1]["params"] == 14_714_688  # Keras VGG16(include_top=False)
     assert sum(layer["macs"] for layer in top["layers"]) == full["totals"]["macs"]
 
 

@@ -128,12 +128,12 @@ def test_stage_csv_sums_to_its_total_rows(run_cli):
 
 def test_stages_are_top_level_blocks_and_runs_between_them():
     names = [s.name for s in stages(cnncost.analyze(cnncost.load("resnet50")))]
-    assert names == ["conv1..maxpool1", "stage1", "stage2", "stage3", "stage4",
-                     "adaptiveavgpool1..fc1"]
-    vgg = stages(cnncost.analyze(cnncost.load("vgg16")))
-    assert [(s.name, s.params, s.weight_layers) for s in vgg[:2]] == \
-        [("stage1", 1_792 + 36_928, 2), ("stage2", 73_856 + 147_584, 2)]
-    assert vgg[4].rf_size == (212, 212)
+    assert names == ["conv1..maxpool1", "layer1", "layer2", "layer3", "layer4",
+                     "adaptiveavgpool1..fc"]
+    vgg = stages(cnncost.analyze(cnncost.load("vgg16")))  # torchvision's features, classifier
+    assert [(s.name, s.params, s.weight_layers) for s in vgg] == \
+        [("features", 14_714_688, 13), ("avgpool..flatten1", 0, 0), ("classifier", 123_642_856, 3)]
+    assert vgg[0].rf_size == (212, 212)
 
 
 # ----------------------------------------------------------------- depth and receptive field

@@ -212,6 +212,8 @@ def test_shortcut_if_sees_the_block_input(asked, has_shortcut):
 
 
 def test_flag_shaped_def_parameter_is_an_error_at_the_def():
+    # s1 is a flag conv knows (stride 1): as a variable it could not be used on a layer line
+    # (issue 18 item 7: c1, which no layer knows as a flag, is an ordinary name)
     with pytest.raises(cnncost.CnnCostError) as err:
-        cnncost.load("<t>", text="def f(c1):\n    conv 3x3 c1\ninput 8x8x3\nf(4)\n")
+        cnncost.load("<t>", text="def f(s1):\n    conv 3x3 s1\ninput 8x8x3\nf(4)\n")
     assert err.value.span.line == 1 and "form of a flag" in err.value.message

@@ -124,7 +124,7 @@ def test_summarize_symbolic_json_reads_back(run_cli):
     assert sympy.sympify(data["totals"]["macs"]).subs({"H": 28, "W": 28}) == 2_794_240
     assert sympy.sympify(data["totals"]["macs"]).subs({"H": 150, "W": 150}) == \
         cnncost.analyze(cnncost.load("keras_mnist_cnn", resolution=150)).totals.macs
-    assert any("fc1 (fc after flatten1)" in note for note in data["notes"])
+    assert any("dense (fc after flatten1)" in note for note in data["notes"])
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
@@ -133,7 +133,7 @@ def test_summarize_symbolic_formats(run_cli, fmt):
     assert code == 0, err
     assert "(H - 2)x(W - 2)x32" in out
     if fmt != "csv":
-        assert "depends on the input size (H, W) through fc1 (fc after flatten1)" in out
+        assert "depends on the input size (H, W) through dense (fc after flatten1)" in out
 
 
 def test_resnet50_parameters_do_not_depend_on_the_input(run_cli):

@@ -51,7 +51,7 @@ def test_vgg16_at_224_by_hand():
     graph = load("vgg16")
     need = estimate(graph, analyze(graph), process=0)
     assert need.activations == (224 * 224 * 3 + 2 * 224 * 224 * 64) * 4 == 26_292_224
-    assert (need.layer, need.weights, need.temporaries) == ("fc1", 102_764_544 * 4, 0)
+    assert (need.layer, need.weights, need.temporaries) == ("classifier.0", 102_764_544 * 4, 0)
     assert need.arrays == 445_738_984
 
 

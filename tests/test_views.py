@@ -181,7 +181,7 @@ def test_transposed_convolutions_never_print_a_fractional_field(run_cli, tmp_pat
 
 # ---------------------------------------------------------------- item 12: graph --depth
 @pytest.mark.parametrize("depth, boxes, box", [
-    ("0", 12, 'n5["stage1<br/>stage 56x56x256"]'),
+    ("0", 12, 'n5["layer1<br/>layer 56x56x256"]'),  # torchvision's layer1 (issue 18 item 6)
     ("1", None, '["0<br/>block 56x56x256"]'),
 ])
 def test_graph_depth_draws_blocks_as_boxes(run_cli, depth, boxes, box):

@@ -145,6 +145,12 @@ def test_width_half_builds_every_model(name):
         assert "int(width*N)" in report.notes[0]
     if name != "efficientnet_b0" and zoo.find(name).spec == "efficientnet_b0":
         return  # B1-B7: see test_scaling_options_override_a_variant
+    one_layer = {"depthwise_6x6x3": (9, 5), "inception_5x5": (5, 32)}
+    if name in one_layer:  # its one conv sets the output channels: kept (issue 18 item 5)
+        assert report.totals == cnncost.analyze(cnncost.load(name)).totals
+        line, channels = one_layer[name]
+        assert report.notes[1] == f"--width 0.5: line {line} sets the network's output channels and keeps its {channels}"
+        return
     assert report.totals.params < cnncost.analyze(cnncost.load(name)).totals.params
 
 

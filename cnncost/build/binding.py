@@ -11,9 +11,16 @@ from ..errors import CnnCostError, SpecNameError, SpecSyntaxError, SpecValueErro
 from ..expr import to_int
 from ..layers import FLAGS, REGISTRY, lookup, user_kinds
 from ..layers.base import SOURCE
-from .frames import Frame, is_variable
+from .frames import NO_LEVEL, Frame, is_variable
 
 FLAG_RE = re.compile(r"^([A-Za-z])(\d+)$")
+
+
+def is_flag(word: str) -> bool:
+    """A flag a layer knows (`s2`, `p1`, `d2`, `g32`, `m2`): reserved on layer lines, so
+    not a variable name; `c1` or `e1` are ordinary names."""
+    match = FLAG_RE.match(word)
+    return bool(match) and match.group(1) in FLAGS
 EXCLUSIVE = {"pad": "padding", "padding": "pad"}  # `same` undoes p1, and p1 undoes `same`
 
 
@@ -25,6 +32,7 @@ class _Bound:
     attrs: dict
     refs: list = field(default_factory=list)
     source: tuple | None = None  # from=NAME: (name, position)
+    name: str | None = None  # name=NAME: the node's name in its scope
     postops: list = field(default_factory=list)  # [_Bound]
     slot: int = 0
 
@@ -39,7 +47,7 @@ class Binding:
             if st.assign is not None:
                 self._check_name(st.assign, st.pos)
             out = self.call(definition, st, frame, cursor)
-            if st.assign:
+            if st.assign and st.assign != NO_LEVEL:
                 frame.outputs[st.assign] = out
             return out
         layer = lookup(st.kind)
@@ -55,7 +63,7 @@ class Binding:
         bound = self.bind(layer.name, frame.defaults.get(layer.name, ()), st.args, frame)
         inputs = self._inputs(layer, bound, frame, cursor, st)
         out = self.make(bound, inputs, frame, st.assign)
-        if st.assign:
+        if st.assign and st.assign != NO_LEVEL:
             frame.outputs[st.assign] = out
         return out
 
@@ -84,22 +92,29 @@ class Binding:
         """Make the node(s) for one bound layer and its post-ops; return the output id."""
         layer = REGISTRY[bound.kind]
         attrs = dict(bound.attrs)
-        if layer.width_scaled and self.options.width is not None and not self.declared_width:
-            attrs["channels"] = self._paper_width(attrs["channels"])
+        if layer.width_scaled:  # counted in every build: `build` finds the output's one by its number
+            self.width_layers.append(len(self.nodes))
+            if self.options.width is not None and not self.declared_width:
+                scaled = self._paper_width(attrs["channels"])  # also notes the rule
+                if len(self.width_layers) == self.keep_width:
+                    self._keep_width_note(attrs["channels"])
+                else:
+                    attrs["channels"] = scaled
         if assign is not None:
             self._check_name(assign, None)
         self._push(frame.scope, frame.frozen)
         try:
             try:
                 expanded = None
+                name = assign if assign != NO_LEVEL else None
+                name = name or bound.name
                 if layer.composite:
-                    name = assign or frame.scope.auto(layer.name)
-                    self._push(frame.scope.child(name), frame.frozen)
+                    self._push(frame.scope.named(name, layer.name), frame.frozen)
                     try:
                         expanded = self._add_parts(layer, {**layer.defaults, **attrs}, inputs[0])
                     finally:
                         self._pop()
-                out = expanded if expanded is not None else self.add_node(layer.name, attrs, inputs, assign)
+                out = expanded if expanded is not None else self.add_node(layer.name, attrs, inputs, name)
             except CnnCostError as err:
                 err.hint = err.hint or f"`cnncost layers {layer.name}` shows what {layer.name} takes"
                 raise err.located(self.span(None))
@@ -122,8 +137,14 @@ class Binding:
         note = f"--width {float(self.options.width):g}: no `param width` in the spec, so every " \
                "conv/sepconv/deconv output channel count N became int(width*N); fc layers untouched"
         if note not in self.notes:
-            self.notes.append(note)
+            self.notes.insert(0, note)
         return dims.maximum(1, to_int(self.options.width * channels))
+
+    def _keep_width_note(self, channels):
+        """The layer that sets the network's output channels (the classes) is not scaled:
+        a width multiplier thins hidden layers only (MobileNet paper, section 3.3)."""
+        self.notes.append(f"--width {float(self.options.width):g}: line {self.line} sets the network's "
+                          f"output channels and keeps its {channels}")
 
     # ------------------------------------------------------------------ argument binding
     def bind(self, kind: str, default_args, args, frame: Frame) -> _Bound:
@@ -144,6 +165,12 @@ class Binding:
     def _bind_arg(self, main: _Bound, target: _Bound, arg, frame: Frame) -> _Bound:
         layer = REGISTRY[target.kind]
         if isinstance(arg, ast.KwArg):
+            if arg.key == "name":
+                if target.name is not None:
+                    raise SpecValueError(f"{target.kind} got 'name' twice", self.span(arg.pos),
+                                         "give name= once per layer (a post-op's follows the post-op)")
+                target.name = self._explicit_name(arg)
+                return target
             if arg.key == "from" and target is main:
                 if not isinstance(arg.value, ast.Name):
                     raise SpecValueError("from= takes the name of an earlier output",
@@ -188,7 +215,7 @@ class Binding:
                     bound = _Bound(post.name, {})
                     main.postops.append(bound)
                     return bound
-            if flag:
+            if flag and not is_variable(word, frame):
                 raise SpecNameError(f"unknown flag '{word}'", self.span(arg.pos),
                                     "flags: " + ", ".join(f"{k}N ({v})" for k, v in FLAGS.items()))
             if "refs" in layer.positional and target is main:
@@ -228,6 +255,16 @@ class Binding:
         except CnnCostError as err:
             err.hint = err.hint or layer.option_hint(option)
             raise err.located(self.span(pos))
+
+    def _explicit_name(self, arg: ast.KwArg) -> str:
+        """name=conv1 or name=0: the node's own name, in place of the automatic one."""
+        value = arg.value
+        if isinstance(value, ast.Name) and value.id != NO_LEVEL:
+            return value.id
+        if isinstance(value, ast.Number) and isinstance(value.value, int) and value.value >= 0:
+            return str(value.value)
+        raise SpecValueError("name= takes a name or a whole number", self.span(arg.pos),
+                             "e.g. name=conv1 (a PyTorch attribute) or name=0 (a Sequential index)")
 
     def _unknown_option(self, layer, key, pos):
         return SpecNameError(f"{layer.name} has no option '{key}'", self.span(pos), _options_hint(layer))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ..dsl import ast
 from ..errors import ShapeError, SpecNameError, SpecSyntaxError
-from .frames import Frame
+from .frames import NO_LEVEL, Frame
 
 MERGE_BLOCKS = ("concat", "add", "mul")
-BLOCK_KINDS = ("residual", "shortcut", "branch", "freeze", *MERGE_BLOCKS)
+BLOCK_KINDS = ("residual", "shortcut", "branch", "freeze", "seq", *MERGE_BLOCKS)
 
 
 class Blocks:
@@ -31,6 +31,11 @@ class Blocks:
         skip = 0
         if kind == "freeze":
             out = self.run(st.body, frame.child(frozen=True), cursor)
+        elif kind == "seq":  # torch.nn.Sequential: what it holds is numbered 0, 1, 2, ...
+            if frame.merge is not None:
+                raise SpecSyntaxError("`seq:` directly inside a merge block", self.span(st.pos),
+                                      "put it inside a `branch:`")
+            out = self.run(st.body, frame.child(frame.scope.named(st.assign, "seq", sequential=True)), cursor)
         elif kind == "residual":
             out, skip = self._residual(st, frame, cursor, follower)
         elif kind == "shortcut":
@@ -40,7 +45,7 @@ class Blocks:
             if frame.merge is None:
                 raise SpecSyntaxError("`branch:` belongs inside `concat:`, `add:` or `mul:`",
                                       self.span(st.pos), "wrap the branches in e.g. `concat:`")
-            scope = frame.scope.child(frame.scope.auto("branch"))
+            scope = frame.scope.named(st.assign, "branch")
             body = Frame(frame.env.child(), scope, frame, {}, dict(frame.defaults), frame.frozen,
                          None, None, frame.depth)
             branch_out = self.run(st.body, body, frame.merge_input)
@@ -50,8 +55,7 @@ class Blocks:
             if frame.merge is not None:
                 raise SpecSyntaxError(f"`{kind}:` directly inside a merge block", self.span(st.pos),
                                       "put it inside a `branch:`")
-            name = st.assign or frame.scope.auto(kind)
-            scope = frame.scope.child(name)
+            scope = frame.scope.named(st.assign, kind)
             collected: list[int] = []
             body = frame.child(scope, merge=collected, merge_input=cursor)
             self.run(st.body, body, cursor)
@@ -64,17 +68,17 @@ class Blocks:
                                  self.span(st.pos), "one branch for the values, one for the gate")
             self._push(scope, frame.frozen)
             try:
-                out = self.add_node(kind, {}, tuple(collected), name=kind) if len(collected) > 1 \
+                out = self.add_node(kind, {}, tuple(collected), name=_merge_name(st, kind)) \
+                    if len(collected) > 1 \
                     else collected[0]
             finally:
                 self._pop()
-        if st.assign:
+        if st.assign and st.assign != NO_LEVEL:
             frame.outputs[st.assign] = out
         return out, skip
 
     def _residual(self, st, frame: Frame, cursor, follower):
-        name = st.assign or frame.scope.auto("residual")
-        scope = frame.scope.child(name)
+        scope = frame.scope.named(st.assign, "residual")
         body_out = self.run(st.body, frame.child(scope), cursor)
         shortcut_out, skip = cursor, 0
         if isinstance(follower, ast.BlockStmt) and follower.kind == "shortcut":
@@ -85,11 +89,18 @@ class Blocks:
                 self._line_input = cursor  # the shortcut's input is the block's input
                 take = self._truth(follower.cond, frame)
             if take:
-                shortcut_out = self.run(follower.body, frame.child(scope.child("shortcut")), cursor)
+                shortcut_scope = scope if follower.assign == NO_LEVEL else scope.child(follower.assign or "shortcut")
+                shortcut_out = self.run(follower.body, frame.child(shortcut_scope), cursor)
         self._at(st.pos)
         self._push(scope, frame.frozen)
         try:
-            out = self.add_node("add", {}, (body_out, shortcut_out), name="add")
+            out = self.add_node("add", {}, (body_out, shortcut_out), name=_merge_name(st, "add"))
         finally:
             self._pop()
         return out, skip
+
+
+def _merge_name(st: ast.BlockStmt, kind: str) -> str | None:
+    """A block's merge node is `concat1.concat` or `residual1.add`; with `_ = ...` (no
+    level) it is numbered in the enclosing scope (None: automatic)."""
+    return None if st.assign == NO_LEVEL else kind

@@ -29,12 +29,15 @@ from .statements import Statements
 class Builder(Statements, Blocks, Binding):
     """Runs a spec's statements and records the nodes they make."""
 
-    def __init__(self, module: ast.Module, options: BuildOptions | None = None):
+    def __init__(self, module: ast.Module, options: BuildOptions | None = None, keep_width: int | None = None):
         self.module = module
         self.options = options or BuildOptions()
+        self.width_layers: list[int] = []  # first node of each width-scaled layer line, in order
+        self.keep_width = keep_width  # the number (from 1) of the one --width leaves alone
         self.nodes: list[Node] = []
         self.expectations: list[Expectation] = []
         self.notes: list[str] = []
+        self.warnings: list[str] = []
         self.params: dict[str, Any] = {}
         self.symbols: dict[str, Any] = {}
         self.network = None
@@ -116,19 +119,17 @@ class Builder(Statements, Blocks, Binding):
                              "flatten the nesting: fewer blocks inside blocks or calls inside calls") from None
         unused = set(self.options.overrides) - self._used_overrides
         if unused:
-            declared = sorted(self.params) or ["none"]
-            raise SpecNameError(f"unknown parameter '{sorted(unused)[0]}' for -p",
-                                Span(self.module.file, 1, 1, 1, self._text(1)),
-                                "this spec declares: " + ", ".join(declared))
+            raise self._unknown_override(sorted(unused)[0])
         if not self.nodes:
             raise SpecSyntaxError("the spec has no `input` statement",
                                   Span(self.module.file, 1, 1, 1, self._text(1)),
                                   "start the network with e.g. `input 224x224x3`")
         output = self.output if self.output is not None else cursor
         name = self.network or _stem(self.module.file)
+        notes = tuple(f"warning: {w}" for w in self.warnings) + tuple(self.notes)
         return Graph(name, self.module.file, tuple(self.nodes), output, tuple(self.expectations),
-                     MappingProxyType(dict(self.params)), tuple(self.symbols), tuple(self.notes),
-                     self.module.lines)
+                     MappingProxyType(dict(self.params)), tuple(self.symbols), notes,
+                     self.module.lines, tuple(self.warnings))
 
     def run(self, stmts, frame: Frame, cursor, top=False):
         """Run a block's statements from `cursor` (the block input); return its output."""
@@ -187,6 +188,25 @@ class Builder(Statements, Blocks, Binding):
         hint = f"did you mean '{close[0]}'?" if close else "see `cnncost layers` for the catalogue"
         return SpecNameError(f"unknown layer kind '{name}'", self.span(pos), hint)
 
+    def _unknown_override(self, name: str) -> SpecNameError:
+        """-p NAME=VALUE naming no `param` of the spec: the place is the command-line
+        argument, not the spec; the hint lists the spec's params (and --width for a width
+        multiplier the spec does not declare)."""
+        from difflib import get_close_matches
+
+        text = f"-p {name}={self.options.overrides[name].text}"
+        declared = sorted(self.params)
+        spec = _stem(self.module.file)
+        hints = [f"{spec} declares: " + (", ".join(declared) if declared else "no parameters")]
+        close = get_close_matches(name, declared, n=1)
+        if close:
+            hints.insert(0, f"did you mean '{close[0]}'?")
+        elif name in ("width", "alpha"):
+            hints.append(f"--width {self.options.overrides[name].text} scales its channels "
+                         "(the MobileNet width multiplier)")
+        return SpecNameError(f"unknown parameter '{name}' for -p", Span("<command line>", 1, 4, len(name), text),
+                             (hints[0] + " " + "; ".join(hints[1:])) if close else "; ".join(hints))
+
     def _unknown_output(self, name, pos, frame):
         from difflib import get_close_matches
 
@@ -209,5 +229,36 @@ def _stem(file: str) -> str:
 
 
 def build(module: ast.Module, options: BuildOptions | None = None) -> Graph:
-    """Expand a parsed spec into its graph (see Builder)."""
-    return Builder(module, options).build()
+    """Expand a parsed spec into its graph (see Builder).
+
+    --width on a spec without `param width` thins every conv but the one that sets the
+    network's output channels (its classes: squeezenet1_0's conv 1x1 1000, a U-Net's
+    2-class head), found in a build at width 1."""
+    options = options or BuildOptions()
+    builder = Builder(module, options)
+    if options.width is None or builder.declared_width:
+        return builder.build()
+    from dataclasses import replace
+
+    plain = Builder(module, replace(options, width=None))
+    keep = _output_width_layer(plain.build(), plain.width_layers)
+    return Builder(module, options, keep_width=keep).build()
+
+
+def _output_width_layer(graph: Graph, width_layers: list[int]) -> int | None:
+    """The number (from 1) of the width-scaled layer line whose channel count is the
+    network's output width: walk back from the output through layers that keep the
+    channels (activations, pooling, dropout, flatten of a 1x1 map); None when a layer
+    that is never width-scaled (fc, concat, ...) sets it."""
+    from bisect import bisect_right
+
+    node = graph.nodes[graph.output]
+    while not REGISTRY[node.kind].width_scaled:
+        if len(node.inputs) != 1:
+            return None
+        source = graph.nodes[node.inputs[0]]
+        if not node.shape or not source.shape or node.shape[-1] != source.shape[-1]:
+            return None
+        node = source
+    # the line that made it: the last one starting at or before it (sepconv makes two nodes)
+    return bisect_right(width_layers, node.id) or None

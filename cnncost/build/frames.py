@@ -17,18 +17,35 @@ class Definition(Block):
         self.stmt, self.closure = stmt, closure
 
 
+NO_LEVEL = "_"  # `_ = residual:`, `_ = f(...)`: the block's names go in the enclosing scope
+
+
 class Scope:
-    """Names in one naming scope: `conv1`, `conv2`, `stage1`, repeat indices."""
+    """Names in one naming scope: `conv1`, `conv2`, `stage1`, repeat indices; in a
+    `seq:` scope (torch.nn.Sequential) every layer, call and block is numbered 0, 1, 2."""
 
-    def __init__(self, path: tuple[str, ...]):
+    def __init__(self, path: tuple[str, ...], sequential: bool = False):
         self.path = path
+        self.sequential = sequential
         self.counts: Counter = Counter()
-        self.used: set[str] = set()
 
-    def child(self, name: str) -> "Scope":
-        return Scope(self.path + (name,))
+    def child(self, name: str, sequential: bool = False) -> "Scope":
+        return Scope(self.path + (name,), sequential)
+
+    def named(self, assign: str | None, stem: str, sequential: bool = False) -> "Scope":
+        """The scope of a block or call: `x = ...` names it x, `_ = ...` adds no level
+        (the enclosing scope, made sequential for `_ = seq:`), otherwise automatic."""
+        if assign == NO_LEVEL:
+            if not sequential or self.sequential:
+                return self
+            numbered = Scope(self.path, True)
+            numbered.counts = self.counts  # one count per scope: names never repeat
+            return numbered
+        return self.child(assign or self.auto(stem), sequential)
 
     def auto(self, stem: str) -> str:
+        if self.sequential:
+            return self.next_index()
         self.counts[stem] += 1
         sep = "_" if stem[-1].isdigit() else ""  # relu6_1, not relu61
         return f"{stem}{sep}{self.counts[stem]}"

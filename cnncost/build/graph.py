@@ -50,6 +50,7 @@ class Graph:
     symbols: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # likely mistakes that are not errors (a C x H x W input); also notes
 
     @property
     def input(self) -> Node:
@@ -73,6 +74,7 @@ class BuildOptions:
     resolution: Any = None  # --resolution R: a Fraction multiplies, an int sets
     max_nodes: int = DEFAULT_MAX_NODES  # also the limit on statements run (loops and calls)
     symbolic: tuple[str, ...] = ()  # --symbolic H,W: the input's height and width as symbols
+    channels_first: bool = False  # --channels-first: the spec's `input` is C x H x W
 
 
 

@@ -7,9 +7,9 @@ from fractions import Fraction
 from .. import dims
 from ..dsl import ast
 from ..errors import CnnCostError, LimitError, SpecNameError, SpecSyntaxError, SpecValueError
-from ..layers import lookup
+from ..layers import FLAGS, lookup
 from ..layers.options import CHANNELS
-from .binding import FLAG_RE
+from .binding import is_flag
 from .frames import Definition, Frame
 from .graph import Expectation, show_shape
 
@@ -77,6 +77,7 @@ class Statements:
             err.message = "input size: " + err.message.replace("channel count", "dimension")
             err.hint = err.hint or "write e.g. `input 224x224x3`: height, width and channels of at least 1"
             raise err.located(self.span(st.shape.pos))
+        shape = self._layout(shape, st)
         resolution = self.options.resolution
         if self.options.symbolic:
             shape = self._symbolic_input(shape, st)
@@ -95,6 +96,31 @@ class Statements:
         node = self.add_node("input", {"shape": shape}, (), name="input")
         self._pop()
         return node
+
+    def _layout(self, shape: tuple, st: ast.InputStmt) -> tuple:
+        """cnncost shapes are H x W x C. `input 3x224x224 chw` (or --channels-first) reads
+        PyTorch's C x H x W; a shape that looks channels-first without saying so is kept
+        but warned about (a warning in the graph, shown on stderr and in the report)."""
+        layout = st.layout or ("chw" if self.options.channels_first else None)
+        if layout not in (None, "hwc", "chw"):
+            raise SpecSyntaxError(f"unknown input layout '{layout}'", self.span(st.pos),
+                                  "write `chw` after a C x H x W shape (PyTorch's order), `hwc` "
+                                  "or nothing for H x W x C")
+        if len(shape) != 3:
+            if layout is not None and st.layout is not None:
+                raise SpecValueError(f"`{layout}` is the layout of an image, but this input is a vector",
+                                     self.span(st.pos), "drop it, or give three dimensions")
+            return shape
+        if layout == "chw":
+            c, h, w = shape
+            return (h, w, c)
+        if layout is None and looks_channels_first(shape):
+            c, h, w = shape
+            self.warnings.append(
+                f"line {st.pos.line}: input {show_shape(shape)} looks channels-first (C x H x W): "
+                f"cnncost shapes are H x W x C: did you mean {show_shape((h, w, c))}? "
+                f"(`input {show_shape(shape)} chw` or --channels-first reads it as C x H x W)")
+        return shape
 
     def _symbolic_input(self, shape: tuple, st: ast.InputStmt) -> tuple:
         """--symbolic H,W (or one name for a square input): height and width become
@@ -143,10 +169,10 @@ class Statements:
             frame.env.values[name] = symbol
 
     def _check_name(self, name: str, pos):
-        if FLAG_RE.match(name):  # a letter and digits: reserved for flags (spec rule)
+        if is_flag(name):  # s2 on a layer line is a stride: such a variable could not be used there
             raise SpecNameError(f"'{name}' has the form of a flag and cannot name a variable",
-                                self.span(pos), "flags like s2, p1, d2, g32, m2 are reserved; "
-                                                "choose another name")
+                                self.span(pos), f"on a layer line {name} is the flag "
+                                f"{FLAGS[name[0]]}={name[1:]}; choose another name, e.g. {name[0]}_{name[1:]}")
 
     def expect_stmt(self, st: ast.ExpectStmt, frame: Frame, last):
         if st.quantity not in QUANTITIES:
@@ -226,8 +252,7 @@ class Statements:
         if cursor is None:
             raise SpecSyntaxError("a block call before the `input` statement", self.span(st.pos),
                                   "start the network with e.g. `input 224x224x3`")
-        name = st.assign or frame.scope.auto(d.name)
-        body_frame = Frame(closure_env.child(), frame.scope.child(name), definition.closure, {},
+        body_frame = Frame(closure_env.child(), frame.scope.named(st.assign, d.name), definition.closure, {},
                            dict(frame.defaults), frame.frozen, None, None, frame.depth + 1)
         out = self.run(d.body, body_frame, cursor)
         self._at(st.pos)
@@ -245,7 +270,8 @@ class Statements:
                              self.span(st.count.pos), "check the repeat count; --max-nodes raises the limit")
         nodes, steps = len(self.nodes), self.steps
         for i in range(count):
-            scope = frame.scope.child(frame.scope.next_index())
+            # iterations are numbered 0, 1, ...; in a `seq:` what they make is numbered instead
+            scope = frame.scope if frame.scope.sequential else frame.scope.child(frame.scope.next_index())
             child = frame.child(scope)
             if st.var:
                 self._check_name(st.var, st.pos)
@@ -271,3 +297,12 @@ class Statements:
 
     def _truth(self, cond, frame) -> bool:
         return self.evaluate.truth(self.evaluate(cond, frame.env), cond)
+
+
+def looks_channels_first(shape: tuple) -> bool:
+    """3x224x224 or 1x28x28: one or three "channels" first and an image after them, where
+    an H x W x C input would be a strip one or three pixels high (issue 18 item 4)."""
+    if not all(dims.is_number(d) for d in shape):
+        return False
+    first, second, third = shape
+    return first in (1, 3) and second >= 8 and third >= 8

@@ -4,13 +4,15 @@ from __future__ import annotations
 import click
 
 from .app import cli
-from .options import emit
+from .options import emit, warn
 
 
 @cli.command()
 @click.argument("layer")
 @click.option("--in", "shape", required=True, metavar="SHAPE",
               help="The input: 28x28x1, or a tuple such as (n, n, nc) whose names are symbols.")
+@click.option("--channels-first", is_flag=True,
+              help="SHAPE is C x H x W (PyTorch's order, e.g. 3x224x224), not H x W x C.")
 @click.option("--vs", "other", default=None, metavar="LAYER",
               help="A second LAYER on the same input: output shapes, params, MACs and the "
                    "ratios b/a are compared.")
@@ -21,7 +23,7 @@ from .options import emit
               help="Print formulas in sympy's two-dimensional layout.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "text"]), default="table",
               show_default=True, help="Output format (`text` is another name for table).")
-def layer(layer, shape, other, symbolic, pretty, fmt):
+def layer(layer, shape, other, channels_first, symbolic, pretty, fmt):
     """The working of one LAYER (spec-language text, no file needed) on an input of
     SHAPE; several layers are separated by `;`. Identifiers in LAYER or SHAPE that are
     not layer words are symbols: the counts become formulas.
@@ -36,7 +38,8 @@ def layer(layer, shape, other, symbolic, pretty, fmt):
     from ..render import layer as render  # deferred: other commands start without them
     from ..layer_text import compare_layers
 
-    comparison = compare_layers(layer, shape, other, generalize=symbolic)
+    comparison = compare_layers(layer, shape, other, generalize=symbolic, channels_first=channels_first)
+    warn(comparison.warnings)
     if fmt == "json":
         emit(render.as_json(comparison))
     elif fmt == "markdown":

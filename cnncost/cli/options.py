@@ -46,6 +46,9 @@ def spec_options(func):
                              "(same as -p depth=D).")(func)
     func = click.option("--resolution", type=str, default=None, metavar="R",
                         help="Input size: 160 sets a 160x160 input; 0.5 scales the spec's size.")(func)
+    func = click.option("--channels-first", is_flag=True, expose_value=False, callback=_remember_layout,
+                        help="Read the spec's `input` as C x H x W (PyTorch's order), as "
+                             "`input 3x224x224 chw` does.")(func)
     func = click.option("--max-nodes", type=Whole(1, MAX_NODES_LIMIT), default=None, metavar="N",
                         expose_value=False, callback=_remember_max_nodes,
                         help=f"Refuse specs that make more than N nodes or run more than N "
@@ -58,11 +61,25 @@ def _remember_max_nodes(ctx, param, value):
     ctx.meta["cnncost.max_nodes"] = value
 
 
+def _remember_layout(ctx, param, value):
+    """--channels-first is read by load_from_options too."""
+    ctx.meta["cnncost.channels_first"] = value
+
+
 def load_from_options(spec, params, width, depth_mult, resolution, symbolic=()):
     ctx = click.get_current_context(silent=True)
     max_nodes = ctx.meta.get("cnncost.max_nodes") if ctx else None
-    return load(spec, _parse_params(params), width=width, depth=depth_mult, resolution=resolution,
-                max_nodes=max_nodes, symbolic=symbolic)
+    channels_first = bool(ctx.meta.get("cnncost.channels_first")) if ctx else False
+    graph = load(spec, _parse_params(params), width=width, depth=depth_mult, resolution=resolution,
+                 max_nodes=max_nodes, symbolic=symbolic, channels_first=channels_first)
+    warn(graph.warnings)
+    return graph
+
+
+def warn(warnings):
+    """Likely mistakes that are not errors (a C x H x W input), on stderr."""
+    for text in warnings:
+        click.echo(f"warning: {text}", err=True)
 
 
 def symbol_names(value: str | None, option: str = "--symbolic") -> tuple[str, ...]:

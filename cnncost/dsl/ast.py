@@ -123,6 +123,7 @@ class NetworkStmt(NamedTuple):
 class InputStmt(NamedTuple):
     shape: Expr
     pos: Pos
+    layout: str | None = None  # `input 3x224x224 chw`: the order the dims are written in
 
 
 class ParamStmt(NamedTuple):

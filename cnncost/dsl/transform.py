@@ -93,7 +93,8 @@ class ToAst(Transformer_NonRecursive):
         return ast.NetworkStmt(str(items[0]), _pos(meta))
 
     def input_stmt(self, meta, items):
-        return ast.InputStmt(items[0], _pos(meta))
+        layout = items[1] if len(items) > 1 and items[1] is not None else None
+        return ast.InputStmt(items[0], _pos(meta), str(layout) if layout is not None else None)
 
     def param_stmt(self, meta, items):
         return ast.ParamStmt(str(items[0]), items[1], _pos(meta))
@@ -123,7 +124,7 @@ class ToAst(Transformer_NonRecursive):
         kind = items[0]
         seen = set()
         for arg in items[1:]:  # `stride=1 stride=2`: an error, as the same keyword twice in a call
-            if isinstance(arg, ast.KwArg):
+            if isinstance(arg, ast.KwArg) and arg.key != "name":  # name= may follow each post-op
                 if arg.key in seen:
                     line = self.source.splitlines()[arg.pos.line - 1]
                     raise SpecValueError(f"{kind} got '{arg.key}' twice",

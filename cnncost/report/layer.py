@@ -62,6 +62,7 @@ class LayerComparison:
     symbols: Mapping[str, Any] = field(default_factory=dict)  # generalize: name -> number
     general_input: tuple = ()
     note: str = ""  # why there is no symbolic form, when one was asked for
+    warnings: tuple[str, ...] = ()  # the input looks C x H x W (issue 18 item 4)
 
 
 # --------------------------------------------------------------------------- the report
@@ -102,4 +103,5 @@ def compare_graphs(graph_a: Graph, a: str, graph_b: Graph | None = None, b: str 
     """Alternative `a` (and `b`), each a small graph on the same input, with the ratios b/a."""
     alt_a = alternative(graph_a, a)
     alt_b = alternative(graph_b, b) if graph_b is not None else None
-    return LayerComparison(graph_a.input.shape, alt_a, alt_b, ratios(alt_a, alt_b))
+    return LayerComparison(graph_a.input.shape, alt_a, alt_b, ratios(alt_a, alt_b),
+                           warnings=graph_a.warnings)
