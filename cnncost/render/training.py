@@ -108,7 +108,7 @@ def render_training_table(report, fancy: bool = False, width: int | None = None)
     return "\n".join(out + summary_lines(report)) + "\n"
 
 
-def training_table(report, title: str = "") -> "Table":
+def training_table(report, title: str = ""):
     """The per-layer table as the page model's Table (render/page.py)."""
     from .page import Table
 
