@@ -219,6 +219,15 @@ class Layer:
     def expand(self, builder, a: Attrs, source: int):
         return None
 
+    # ---- values mode (cnncost.values): what made one output cell, as the slides write it
+    def cell(self, a: Attrs, xs: list, params: list, index: tuple):
+        """The working of output cell `index` (row, col, channel) on input arrays `xs`
+        (batch first) with the layer's weight arrays `params`: a cnncost.values.Cell."""
+        from ..errors import CnnCostError
+
+        raise CnnCostError(f"values mode shows no cell working for '{self.name}'",
+                           hint="--cell works for conv, dwconv, pooling, fc and activations")
+
 
 def elements(shape: Shape):
     return dims.product(shape)

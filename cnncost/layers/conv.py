@@ -77,6 +77,21 @@ class Conv(Layer):
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=g)
 
+    def cell(self, a, xs, params, index):
+        """Sum over the window of the filter's channels: x times w, plus the bias."""
+        from ..execute.kernels import window_at
+        from ..values import Cell
+
+        r, c, k = index
+        values, _inside, _ = window_at(a, xs[0][0], r, c)  # (C, kh, kw), padding as 0
+        weight = params[0]  # (kh, kw, C/g, N)
+        cg = weight.shape[2]
+        first = (k // (a["channels"] // a["groups"])) * cg  # the group's first input channel
+        terms = tuple((values[first + ci, i, j], weight[i, j, ci, k])
+                      for ci in range(cg) for i in range(weight.shape[0]) for j in range(weight.shape[1]))
+        bias = params[1][k] if len(params) > 1 else None
+        return Cell(index, "sum", terms, bias, sum(x * w for x, w in terms) + (bias or 0))
+
 
 @register
 class DepthwiseConv(Layer):
@@ -126,6 +141,19 @@ class DepthwiseConv(Layer):
         weight = tape.param((kh, kw, 1, n), fan_in=kh * kw)
         bias = tape.param((n,)) if a["bias"] else None
         return conv2d(tape, x, weight, bias, *window_axes(a, x.shape[1], x.shape[2]), groups=c)
+
+    def cell(self, a, xs, params, index):
+        """One channel's window times its own filter, plus the bias."""
+        from ..execute.kernels import window_at
+        from ..values import Cell
+
+        r, c, k = index
+        values, _inside, _ = window_at(a, xs[0][0], r, c)
+        weight = params[0]  # (kh, kw, 1, C*M): output k filters input channel k // M
+        terms = tuple((values[k // a["mult"], i, j], weight[i, j, 0, k])
+                      for i in range(weight.shape[0]) for j in range(weight.shape[1]))
+        bias = params[1][k] if len(params) > 1 else None
+        return Cell(index, "sum", terms, bias, sum(x * w for x, w in terms) + (bias or 0))
 
 
 @register

@@ -75,3 +75,13 @@ class Dense(Layer):
         if a["bias"]:
             y += tape.param((a["units"],))
         return y
+
+    def cell(self, a, xs, params, index):
+        """Output unit j: the sum of every input times its weight, plus the bias."""
+        from ..values import Cell
+
+        j = index[2]
+        x = xs[0].reshape(-1)
+        terms = tuple((x[i], params[0][i, j]) for i in range(x.size))
+        bias = params[1][j] if len(params) > 1 else None
+        return Cell(index, "sum", terms, bias, sum(v * w for v, w in terms) + (bias or 0))

@@ -39,6 +39,23 @@ class _WindowPool(Layer):
 
         return pool2d(xs[0], self.reduce, *window_axes(a, xs[0].shape[1], xs[0].shape[2]))
 
+    def cell(self, a, xs, params, index):
+        """max/min of the window's input cells; an average sums the window and divides by
+        the cells it counts (PyTorch's count_include_pad: explicit padding counts)."""
+        from ..execute.kernels import window_at
+        from ..values import Cell
+
+        r, c, k = index
+        values, inside, counted = window_at(a, xs[0][0], r, c)
+        rows, cols = range(values.shape[1]), range(values.shape[2])
+        if self.reduce in ("max", "min"):
+            terms = tuple(values[k, i, j] for i in rows for j in cols if inside[i, j])
+            return Cell(index, self.reduce, terms, None, (max if self.reduce == "max" else min)(terms))
+        if self.reduce == "avg":
+            terms = tuple(values[k, i, j] for i in rows for j in cols if counted[i, j])
+            return Cell(index, "avg", terms, None, sum(terms) / max(len(terms), 1))
+        return super().cell(a, xs, params, index)
+
 
 @register
 class MaxPool(_WindowPool):

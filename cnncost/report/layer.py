@@ -95,6 +95,11 @@ def compare_layers(a: str, shape: str, b: str | None = None,
     return comparison
 
 
+def load_layer(layer: str, shape: str) -> Graph:
+    """The graph of LAYER on an input of SHAPE, errors placed in the strings as typed."""
+    return _load_pair(layer, shape, None)[0]
+
+
 # --------------------------------------------------------------------------- the spec in memory
 class _Source(NamedTuple):
     """Where a line of the spec in memory came from: the string as typed and the column
