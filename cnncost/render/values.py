@@ -115,8 +115,10 @@ def text(run) -> str:
 def as_json(run) -> str:
     import json
 
-    def nested(array):
-        return [nested(a) for a in array] if getattr(array, "ndim", 0) else exact(array)
+    def nested(array):  # exact fractions as "1/9"; floats in full (a JSON number is never cut)
+        if getattr(array, "ndim", 0):
+            return [nested(a) for a in array]
+        return exact(array) if isinstance(array, Rational) else float(array)
 
     def channels_first(array):  # as the input was written: a list of channels of rows
         return nested(array.transpose(2, 0, 1) if array.ndim == 3 else array)
@@ -127,7 +129,7 @@ def as_json(run) -> str:
                     "output": channels_first(s.output)} for s in run.steps],
     }
     if run.cells:
-        out["cells"] = [{"layer": step.name, "index": list(c.index), "value": exact(c.value),
+        out["cells"] = [{"layer": step.name, "index": list(c.index), "value": nested(c.value),
                          "working": cell_line(c, step.output.ndim == 1)}
                         for step, c in zip(run.steps[-len(run.cells):], run.cells)]
     return json.dumps(out, indent=2) + "\n"
