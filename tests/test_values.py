@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cnncost.report.layer import load_layer
-from cnncost.values import input_array, read_matrix, run_values
+from cnncost.grids import input_array, read_matrix, run_values
 
 LOOPY = ("[[-1,1,1,1,-1],[-1,1,-1,1,-1],[-1,1,1,1,-1],[-1,-1,-1,1,-1],"
          "[-1,-1,-1,1,-1],[-1,-1,1,-1,-1],[-1,1,-1,-1,-1]]")
@@ -61,7 +61,7 @@ def test_lecture_one_by_one_doubles():
     ("fc 2", "[1,2,3]", ("[[1,0,1],[0,1,0]]",), "[1,-1]", (1,), "1·0 + 2·1 + 3·0 + (-1) = 1", 1),
 ])
 def test_cell_working(layer, values, weights, bias, cell, working, value):
-    from cnncost.render.values import cell_line
+    from cnncost.render.grids import cell_line
 
     result = run(layer, values, weights, bias, cell if len(cell) > 1 else (0, cell[0]))
     (found,) = result.cells

@@ -66,9 +66,9 @@ def layer(layer, shape, values, weights, bias, cell, other, symbolic, pretty, fm
 
 def _values(layer, shape, values, weights, bias, cell, other, fmt):
     """Values mode: LAYER run on the numbers given, with exact fractions."""
-    from ..render import values as render
+    from ..render import grids as render
     from ..report.layer import load_layer
-    from ..values import input_array, read_matrix, run_values
+    from ..grids import input_array, read_matrix, run_values
 
     if other is not None:
         raise click.UsageError("--vs compares costs; values mode runs one LAYER on numbers")

@@ -25,7 +25,7 @@ class _Activation(Layer):
         import numpy as np
 
         from ..execute import kernels
-        from ..values import Cell
+        from ..grids import Cell
 
         x = xs[0][0]
         value = x[index] if x.ndim == 3 else x[index[2]]

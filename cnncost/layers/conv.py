@@ -80,7 +80,7 @@ class Conv(Layer):
     def cell(self, a, xs, params, index):
         """Sum over the window of the filter's channels: x times w, plus the bias."""
         from ..execute.kernels import window_at
-        from ..values import Cell
+        from ..grids import Cell
 
         r, c, k = index
         values, _inside, _ = window_at(a, xs[0][0], r, c)  # (C, kh, kw), padding as 0
@@ -145,7 +145,7 @@ class DepthwiseConv(Layer):
     def cell(self, a, xs, params, index):
         """One channel's window times its own filter, plus the bias."""
         from ..execute.kernels import window_at
-        from ..values import Cell
+        from ..grids import Cell
 
         r, c, k = index
         values, _inside, _ = window_at(a, xs[0][0], r, c)

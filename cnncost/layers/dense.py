@@ -78,7 +78,7 @@ class Dense(Layer):
 
     def cell(self, a, xs, params, index):
         """Output unit j: the sum of every input times its weight, plus the bias."""
-        from ..values import Cell
+        from ..grids import Cell
 
         j = index[2]
         x = xs[0].reshape(-1)

@@ -43,7 +43,7 @@ class _WindowPool(Layer):
         """max/min of the window's input cells; an average sums the window and divides by
         the cells it counts (PyTorch's count_include_pad: explicit padding counts)."""
         from ..execute.kernels import window_at
-        from ..values import Cell
+        from ..grids import Cell
 
         r, c, k = index
         values, inside, counted = window_at(a, xs[0][0], r, c)
