@@ -8,7 +8,7 @@ written as short text specs.
 """
 from .dsl.cache import parse
 from .errors import CnnCostError
-from .graph import Graph, build
+from .build import Graph, build
 from .load import load
 from .report import Report, analyze, collapse
 

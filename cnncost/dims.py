@@ -15,6 +15,9 @@ from .working import Term
 
 _PLAIN = (int, Fraction, float)
 
+# The metric suffixes an `expect` value may carry (spec language: 60k, 15.5G).
+METRIC_SUFFIXES = {"k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+
 
 def is_number(x) -> bool:
     """An exact known number (int, Fraction, or a Term carrying one), not a bool and not

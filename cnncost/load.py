@@ -9,10 +9,9 @@ from typing import Any, Mapping
 from . import zoo
 from .dsl import ast
 from .dsl.cache import parse
-from .errors import Span, SpecFileError
-from .graph import BuildOptions, Graph, build
-
-MAX_SPEC_BYTES = 1024 * 1024  # as dsl.parser.MAX_SPEC_CHARS
+from .build import BuildOptions, Graph, Override, build
+from .dsl.limits import MAX_SPEC_CHARS
+from .errors import CnnCostError, Span, SpecFileError
 
 
 def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
@@ -26,12 +25,12 @@ def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
                                 hint="give a .spec file or a zoo name (see `cnncost zoo`)")
         try:
             with open(source, "rb") as handle:
-                data = handle.read(MAX_SPEC_BYTES + 1)
+                data = handle.read(MAX_SPEC_CHARS + 1)
         except OSError as err:
             raise SpecFileError(f"cannot read {source}: {err.strerror}",
                                 hint="check the file's permissions") from None
-        if len(data) > MAX_SPEC_BYTES:
-            raise SpecFileError(f"{source} is larger than {MAX_SPEC_BYTES // 1024 // 1024} MiB",
+        if len(data) > MAX_SPEC_CHARS:
+            raise SpecFileError(f"{source} is larger than {MAX_SPEC_CHARS // 1024 // 1024} MiB",
                                 hint="a spec describes a network in a few hundred lines")
         if b"\0" in data:
             raise SpecFileError(f"{source} is a binary file, not a spec", hint="spec files are text")
@@ -93,9 +92,9 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
         display = source
     # A variant's settings are defaults: --width, --depth-mult and --resolution override them.
     given = {"width": width, "depth": depth}
-    overrides = {k: str(v) for k, v in (entry.params if entry else {}).items()
-                 if given.get(k) is None}
-    overrides.update({k: str(v) for k, v in (params or {}).items()})
+    settings = {k: v for k, v in (entry.params if entry else {}).items() if given.get(k) is None}
+    settings.update(params or {})
+    overrides = {k: parse_override(k, v) for k, v in settings.items()}
     if resolution is None and entry is not None:
         resolution = entry.resolution
     options = BuildOptions(overrides, _multiplier("--width", width), _multiplier("--depth-mult", depth),
@@ -108,6 +107,20 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
 
         graph = replace(graph, name=entry.name)
     return graph
+
+
+def parse_override(name: str, value) -> Override:
+    """`-p name=value`: the value's text parsed as one expression (so 0.75 is exactly 3/4,
+    and `2 * c` may use the spec's names). Text that is not one expression keeps expr None:
+    the builder refuses it at the param's line, or refuses the name if no param has it."""
+    text = str(value)
+    try:
+        body = parse(f"let value = {text}\n", f"-p {name}").body
+    except CnnCostError:
+        return Override(text, None)
+    if len(body) != 1 or not isinstance(body[0], ast.LetStmt):
+        return Override(text, None)
+    return Override(text, body[0].value)
 
 
 @functools.lru_cache(maxsize=64)

@@ -10,7 +10,8 @@ import cnncost
 from cnncost.dsl.parser import MAX_BLOCK_DEPTH, MAX_LINE_CHARS, MAX_SPEC_CHARS, parse
 from cnncost.errors import LimitError, SpecNameError
 from cnncost.expr import MAX_EXPR_DEPTH
-from cnncost.graph import DEFAULT_MAX_NODES, MAX_CALL_DEPTH, Builder, BuildOptions
+from cnncost.build import DEFAULT_MAX_NODES, Builder, BuildOptions
+from cnncost.build.statements import MAX_CALL_DEPTH
 
 LOCATED = re.compile(r"^(?P<file>.+?\.spec):(?P<line>\d+):(?P<col>\d+): error: (?P<msg>.*)$", re.M)
 

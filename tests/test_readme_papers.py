@@ -1,5 +1,5 @@
-"""README's "Reproducing the papers' numbers" runs as written: each `$ cnncost ...` line is
-run, and the lines shown under it must appear in its output in that order (`...` stands
+"""docs/papers.md ("Reproducing the papers' numbers", a README section until issue 18) runs
+as written: each `$ cnncost ...` line is run, and the lines shown under it must appear in its output in that order (`...` stands
 for lines left out), so the documented figures cannot drift from the program's."""
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import pytest
 
 from conftest import REPO
 
-HEADING = "## Reproducing the papers' numbers"
+HEADING = "# Reproducing the papers' numbers"
 
 
-def documented_runs(readme: str) -> list[tuple[str, list[str]]]:
-    """(command, expected lines) for every `$ cnncost` line in the section's code blocks."""
-    section = readme.split(f"\n{HEADING}\n", 1)[1].split("\n## ", 1)[0]
+def documented_runs(page: str) -> list[tuple[str, list[str]]]:
+    """(command, expected lines) for every `$ cnncost` line in the page's console blocks."""
+    section = page.split(f"{HEADING}\n", 1)[1]
     runs: list[tuple[str, list[str]]] = []
-    for block in re.findall(r"^```\n(.*?)^```$", section, re.M | re.S):
+    for block in re.findall(r"^```console\n(.*?)^```$", section, re.M | re.S):
         for line in block.splitlines():
             if line.startswith("$ "):
                 runs.append((line[2:], []))
@@ -48,7 +48,7 @@ def shown_in_order(shown: list[str], output: list[str]) -> bool:
     return not chunks[-1] or at == len(output)
 
 
-RUNS = documented_runs((REPO / "README.md").read_text(encoding="utf-8"))
+RUNS = documented_runs((REPO / "docs" / "papers.md").read_text(encoding="utf-8"))
 
 
 def test_the_section_documents_the_papers_figures():

@@ -6,7 +6,8 @@ import click
 
 from .. import __version__
 
-COMMANDS = ("check", "compare", "explain", "graph", "layer", "layers", "summarize", "sweep", "verify", "zoo")
+COMMANDS = ("check", "compare", "explain", "graph", "layer", "layers", "show", "summarize", "sweep",
+            "verify", "zoo")
 
 
 def _define(name: str) -> None:
@@ -24,6 +25,8 @@ def _define(name: str) -> None:
         from . import layer  # noqa: F401
     elif name in ("layers", "zoo"):
         from . import catalogue  # noqa: F401
+    elif name == "show":
+        from . import show  # noqa: F401
     elif name == "summarize":
         from . import summarize  # noqa: F401
     elif name == "sweep":
@@ -40,6 +43,18 @@ class LazyGroup(click.Group):
         if name not in self.commands and name in COMMANDS:
             _define(name)
         return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx, args):
+        """A misspelt command name gets the closest names ("did you mean summarize?"),
+        still a usage error (exit 2)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.6)
+            if close:
+                ctx.fail(f"No such command '{name}'. Did you mean {' or '.join(close)}?")
+        return super().resolve_command(ctx, args)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..graph import DEFAULT_MAX_NODES
+from ..build import DEFAULT_MAX_NODES
 from ..load import load
 
 EXIT_WRONG = 1  # a checked answer is wrong

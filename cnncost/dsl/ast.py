@@ -227,3 +227,59 @@ def walk(node):
             if hasattr(item, "_fields") and not isinstance(item, Pos):
                 yield item
             stack.extend(reversed(item))
+
+
+
+def dump(node, width: int = 100) -> str:
+    """A stable, readable text of `node` (a Module or any record inside it), for golden
+    files and debugging: a record that fits in `width` columns is one line
+    `Kind(field=value, ...) @line:col+width`, a longer one is its kind and then its fields
+    indented below. A Module's source lines are left out. Generic over the records, like
+    walk(): a new record needs no change here."""
+    out: list[str] = []
+    _dump(node, 0, "", width, out)
+    return "\n".join(out) + "\n"
+
+
+def _fields(item):
+    """A record's (name, value) pairs without its own `pos` (shown after it) and without a
+    Module's source lines."""
+    return [(key, value) for key, value in zip(item._fields, item)
+            if key != "pos" and not (isinstance(item, Module) and key == "lines")]
+
+
+def _at(item) -> str:
+    pos = getattr(item, "pos", None)
+    return f" @{_inline(pos)}" if isinstance(pos, Pos) else ""
+
+
+def _dump(item, depth: int, prefix: str, width: int, out: list[str]) -> None:
+    pad = "  " * depth
+    text = _inline(item)
+    if len(pad) + len(prefix) + len(text) <= width or not isinstance(item, tuple) \
+            or isinstance(item, Pos):
+        out.append(pad + prefix + text)
+        return
+    if hasattr(item, "_fields"):
+        out.append(pad + prefix + type(item).__name__ + _at(item))
+        for key, value in _fields(item):
+            _dump(value, depth + 1, f"{key}=", width, out)
+    else:
+        if prefix:
+            out.append(pad + prefix)
+            depth += 1
+        for value in item:
+            _dump(value, depth, "- ", width, out)
+
+
+def _inline(item) -> str:
+    if isinstance(item, Pos):
+        return f"{item.line}:{item.col}+{item.width}"
+    if hasattr(item, "_fields"):
+        return type(item).__name__ + "(" + ", ".join(
+            f"{key}={_inline(value)}" for key, value in _fields(item)) + ")" + _at(item)
+    if isinstance(item, tuple):
+        return "(" + ", ".join(_inline(value) for value in item) + ("," if len(item) == 1 else "") + ")"
+    if isinstance(item, Fraction):
+        return str(item)
+    return repr(item)

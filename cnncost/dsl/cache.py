@@ -15,10 +15,12 @@ import zlib
 
 from . import ast
 
-_SOURCES = ("grammar.lark", "ast.py", "transform.py", "parser.py")
+_SOURCES = ("grammar.lark", "ast.py", "transform.py", "parser.py", "limits.py")
 
 
-def _folder() -> str:
+def cache_folder() -> str:
+    """cnncost's cache folder: XDG_CACHE_HOME/cnncost, else ~/.cache/cnncost (never the
+    package folder); the parsed specs here and lark's analysed grammar (dsl.parser)."""
     return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "cnncost")
 
 
@@ -34,7 +36,7 @@ def _code_key() -> int:
 
 def _path(source: str, file: str) -> str:
     key = zlib.crc32(f"{file}\0{source}".encode(), _code_key())
-    return os.path.join(_folder(), f"ast-{key:08x}-{len(source)}.pickle")
+    return os.path.join(cache_folder(), f"ast-{key:08x}-{len(source)}.pickle")
 
 
 def parse(source: str, file: str = "<spec>") -> ast.Module:
@@ -60,7 +62,7 @@ def parse(source: str, file: str = "<spec>") -> ast.Module:
     module = parse_text(source, file)
     try:
         data = pickle.dumps(module, protocol=pickle.HIGHEST_PROTOCOL)
-        os.makedirs(_folder(), exist_ok=True)
+        os.makedirs(cache_folder(), exist_ok=True)
         temporary = f"{path}.{os.getpid()}"
         with open(temporary, "wb") as handle:
             handle.write(data)

@@ -11,12 +11,9 @@ from lark.indenter import DedentError, Indenter
 
 from ..errors import CnnCostError, LimitError, Span, SpecSyntaxError
 from . import ast
+from .cache import cache_folder
+from .limits import MAX_BLOCK_DEPTH, MAX_LINE_CHARS, MAX_SPEC_CHARS
 from .transform import ToAst
-
-# Limits on the text itself, checked before parsing so that a hostile file fails at once.
-MAX_SPEC_CHARS = 1024 * 1024  # a spec describes a network in a few hundred lines
-MAX_LINE_CHARS = 10_000
-MAX_BLOCK_DEPTH = 100  # blocks nested inside blocks
 
 
 class _SpecIndenter(Indenter):
@@ -54,7 +51,7 @@ def _cache_file(grammar: str) -> str | bool:
 
     import lark
 
-    folder = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "cnncost")
+    folder = cache_folder()
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:

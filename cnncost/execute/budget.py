@@ -23,7 +23,7 @@ import math
 import os
 from typing import NamedTuple
 
-from ..graph import Graph, Node
+from ..build import Graph, Node
 
 FLOAT_BYTES = 4
 # output-sized temporaries an element-wise formula holds at once besides its output

@@ -7,7 +7,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from ..errors import CnnCostError
-from ..graph import Graph, Node
+from ..build import Graph, Node
 from ..layers import REGISTRY
 from .tape import Tape, WeightPool
 

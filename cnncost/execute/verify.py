@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
-from ..graph import Graph, Node
+from ..build import Graph, Node
 from ..report import analyze
 from .run import execute
 

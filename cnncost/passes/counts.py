@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from .. import dims
 from ..errors import CnnCostError, Span
-from ..graph import Graph
+from ..build import Graph
 from ..layers import REGISTRY
 
 

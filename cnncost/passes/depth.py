@@ -9,7 +9,7 @@ by the builder, so each part counts.
 """
 from __future__ import annotations
 
-from ..graph import Graph
+from ..build import Graph
 from ..layers import REGISTRY
 
 

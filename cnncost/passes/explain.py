@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ..graph import Graph, Node
+from ..build import Graph, Node
 from ..layers import REGISTRY
 from ..working import Term, text_of, value_of, wrap
 from .receptive import Field, axis_step

@@ -21,7 +21,7 @@ Every node's `other_ops` lands in exactly one of bias, elements + scale + shift,
 from __future__ import annotations
 
 from .. import dims
-from ..graph import Graph
+from ..build import Graph
 from ..layers import REGISTRY
 from .counts import Counts
 

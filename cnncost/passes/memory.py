@@ -4,7 +4,7 @@ the input stay alive throughout)."""
 from __future__ import annotations
 
 from .. import dims
-from ..graph import Graph
+from ..build import Graph
 
 
 def peak_activations(graph: Graph) -> tuple[object, int]:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from .. import dims
 from ..errors import LimitError, Span
 from ..expr import MAX_MAGNITUDE_BITS
-from ..graph import Graph
+from ..build import Graph
 from ..layers import GLOBAL, REGISTRY
 from ..layers.window import effective_kernel
 

@@ -4,7 +4,7 @@ sepconv's parts) drawn as nested clusters / subgraphs labelled with the block's 
 """
 from __future__ import annotations
 
-from ..graph import Graph, Node
+from ..build import Graph, Node
 from .numbers import shape
 
 

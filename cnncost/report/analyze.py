@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from .. import dims
-from ..graph import Graph
+from ..build import Graph
 from ..passes.counts import count
 from ..passes.depth import weight_depth
 from ..passes.memory import peak_activations

@@ -21,13 +21,12 @@ from fractions import Fraction
 from typing import Any
 
 from .. import dims
-from ..graph import Expectation, Graph
+from ..build import Expectation, Graph
 from ..passes.explain import Step, explain_node
 from ..passes.receptive import receptive_fields
 from ..working import Term, text_of
 from .analyze import analyze
 
-SUFFIX = {None: 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
 _LITERAL = re.compile(r"^\s*\d[\d_]*(?:\.(\d[\d_]*))?(?:[eE]([+-]?\d+))?\s*$")
 
 
@@ -206,6 +205,6 @@ def _unit(source: str, suffix: str | None, expected) -> Fraction:
     if match:
         decimals = len((match.group(1) or "").replace("_", ""))
         exponent = int(match.group(2) or 0)
-        return Fraction(10) ** (exponent - decimals) * SUFFIX[suffix]
+        return Fraction(10) ** (exponent - decimals) * (dims.METRIC_SUFFIXES[suffix] if suffix else 1)
     digits = len(str(abs(int(expected)))) if expected else 1
     return Fraction(10) ** max(digits - 3, 0)

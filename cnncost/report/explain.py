@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..graph import Graph
+from ..build import Graph
 from ..passes.explain import LayerWorking, Step, explain
 from .check import step_line
 

@@ -23,7 +23,7 @@ from .. import symbolic
 from ..dsl import ast
 from ..dsl.parser import parse
 from ..errors import CnnCostError, Span, SpecNameError, SpecSyntaxError
-from ..graph import FLAG_RE, Graph
+from ..build import FLAG_RE, Graph
 from ..layers import REGISTRY, lookup
 from ..layers.base import RAW_NAME_OPTIONS
 from ..load import load

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import symbolic
-from ..graph import Graph
+from ..build import Graph
 from .model import Report
 
 
