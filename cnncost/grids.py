@@ -158,6 +158,8 @@ class Parameters:
     given: list  # arrays in PyTorch's order, consumed front to back
     bias: Any = None  # a number or a list, for the first layer with a bias
     used: list = field(default_factory=list)  # (name, array in the executor's layout)
+    named: dict = field(default_factory=dict)  # layer name -> weights (a spec's `values:`)
+    named_bias: dict = field(default_factory=dict)  # layer name -> bias
 
 
 class ExactTape:
@@ -175,7 +177,9 @@ class ExactTape:
         self.asked += 1
         if len(shape) == 1 and self.asked > 1:  # the bias after the weights
             return self._bias(shape)
-        if not self.params_in.given:
+        if self.node_name in self.params_in.named:
+            self.params_in.given.insert(0, self.params_in.named.pop(self.node_name))
+        elif not self.params_in.given:
             raise CnnCostError(f"{self.node_name} needs weights of shape {_show(shape)}",
                                hint="give them with --weights, e.g. --weights \"[[1,0],[0,1]]\"")
         given = to_array(self.params_in.given.pop(0), "--weights")
@@ -191,7 +195,10 @@ class ExactTape:
     def _bias(self, shape):
         import numpy as np
 
-        value, self.params_in.bias = self.params_in.bias, None
+        if self.node_name in self.params_in.named_bias:
+            value = self.params_in.named_bias.pop(self.node_name)
+        else:
+            value, self.params_in.bias = self.params_in.bias, None
         if value is None:
             value = 0  # no --bias: the bias is 0, said in the output
         array = to_array(value, "--bias").reshape(-1)
@@ -273,16 +280,18 @@ class ValuesRun:
         return self.steps[-1].output
 
 
-def run_values(graph, values, weights=(), bias=None, cell: tuple | None = None) -> ValuesRun:
+def run_values(graph, values, weights=(), bias=None, cell: tuple | None = None,
+               named: dict | None = None, named_bias: dict | None = None) -> ValuesRun:
     """Run `graph` on `values` (an H x W x C array of Fractions) with `weights` (arrays in
-    PyTorch's order, one per weighted layer in order) and `bias`."""
+    PyTorch's order, one per weighted layer in order) and `bias`; `named` and `named_bias`
+    give the weights and biases of layers by name instead."""
     from .layers import REGISTRY
 
     if graph.symbols:
         raise CnnCostError("values mode needs numbers, not symbols",
                            hint="give the input as numbers with --values")
-    params = Parameters(list(weights), bias)
-    had_bias = bias is not None
+    params = Parameters(list(weights), bias, named=dict(named or {}), named_bias=dict(named_bias or {}))
+    had_bias = bias is not None or bool(named_bias)
     arrays = {graph.input.id: values[None, ...]}
     steps, inputs = [], {}
     for node in graph.nodes[1:]:
@@ -301,6 +310,10 @@ def run_values(graph, values, weights=(), bias=None, cell: tuple | None = None) 
     if params.given:
         raise SpecValueError(f"{len(params.given)} weight matrix/matrices more than the layers use",
                              hint="give one --weights per layer with weights")
+    unused = sorted(params.named) + sorted(params.named_bias)
+    if unused:
+        raise SpecValueError(f"{unused[0]} has no {'weights' if unused[0] in params.named else 'bias'}",
+                             hint="weights and biases belong to layers that have them (conv, fc)")
     cells = ()
     if cell is not None:  # every layer of the last line: `conv 3x3 1 relu` shows both
         last = [n for n in graph.nodes[1:] if n.line == graph.nodes[-1].line]

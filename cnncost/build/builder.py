@@ -24,9 +24,10 @@ from .blocks import Blocks
 from .frames import Definition, Frame, Scope, safe_lookup
 from .graph import BuildOptions, Expectation, Graph, Node, show_shape
 from .statements import Statements
+from .values_block import SECTION, ValuesBlock
 
 
-class Builder(Statements, Blocks, Binding):
+class Builder(Statements, Blocks, Binding, ValuesBlock):
     """Runs a spec's statements and records the nodes they make."""
 
     def __init__(self, module: ast.Module, options: BuildOptions | None = None):
@@ -39,6 +40,7 @@ class Builder(Statements, Blocks, Binding):
         self.symbols: dict[str, Any] = {}
         self.network = None
         self.output = None
+        self.values = None  # a `values:` section (values_block.py)
         self.line = 0
         self.pos: ast.Pos | None = None  # the statement being run, for error places
         self._line_input: int | None = None
@@ -132,9 +134,10 @@ class Builder(Statements, Blocks, Binding):
                                   "start the network with e.g. `input 224x224x3`")
         output = self.output if self.output is not None else cursor
         name = self.network or _stem(self.module.file)
+        self.check_values_names({n.name for n in self.nodes})
         return Graph(name, self.module.file, tuple(self.nodes), output, tuple(self.expectations),
                      MappingProxyType(dict(self.params)), tuple(self.symbols), tuple(self.notes),
-                     self.module.lines)
+                     self.module.lines, self.values)
 
     def run(self, stmts, frame: Frame, cursor, top=False):
         """Run a block's statements from `cursor` (the block input); return its output."""
@@ -149,6 +152,9 @@ class Builder(Statements, Blocks, Binding):
             made = True
             if isinstance(st, ast.LayerStmt):
                 cursor = self.layer_stmt(st, frame, cursor)
+            elif isinstance(st, ast.BlockStmt) and st.kind == SECTION:
+                self.values_stmt(st, frame, top)
+                made = False
             elif isinstance(st, ast.BlockStmt):
                 follower = stmts[i + 1] if i + 1 < len(stmts) else None
                 cursor, skip = self.block_stmt(st, frame, cursor, follower)

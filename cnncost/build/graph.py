@@ -50,6 +50,7 @@ class Graph:
     symbols: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()
+    values: Any = None  # a `values:` section (values_block.ValuesSection): numbers to run on
 
     @property
     def input(self) -> Node:

@@ -26,7 +26,7 @@ def check(spec, params, width, depth_mult, resolution, fmt):
       cnncost check homework.spec --format json
     """
     graph = load_from_options(spec, params, width, depth_mult, resolution)
-    if not graph.expectations:
+    if not graph.expectations and not (graph.values and graph.values.expects):
         raise click.UsageError(f"{spec} has no `expect` lines to check "
                                "(write e.g. `expect params 416` after a layer)")
     report = check_graph(graph)

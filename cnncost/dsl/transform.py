@@ -108,7 +108,10 @@ class ToAst(Transformer_NonRecursive):
         return ast.DefaultStmt(str(items[0]), tuple(items[1:]), _pos(meta))
 
     def output_stmt(self, meta, items):
-        return ast.OutputStmt(str(items[0]), _pos(meta))
+        words = [str(t) for t in items[1:] if t is not None]  # after `output`
+        heads = words[:words.index("train")] if "train" in words else words
+        train = words[len(heads) + 1:] if "train" in words else []
+        return ast.OutputStmt(heads[0], _pos(meta), tuple(heads[1:]), tuple(train))
 
     def expect_stmt(self, meta, items):
         total, quantity, approx, value = items

@@ -8,6 +8,7 @@ about the whole network:
 - params, buffers, macs: summed over the statement's layers; flops = 2 × MACs
 - activations: elements of the statement's output (total: of every layer's output)
 - rf: receptive-field size of the statement's output (`6` when square, `6x7` per axis)
+- values (in a `values:` section, report/values_check.py): a layer's output on given numbers
 
 `~` compares after rounding the true value to the digits the expected value shows:
 `~15.5G` accepts 15.45e9 up to but excluding 15.55e9. An approximate value that is not a
@@ -26,6 +27,7 @@ from ..passes.explain import Step, explain_node
 from ..passes.receptive import receptive_fields
 from ..working import Term, text_of
 from .analyze import analyze
+from .values_check import check_values
 
 _LITERAL = re.compile(r"^\s*\d[\d_]*(?:\.(\d[\d_]*))?(?:[eE]([+-]?\d+))?\s*$")
 
@@ -69,6 +71,7 @@ def check(graph: Graph) -> CheckReport:
         return workings[i]
 
     results = tuple(_check_one(graph, report, exp, working_of) for exp in graph.expectations)
+    results = tuple(sorted(results + check_values(graph, CheckResult), key=lambda r: r.line))
     return CheckReport(graph.name, graph.file, results)
 
 
