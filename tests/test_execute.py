@@ -383,7 +383,7 @@ def test_random_networks_execute_as_analysed(text, batch):
 ZOO = {
     "alexnet": ("0.3", 1), "alexnet_caffe": ("0.3", 1), "densenet121": ("0.25", 1),
     "depthwise_6x6x3": (None, 2), "efficientnet_b0": ("0.25", 1), "fashion_mnist": (None, 2),
-    "googlenet": ("0.25", 1), "inception_5x5": (None, 1), "inception_bottleneck": (None, 1),
+    "googlenet": ("0.25", 1), "googlenet_aux": ("0.25", 1), "inception_5x5": (None, 1), "inception_bottleneck": (None, 1),
     "inception_module": (None, 1), "inception_v1": (None, 1), "inception_v3": ("0.25", 1),
     "keras_cats_dogs_cnn": ("0.5", 1), "keras_mnist_cnn": (None, 2), "lenet5": (None, 2),
     "mobilenet_table3": (None, 1), "mobilenet_v1": ("0.25", 1), "mobilenet_v2": ("0.25", 2),

@@ -41,6 +41,9 @@ class Builder(Statements, Blocks, Binding, ValuesBlock):
         self.network = None
         self.output = None
         self.values = None  # a `values:` section (values_block.py)
+        self.heads: tuple[int, ...] = ()  # further outputs, and those only for training (heads.py)
+        self.train_heads: tuple[int, ...] = ()
+        self.head_names: tuple[str, ...] = ()
         self.line = 0
         self.pos: ast.Pos | None = None  # the statement being run, for error places
         self._line_input: int | None = None
@@ -137,7 +140,8 @@ class Builder(Statements, Blocks, Binding, ValuesBlock):
         self.check_values_names({n.name for n in self.nodes})
         return Graph(name, self.module.file, tuple(self.nodes), output, tuple(self.expectations),
                      MappingProxyType(dict(self.params)), tuple(self.symbols), tuple(self.notes),
-                     self.module.lines, self.values)
+                     self.module.lines, self.values, self.heads, self.train_heads,
+                     self.head_names)
 
     def run(self, stmts, frame: Frame, cursor, top=False):
         """Run a block's statements from `cursor` (the block input); return its output."""

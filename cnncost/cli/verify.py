@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import click
 
+from ..build import inference_graph
 from .app import cli
 from .options import EXIT_WRONG, InputError, emit, fancy, load_from_options, spec_options
 
@@ -59,7 +60,7 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory,
     missing = numpy_missing()
     if missing:
         raise InputError(f"error: {missing}")
-    graph = load_from_options(spec, params, width, depth_mult, resolution)
+    graph = inference_graph(load_from_options(spec, params, width, depth_mult, resolution))
     from ..execute.budget import Limit, default_limit, estimate
     from ..execute.verify import verify as run_verify
     from ..render.numbers import bytes_

@@ -58,7 +58,13 @@ def report_dict(report: Report) -> dict:
 
 
 def _extras(report: Report, data: dict) -> dict:
-    """Keys added only on request: conventions, ledger, roofline (docs/json-schema.md)."""
+    """Keys added only on request: conventions, ledger, roofline (docs/json-schema.md);
+    `training` for a network with heads used only in training."""
+    if report.training is not None:
+        data["training"] = {"heads": list(report.training_heads), **{
+            key: jsonable(getattr(report.training, key)) for key in (
+                "params", "trainable", "frozen", "buffers", "macs", "flops", "other_ops",
+                "activations", "peak_activation_bytes", "weight_bytes")}}
     if report.conventions:
         data["conventions"] = {
             c.name: {"total": jsonable(c.total), "reports": c.reports, "source": c.source,

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from .. import dims
-from ..build import Graph
+from ..build import Graph, inference_graph
 from ..passes.counts import count
 from ..passes.depth import weight_depth
 from ..passes.memory import peak_activations
@@ -14,11 +14,18 @@ from .model import DTYPE_BYTES, ConventionTotal, LayerRow, Report, Totals
 
 
 def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
-            ledger: bool = False, device=None) -> Report:
+            ledger: bool = False, device=None, training: bool = False) -> Report:
     """Every count of every layer. `batch` scales activations, MACs and other ops,
     never parameters; `dtype` sets the bytes per value. On request: totals under the
     named convention profiles (cnncost.conventions), the operation ledger, and the
-    roofline on a `device` (a cnncost.devices.Device or a preset name such as "a100")."""
+    roofline on a `device` (a cnncost.devices.Device or a preset name such as "a100").
+    A graph with heads used only in training (`output ... train aux1`) is reported as
+    inference runs it, with the training totals beside; `training=True` reports all of it."""
+    if graph.train and not training:
+        full = analyze(graph, dtype, batch, training=True)
+        report = analyze(inference_graph(graph), dtype, batch, conventions, ledger, device)
+        return replace(report, training=full.totals,
+                       training_heads=graph.head_names)
     if dtype not in DTYPE_BYTES:
         raise ValueError(f"unknown dtype {dtype!r}: choose from {', '.join(DTYPE_BYTES)}")
     width = DTYPE_BYTES[dtype]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .. import zoo
+from ..build import inference_graph
 from ..load import load
 from ..passes.counts import count
 
@@ -32,7 +33,7 @@ class ZooModel:
 def describe(entry: zoo.ZooEntry) -> ZooModel:
     """One model's row: its spec built with the variant's settings, and the totals of the
     counts pass (the receptive-field and memory passes of `analyze` are not needed here)."""
-    graph = load(entry.name)
+    graph = inference_graph(load(entry.name))  # the figures inference runs
     counts = count(graph)
     return ZooModel(entry.name, entry.spec, dict(entry.params), entry.resolution,
                     zoo.source(entry.spec), graph.input.shape, graph.nodes[graph.output].shape,

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from .. import dims
-from ..build import Expectation, Graph
+from ..build import Expectation, Graph, inference_graph
 from ..passes.explain import Step, explain_node
 from ..passes.receptive import receptive_fields
 from ..working import Term, text_of
@@ -61,18 +61,23 @@ class CheckReport:
 
 def check(graph: Graph) -> CheckReport:
     """Every `expect` of the graph, marked."""
-    report = analyze(graph)
+    report = analyze(graph, training=True)  # every layer, indexed as the graph's nodes
     fields = receptive_fields(graph)
+    working_of = _workings(graph, fields)
+    results = tuple(_check_one(graph, report, exp, working_of) for exp in graph.expectations)
+    results = tuple(sorted(results + check_values(graph, CheckResult), key=lambda r: r.line))
+    return CheckReport(graph.name, graph.file, results)
+
+
+def _workings(graph, fields):
+    """explain_node of a node, computed once."""
     workings: dict[int, Any] = {}
 
     def working_of(i):
         if i not in workings:
             workings[i] = explain_node(graph, i, fields)
         return workings[i]
-
-    results = tuple(_check_one(graph, report, exp, working_of) for exp in graph.expectations)
-    results = tuple(sorted(results + check_values(graph, CheckResult), key=lambda r: r.line))
-    return CheckReport(graph.name, graph.file, results)
+    return working_of
 
 
 def _check_one(graph, report, exp: Expectation, working_of) -> CheckResult:
@@ -155,6 +160,10 @@ def _shape_or_rf(graph, report, q, out, working_of):
 
 
 def _total(graph, report, q, working_of):
+    if graph.train:  # totals are inference's: without the layers only training heads need
+        graph = inference_graph(graph)
+        report = analyze(graph)
+        working_of = _workings(graph, receptive_fields(graph))
     t = report.totals
     if q in ("shape", "rf"):
         return _shape_or_rf(graph, report, q, graph.output, working_of)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..build import Graph
+from ..build import Graph, inference_graph
 from ..passes.explain import LayerWorking, Step, explain
 from .check import step_line
 
@@ -20,8 +20,11 @@ class ExplainedLayer:
     working: tuple[str, ...]  # "H_out = floor((28 + 2·2 − 5)/1) + 1 = 28", ...
 
 
-def explain_layers(graph: Graph, layer: str | None = None) -> tuple[ExplainedLayer, ...]:
-    """The working of every layer, or of those named `layer` or inside block `layer`."""
+def explain_layers(graph: Graph, layer: str | None = None, training: bool = False) -> tuple[ExplainedLayer, ...]:
+    """The working of every layer, or of those named `layer` or inside block `layer`: the
+    layers inference runs unless `training` (then heads used only in training too)."""
+    if not training:
+        graph = inference_graph(graph)
     out = []
     for w in explain(graph):
         node = graph.nodes[w.node]

@@ -70,6 +70,10 @@ class Report:
     conventions: tuple["ConventionTotal", ...] = ()
     ledger: Mapping[str, Any] = field(default_factory=dict)
     roofline: Any = None
+    # a network with heads used only in training (GoogLeNet's auxiliary classifiers):
+    # `totals` are inference's, `training` the totals with every head, and the heads' names
+    training: Totals | None = None
+    training_heads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
