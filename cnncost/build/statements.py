@@ -150,9 +150,15 @@ class Statements:
 
         if self._real_names is None:
             self._real_names = symbolic.real_names(self.module.body)
-        for name in st.names:
+        names, kind = st.names, None
+        if names[-1] in symbolic.SYMBOL_KINDS:  # `symbol rho real`: the kind of every name
+            names, kind = names[:-1], names[-1]
+            if not names:
+                raise SpecSyntaxError(f"`symbol {kind}` declares no name", self.span(st.pos),
+                                      f"write the names first: symbol rho {kind}")
+        for name in names:
             self._check_name(name, st.pos)
-            symbol = symbolic.symbol(name, real=name in self._real_names)
+            symbol = symbolic.symbol(name, real=name in self._real_names, kind=kind)
             self.symbols[name] = symbol
             frame.env.values[name] = symbol
 
