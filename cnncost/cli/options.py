@@ -46,6 +46,14 @@ def spec_options(func):
                              "(same as -p depth=D).")(func)
     func = click.option("--resolution", type=str, default=None, metavar="R",
                         help="Input size: 160 sets a 160x160 input; 0.5 scales the spec's size.")(func)
+    func = click.option("--compound", type=str, default=None, metavar="A,B,G", expose_value=False,
+                        callback=_remember("compound"),
+                        help="With --phi: the depth, width and resolution bases α,β,γ "
+                             "[default: the EfficientNet paper's 1.2,1.1,1.15].")(func)
+    func = click.option("--phi", type=str, default=None, metavar="N", expose_value=False,
+                        callback=_remember("phi"),
+                        help="Compound scaling (EfficientNet): depth α^N, width β^N, "
+                             "resolution γ^N (about 2^N the FLOPs).")(func)
     func = click.option("--max-nodes", type=click.IntRange(min=1), default=None, metavar="N",
                         expose_value=False, callback=_remember_max_nodes,
                         help=f"Refuse specs that make more than N nodes or run more than N "
@@ -58,9 +66,32 @@ def _remember_max_nodes(ctx, param, value):
     ctx.meta["cnncost.max_nodes"] = value
 
 
+def _remember(name: str):
+    """An option read by load_from_options (--phi, --compound), so commands need no parameter."""
+    def callback(ctx, param, value):
+        ctx.meta[f"cnncost.{name}"] = value
+    return callback
+
+
 def load_from_options(spec, params, width, depth_mult, resolution, symbolic=()):
     ctx = click.get_current_context(silent=True)
     max_nodes = ctx.meta.get("cnncost.max_nodes") if ctx else None
+    phi = ctx.meta.get("cnncost.phi") if ctx else None
+    coefficients = ctx.meta.get("cnncost.compound") if ctx else None
+    if coefficients is not None and phi is None:
+        raise click.UsageError("--compound goes with --phi")
+    if phi is not None:
+        if width is not None or depth_mult is not None or resolution is not None:
+            raise click.UsageError("--phi sets the width, depth and resolution: give --phi or "
+                                   "--width/--depth-mult/--resolution, not both")
+        from ..errors import CnnCostError
+        from ..scaling import compound
+
+        try:
+            c = compound(phi, coefficients)
+        except CnnCostError as err:
+            raise click.BadParameter(err.message + (f" ({err.hint})" if err.hint else "")) from None
+        width, depth_mult, resolution = c.width, c.depth, c.resolution
     return load(spec, _parse_params(params), width=width, depth=depth_mult, resolution=resolution,
                 max_nodes=max_nodes, symbolic=symbolic)
 

@@ -57,6 +57,11 @@ def _list(ctx, param, value):
               help="Depth multipliers to sweep (as summarize's --depth-mult).")
 @click.option("--resolution", callback=_list, metavar="R1,R2,...",
               help="Input sizes to sweep, e.g. 128,160,192,224 (as summarize's --resolution).")
+@click.option("--phi", callback=_list, metavar="N1,N2,...",
+              help="Compound scaling exponents to sweep (EfficientNet: depth α^N, width β^N, "
+                   "resolution γ^N); the table adds the FLOPs over φ = 0 beside 2^φ.")
+@click.option("--compound", default=None, metavar="A,B,G",
+              help="With --phi: the bases α,β,γ [default: the paper's 1.2,1.1,1.15].")
 @analysis_options
 @click.option("--format", "fmt", type=click.Choice(list(SWEEP_FORMATS)), default="table",
               show_default=True, help="Output format.")
@@ -64,7 +69,7 @@ def _list(ctx, param, value):
               metavar="FILE.png|FILE.svg",
               help="Also draw MACs against params for the grid (needs matplotlib: "
                    "pip install 'cnncost[plot]').")
-def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, plot):
+def sweep(spec, params, width, depth_mult, resolution, phi, compound, batch, dtype, fmt, plot):
     """Totals of SPEC at every combination of the values given: one row per grid point
     with params, MACs, peak activation memory and weight bytes.
 
@@ -73,11 +78,14 @@ def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, plot):
       cnncost sweep mobilenet_v1 -p alpha=1.0,0.75,0.5,0.25 --resolution 224,192,160,128
       cnncost sweep efficientnet_b0 -p width=1.0,1.1,1.2 -p depth=1.0,1.2 --format csv
       cnncost sweep mobilenet_v1 -p alpha=0.25,0.5,0.75,1.0 --plot tradeoff.svg
+      cnncost sweep efficientnet_b0 --phi 0,1,2,3
     """
     if plot and not plot.lower().endswith(PLOT_SUFFIXES):
         raise click.BadParameter(f"'{plot}': give a .png or .svg file", param_hint="--plot")
+    if compound is not None and not phi:
+        raise click.UsageError("--compound goes with --phi")
     result = sweep_grid(spec, _param_lists(params), width=width, depth_mult=depth_mult,
-                        resolution=resolution, dtype=dtype, batch=batch)
+                        resolution=resolution, phi=phi, compound=compound, dtype=dtype, batch=batch)
     if plot:
         try:
             plot_sweep(result, plot)
