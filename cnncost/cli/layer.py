@@ -26,8 +26,8 @@ from .options import emit
               help="With --values: show the sum of products that made output cell R,C "
                    "(from 0; R,C,K for channel K).")
 @click.option("--vs", "other", default=None, metavar="LAYER",
-              help="A second LAYER on the same input: output shapes, params, MACs and the "
-                   "ratios b/a are compared.")
+              help="A second LAYER on the same input (a line, lines with `;` and `>`, or - "
+                   "for standard input): output shapes, params, MACs and the ratios b/a.")
 @click.option("--symbolic", is_flag=True,
               help="Also give the comparison in symbols (n, nc, f, nc2, ...) for numeric "
                    "layers, e.g. MACs b/a = 1/nc2 + 1/f**2 = 1/5 + 1/9. Needs sympy.")
@@ -37,8 +37,10 @@ from .options import emit
               show_default=True, help="Output format.")
 def layer(layer, shape, values, weights, bias, cell, other, symbolic, pretty, fmt):
     """The working of one LAYER (spec-language text, no file needed) on an input of
-    SHAPE; several layers are separated by `;`. Identifiers in LAYER or SHAPE that are
-    not layer words are symbols: the counts become formulas.
+    SHAPE; several layers are separated by `;`, and a line's leading `>` marks are its
+    indentation, so a block fits on one line (`concat:; >branch:; >>conv 1x1 64`). LAYER
+    (or --vs) `-` reads the lines from standard input. Identifiers in LAYER or SHAPE that
+    are not layer words are symbols: the counts become formulas.
 
     \b
     Examples:
@@ -46,10 +48,18 @@ def layer(layer, shape, values, weights, bias, cell, other, symbolic, pretty, fm
       cnncost layer "conv 3x3 5 nobias" --in 6x6x3 --vs "sepconv 3x3 5 nobias" --symbolic
       cnncost layer "conv 5x5 32 same" --in 28x28x192 --vs "conv 1x1 16; conv 5x5 32 same"
       cnncost layer "conv (f, f) nc2" --in "(n, n, nc)" --vs "sepconv (f, f) nc2"
+      cnncost layer "residual:; >conv 3x3 64 same; shortcut:; >conv 1x1 64" --in 56x56x64
+      cnncost layer - --in 28x28x192 < inception.txt
       cnncost layer "maxpool 2x2 s2" --values "[[5,1,3,4],[8,2,9,2],[1,3,0,1],[2,2,2,0]]"
       cnncost layer "conv 3x3 1 nobias" --values "[[-1,1,1],[1,-1,1],[1,1,-1]]" \\
           --weights "[[1,1,1],[1,-1,1],[1,1,1]]/9" --cell 0,0
     """
+    if layer == "-" and other == "-":
+        raise click.UsageError("only one of LAYER and --vs can be read from standard input (-)")
+    if layer == "-":
+        layer = click.get_text_stream("stdin").read()
+    if other == "-":
+        other = click.get_text_stream("stdin").read()
     if values is not None:
         return _values(layer, shape, values, weights, bias, cell, other, fmt)
     if shape is None:
