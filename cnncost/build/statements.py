@@ -14,7 +14,8 @@ from .frames import Definition, Frame
 from .graph import Expectation, show_shape
 
 MAX_CALL_DEPTH = 64
-QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf")
+QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf",
+              "cost", "connections", "weight_tensors")
 
 
 class Statements:

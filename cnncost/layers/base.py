@@ -205,6 +205,22 @@ class Layer:
         """An RFStep, GLOBAL, or None for layers that keep each position's field."""
         return None
 
+    # ---- the lecture's quantities (issue 16): LeCun's connections, Keras's weight arrays
+    def connections(self, a: Attrs, ins: list[Shape], out: Shape):
+        """LeCun et al. 1998's count: every multiply of an input by a weight plus every
+        bias add. A weight layer's other ops are its bias adds (docs/counting.md)."""
+        if self.category != "weight":
+            return 0
+        return self.macs(a, ins, out) + self.other_ops(a, ins, out)
+
+    def weight_tensors(self, a: Attrs) -> int:
+        """The learnable arrays the layer holds (Keras's len(layer.trainable_weights)):
+        a weight layer's kernel and, when it has one, its bias; none otherwise. A kind
+        with other learnable arrays says so (bn)."""
+        if self.category != "weight":
+            return 0
+        return 1 + int(bool(self.has_bias and a.get("bias")))
+
     # ---- the NumPy reference executor (cnncost.execute; numpy is imported only there)
     def run(self, a: Attrs, xs: list, tape):
         """Compute the output for real: `xs` are the input arrays (NHWC float32, batch

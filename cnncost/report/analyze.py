@@ -50,7 +50,8 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
             f.size, f.jump, f.start, node.line, len(node.scope),
             tuple(graph.nodes[j].name for j in node.inputs),
             per_node_conventions[i] if per_node_conventions else (),
-            per_node_roofline[i] if per_node_roofline else None))
+            per_node_roofline[i] if per_node_roofline else None,
+            c.connections * batch, c.weight_tensors))
     peak, _ = peak_activations(graph)
     weight_layers, depth = weight_depth(graph)
     params = _sum(r.params for r in rows)
@@ -69,6 +70,8 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
         weight_bytes=(params + buffers) * width,
         weight_layers=weight_layers,
         depth=depth,
+        connections=_sum(r.connections for r in rows),
+        weight_tensors=sum(r.weight_tensors for r in rows),
     )
     return Report(graph.name, graph.file, graph.input.shape, graph.nodes[graph.output].shape,
                   tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params), **extras)
@@ -141,14 +144,16 @@ def collapse(report: Report, depth: int) -> Report:
                 row.rf_size, row.rf_jump, row.rf_start, prev.line, depth,
                 tuple(dict.fromkeys(prev.inputs + inputs)),
                 tuple(a + b for a, b in zip(prev.conventions, row.conventions)),
-                _add(prev.roofline, row.roofline))
+                _add(prev.roofline, row.roofline), prev.connections + row.connections,
+                prev.weight_tensors + row.weight_tensors)
         else:
             op = _BLOCK_STEM.sub("", key.split(".")[-1]) or "block"
             groups[key] = len(rows)
             rows.append(LayerRow(key, op, row.output, row.params, row.trainable, row.frozen,
                                  row.buffers, row.macs, row.other_ops, row.activations,
                                  row.rf_size, row.rf_jump, row.rf_start, row.line, depth,
-                                 inputs, row.conventions, row.roofline))
+                                 inputs, row.conventions, row.roofline, row.connections,
+                                 row.weight_tensors))
     return replace(report, layers=tuple(rows))
 
 

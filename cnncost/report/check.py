@@ -121,7 +121,9 @@ def _statement(graph, report, exp, working_of):
         shape = graph.nodes[out].shape
         term = dims.product([Term.leaf(d) for d in shape])
         return dims.product(shape), [Step("activations", term.text if len(shape) > 1 else "", term.value)]
-    field = "macs" if q == "flops" else q
+    if q in ("connections", "weight_tensors"):
+        return _counted(report, q, exp.nodes)
+    field = "macs" if q in ("flops", "cost") else q
     terms = []
     for i in exp.nodes:
         w = working_of(i)
@@ -129,7 +131,8 @@ def _statement(graph, report, exp, working_of):
         if s.value != 0:
             terms.append(_as_term(s, grouped=len(exp.nodes) > 1))
     total = _sum_terms(terms)
-    what = {"params": "params", "buffers": "buffers", "macs": "MACs", "flops": "MACs"}[q]
+    what = {"params": "params", "buffers": "buffers", "macs": "MACs", "flops": "MACs",
+            "cost": "cost (output positions·filters × filter params)"}[q]
     steps = [Step(what, "" if _plain(total) else total.text, total.value)]
     if q == "flops":
         flops = 2 * Term.leaf(total.value)
@@ -167,15 +170,30 @@ def _total(graph, report, q, working_of):
     t = report.totals
     if q in ("shape", "rf"):
         return _shape_or_rf(graph, report, q, graph.output, working_of)
-    field = {"flops": "macs"}.get(q, q)
+    field = {"flops": "macs", "cost": "macs"}.get(q, q)
     values = [getattr(r, field) for r in report.layers if getattr(r, field) != 0]
     total = _sum_terms([Term.leaf(v) for v in values])
-    what = {"macs": "MACs", "flops": "MACs"}.get(q, q)
+    what = {"macs": "MACs", "flops": "MACs", "weight_tensors": "weight tensors"}.get(q, q)
     steps = [Step(f"total {what}", "" if _plain(total) else total.text, total.value)]
     if q == "flops":
         flops = 2 * Term.leaf(total.value)
         steps.append(Step("total FLOPs", flops.text, flops.value))
     return getattr(t, q), steps
+
+
+def _counted(report, q: str, nodes) -> tuple:
+    """connections (LeCun: MACs + bias adds of each weight layer) or weight tensors of a
+    statement's layers, with the sum shown."""
+    rows = [report.layers[i] for i in nodes]
+    if q == "weight_tensors":
+        values = [r.weight_tensors for r in rows if r.weight_tensors]
+        total = _sum_terms([Term.leaf(v) for v in values])
+        return total.value, [Step("weight tensors", "" if _plain(total) else total.text, total.value)]
+    terms = [Term.leaf(r.macs) + Term.leaf(r.connections - r.macs) if r.connections != r.macs
+             else Term.leaf(r.macs) for r in rows if r.connections]
+    total = _sum_terms(terms)
+    return total.value, [Step("connections (MACs + bias adds)", "" if _plain(total) else total.text,
+                              total.value)]
 
 
 def _as_term(s: Step, grouped: bool) -> Term:

@@ -29,6 +29,8 @@ class LayerRow:
     # roofline's traffic and time bounds (report/roofline.py)
     conventions: tuple = ()
     roofline: Any = None
+    connections: Any = 0  # LeCun's count: multiplies by a weight + bias adds
+    weight_tensors: int = 0  # learnable arrays (Keras's len(trainable_weights))
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,14 @@ class Totals:
     weight_bytes: Any  # (params + buffers) x dtype bytes
     weight_layers: int = 0  # conv, dwconv, deconv, fc nodes (passes/depth.py)
     depth: int = 0  # weight layers on the longest input-output path, as papers count depth
+    # the lecture's quantities: cost = filter params x output positions x filters (= MACs),
+    # LeCun's connections, and the learnable arrays (Keras's len(model.trainable_weights))
+    connections: Any = 0
+    weight_tensors: int = 0
+
+    @property
+    def cost(self):
+        return self.macs
 
 
 @dataclass(frozen=True)
