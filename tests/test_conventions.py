@@ -244,3 +244,16 @@ def test_readme_examples_are_real_output(run_cli, monkeypatch):
     shown = [line for line in _readme_block(command) if line != "..."]
     lines = out.split("\n")
     assert shown and all(line in lines for line in shown)
+
+
+@pytest.mark.parametrize("mode, fvcore, thop, calflops", [
+    ("nearest", 1 * 6 * 6 * 2, 1 * 6 * 6 * 2, 3 * 3 * 2),
+    # fvcore: aten::upsample_bilinear2d counts 4 per output; thop's calculate_upsample 11
+    ("bilinear", 4 * 6 * 6 * 2, 11 * 6 * 6 * 2, 3 * 3 * 2),
+])
+def test_upsample_mode_changes_only_the_tools_counts(mode, fvcore, thop, calflops):
+    spec = f"network n\ninput 3x3x2\nupsample 2 {mode}\n"
+    report = cnncost.analyze(cnncost.load("<t>", text=spec), conventions=("fvcore", "thop", "calflops", "macs"))
+    totals = {c.name: c.total for c in report.conventions}
+    assert (totals["fvcore"], totals["thop"], totals["calflops"], totals["macs"]) == (fvcore, thop, calflops, 0)
+    assert report.totals.other_ops == 0 and report.totals.macs == 0

@@ -284,8 +284,12 @@ SPATIAL = {  # may change height, width or channels
     "conv": _conv, "dwconv": _dwconv, "sepconv": _sepconv, "deconv": _deconv,
     **{kind: _pool(kind) for kind in ("maxpool", "avgpool", "minpool", "l2pool")},
     **{kind: _adaptive(kind) for kind in ("adaptiveavgpool", "adaptivemaxpool")},
-    "pad": _one_of("pad 1", "pad (1, 2)", "pad (0, 1, 0, 1)"),
-    "upsample": _one_of("upsample 2", "upsample (1, 2)"),
+    "pad": _one_of("pad 1", "pad (1, 2)", "pad (0, 1, 0, 1)", "pad 1 reflect", "pad (1, 0, 2, 1) replicate",
+                   "pad channels=(1, 2)"),
+    "upsample": _one_of("upsample 2", "upsample (1, 2)", "upsample 1.5 bilinear", "upsample (0.5, 2.5)",
+                        "upsample size=(5, 9) bilinear"),
+    "pixelshuffle": lambda draw: ["if in.c % 4 == 0:", "    pixelshuffle 2"],
+    "pixelunshuffle": lambda draw: ["if in.h % 2 == 0 and in.w % 2 == 0:", "    pixelunshuffle 2"],
     "slice": _one_of("slice 0:max(1, in.c // 2)", "slice in.c // 2:in.c"),
 }
 ACTIVATIONS = ("relu", "relu6", "leakyrelu", "sigmoid", "hsigmoid", "tanh", "swish", "hswish", "gelu", "softmax")

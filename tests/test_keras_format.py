@@ -10,7 +10,7 @@ import pytest
 
 import cnncost
 from cnncost.layers import REGISTRY
-from cnncost.render.keras import KERAS_CLASS, keras_rows, keras_shape, memory_size, render_keras
+from cnncost.render.keras import keras_class, keras_rows, keras_shape, memory_size, render_keras
 from conftest import DATA, analyze_text
 
 
@@ -35,7 +35,7 @@ def rows_of(text: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("kind", sorted({layer.name for layer in REGISTRY.values()}))
 def test_every_layer_kind_has_a_keras_class(kind):
-    assert re.fullmatch(r"[A-Z][A-Za-z0-9]+", KERAS_CLASS[kind])
+    assert re.fullmatch(r"[A-Z][A-Za-z0-9]+", keras_class(kind))
 
 
 @pytest.mark.parametrize("model, reference, sequential", [

@@ -88,6 +88,19 @@ CASES = [
     ("224x224x3", "pad (0, 1, 0, 1)", (225, 225, 3), 0, 0, 0),
     ("7x7x4", "upsample 2", (14, 14, 4), 0, 0, 0),
     ("7x7x4", "upsample (2, 3)", (14, 21, 4), 0, 0, 0),
+    # fractional factors as torch's F.interpolate: floor(float(H) * s), so 100 x 0.29 is 28
+    ("7x100x4", "upsample 1.5 bilinear", (10, 150, 4), 0, 0, 0),
+    ("100x7x4", "upsample (0.29, 2.5) mode=nearest", (28, 17, 4), 0, 0, 0),
+    ("5x7x4", "upsample size=(3, 9) bilinear", (3, 9, 4), 0, 0, 0),
+    ("5x5x3", "pad 2 reflect", (9, 9, 3), 0, 0, 0),
+    ("5x5x3", "pad (1, 0, 2, 0) mode=replicate", (6, 7, 3), 0, 0, 0),
+    ("5x5x3", "pad 1 mode=constant", (7, 7, 3), 0, 0, 0),
+    # ResNet option A (CIFAR): subsample with a 1x1 pool of stride 2, zero channels each side
+    ("32x32x16", "maxpool 1 s2\npad channels=(8, 8)", (16, 16, 32), 0, 0, 0),
+    ("4x4x3", "pad 1 channels=2", (6, 6, 7), 0, 0, 0),
+    # pixel shuffle: HxWx(C*r*r) -> rH x rW x C, and back
+    ("3x3x8", "pixelshuffle 2", (6, 6, 2), 0, 0, 0),
+    ("6x4x2", "pixelunshuffle 2", (3, 2, 8), 0, 0, 0),
     ("28x28x116", "slice 0:58", (28, 28, 58), 0, 0, 0),
     ("28x28x116", "slice 58:116", (28, 28, 58), 0, 0, 0),
     # ---- merges of named outputs
@@ -149,3 +162,44 @@ def test_every_registry_entry_has_a_docstring_and_a_case():
     for name in user_kinds():
         assert REGISTRY[name].__doc__ and REGISTRY[name].__doc__.strip(), name
         assert name in covered, f"layer kind '{name}' has no case in tests/test_layers.py"
+
+
+# Refused as PyTorch refuses them: (spec line, message, hint), located at the line.
+REFUSALS = [
+    ("8x8x3", "maxpool 5 s1 p3", "padding 3 > 5 // 2: PyTorch refuses this pool",
+     "use a larger kernel or less padding"),
+    ("8x8x3", "avgpool 3 s1 pad=(1, 2)", "padding 2 > 3 // 2: PyTorch refuses this pool",
+     "use a larger kernel or less padding"),
+    ("8x8x3", "maxpool 1 s2 p1", "padding 1 > 1 // 2: PyTorch refuses this pool",
+     "use a larger kernel or less padding"),
+    ("8x8x4", "deconv 3x3 4 s2 outpad=2",
+     "output padding 2 is not smaller than the stride 2 or the dilation 1 (height): PyTorch refuses",
+     "keep it below the stride"),
+    ("8x8x4", "deconv 3x3 4 outpad=1", "output padding 1 is not smaller than the stride 1 or the dilation 1",
+     "keep it below the stride"),
+    ("8x8x4", "deconv 3x3 6 g4", "groups=4 does not divide the 6 output channels: PyTorch refuses",
+     "a multiple of 4"),
+    ("16", "lrn", "its input is a vector of 16: PyTorch refuses LocalResponseNorm on a vector",
+     "put lrn before flatten"),
+    ("4x4x3", "pad 4 reflect", "reflect padding 4 on the top is not below the input's 4: PyTorch refuses it",
+     "mode=replicate"),
+    ("3x3x6", "pixelshuffle 2", "pixelshuffle 2 needs channels divisible by 2*2 = 4, got 6", "multiple of 4"),
+    ("5x4x1", "pixelunshuffle 2", "pixelunshuffle 2 needs the height divisible by 2, got 5", "multiple"),
+    ("4x4x1", "upsample 2 size=(8, 8)", "upsample takes a factor (`upsample 2`) or size=(H, W), one of the two",
+     "upsample size=(14, 14)"),
+]
+
+
+@pytest.mark.parametrize("inp,line,message,hint", REFUSALS, ids=[c[1] for c in REFUSALS])
+def test_refusal(inp, line, message, hint):
+    from cnncost.errors import CnnCostError
+
+    with pytest.raises(CnnCostError) as err:
+        analyze_text(f"input {inp}\n{line}\n")
+    assert message in err.value.message and hint in err.value.hint
+    assert err.value.span.line == 2 and err.value.span.text == line
+
+
+def test_deconv_output_padding_below_the_dilation_is_allowed():
+    """torch: output padding must be smaller than the stride *or* the dilation."""
+    assert analyze_text("input 8x8x4\ndeconv 3x3 4 d3 outpad=2\n").output == (16, 16, 4)  # 7 + 3*2 + 2 + 1

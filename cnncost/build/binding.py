@@ -10,7 +10,7 @@ from ..dsl import ast
 from ..errors import CnnCostError, SpecNameError, SpecSyntaxError, SpecValueError
 from ..expr import to_int
 from ..layers import FLAGS, REGISTRY, lookup, user_kinds
-from ..layers.base import OPTION_TYPES, RAW_NAME_OPTIONS
+from ..layers.base import SOURCE
 from .frames import Frame, is_variable
 
 FLAG_RE = re.compile(r"^([A-Za-z])(\d+)$")
@@ -96,7 +96,7 @@ class Binding:
                     name = assign or frame.scope.auto(layer.name)
                     self._push(frame.scope.child(name), frame.frozen)
                     try:
-                        expanded = layer.expand(self, {**layer.defaults, **attrs}, inputs[0])
+                        expanded = self._add_parts(layer, {**layer.defaults, **attrs}, inputs[0])
                     finally:
                         self._pop()
                 out = expanded if expanded is not None else self.add_node(layer.name, attrs, inputs, assign)
@@ -108,6 +108,14 @@ class Binding:
         finally:
             self._pop()
         return out
+
+    def _add_parts(self, layer, attrs, source: int) -> int:
+        """Make the primitive nodes a composite expands into; return the last one's id."""
+        ids, last = {SOURCE: source}, source
+        for part in layer.expand(attrs, [self.nodes[source].shape]):
+            inputs = (last,) if part.inputs is None else tuple(ids[i] for i in part.inputs)
+            last = ids[part.name] = self.add_node(part.kind, part.attrs, inputs, name=part.name)
+        return last
 
     def _paper_width(self, channels):
         """The paper rule for specs without a `width` param: N -> int(A*N)."""
@@ -129,8 +137,8 @@ class Binding:
             missing = [slot for slot in layer.required if slot not in b.attrs]
             if missing:
                 raise SpecValueError(
-                    f"{b.kind} needs {' and '.join(_SLOT_WORDS.get(m, m) for m in missing)}",
-                    self.span(None), f"write e.g. `{_EXAMPLE.get(b.kind, b.kind)}`")
+                    f"{b.kind} needs {' and '.join(layer.slot_words(m) for m in missing)}",
+                    self.span(None), f"write e.g. `{layer.example or b.kind}`")
         return bound
 
     def _bind_arg(self, main: _Bound, target: _Bound, arg, frame: Frame) -> _Bound:
@@ -144,7 +152,7 @@ class Binding:
                 return target
             if arg.key not in layer.options:
                 raise self._unknown_option(layer, arg.key, arg.pos)
-            raw = arg.value.id if (arg.key in RAW_NAME_OPTIONS and isinstance(arg.value, ast.Name)) \
+            raw = arg.value.id if (layer.options[arg.key].raw_name and isinstance(arg.value, ast.Name)) \
                 else self.evaluate(arg.value, frame.env)
             self._set(target, arg.key, raw, arg.pos)
             return target
@@ -196,29 +204,29 @@ class Binding:
             raise SpecValueError(
                 f"{layer.name} got an extra value '{shown}'", self.span(arg.pos),
                 f"{layer.name} takes {len(slots)} value(s)"
-                + (f" ({', '.join(_SLOT_WORDS.get(s, s) for s in slots)})" if slots else "")
+                + (f" ({', '.join(layer.slot_words(s) for s in slots)})" if slots else "")
                 + "; options are written as words, flags or key=value")
         slot = slots[target.slot]
         if slot == "range":  # only A:B fills it (a RangeArg, above)
             raise SpecValueError(f"{layer.name} takes a channel range A:B, not a single value",
-                                 self.span(arg.pos), f"write e.g. `{_EXAMPLE.get(layer.name, layer.name)}`")
+                                 self.span(arg.pos), f"write e.g. `{layer.example or layer.name}`")
         target.slot += 1
         self._set(target, slot, self.evaluate(value_node, frame.env), arg.pos)
         return target
 
     def _set(self, target: _Bound, option: str, value, pos, converted=False):
         if not converted:
-            value = self._convert(option, value, pos)
+            value = self._convert(REGISTRY[target.kind], option, value, pos)
         other = EXCLUSIVE.get(option)
         if other:
             target.attrs.pop(other, None)
         target.attrs[option] = value
 
-    def _convert(self, option: str, value, pos):
+    def _convert(self, layer, option: str, value, pos):
         try:
-            return OPTION_TYPES[option](value)
+            return layer.convert(option, value)
         except CnnCostError as err:
-            err.hint = err.hint or _OPTION_HINTS.get(option)
+            err.hint = err.hint or layer.option_hint(option)
             raise err.located(self.span(pos))
 
     def _unknown_option(self, layer, key, pos):
@@ -233,43 +241,5 @@ class Binding:
         return SpecNameError(f"unknown word '{word}' for {layer.name}", self.span(pos), hint)
 
 
-_OPTION_HINTS = {
-    "kernel": "a kernel is at least 1x1, e.g. 3x3 or kernel=(1, 7)",
-    "channels": "a layer makes at least one channel, e.g. conv 3x3 64",
-    "units": "fc makes at least one unit, e.g. fc 10",
-    "stride": "s1 keeps the size and s2 halves it; a stride is at least 1",
-    "dilation": "d1 is an ordinary kernel; a dilation is at least 1",
-    "pad": "p0 (or `valid`) pads nothing; padding is never negative",
-    "outpad": "output padding is 0 or more, below the stride",
-    "groups": "g1 is an ordinary conv; groups divide the input and output channels",
-    "mult": "m1 makes one filter per input channel",
-    "squeeze": "squeeze=N makes at least one channel",
-    "size": "lrn size=N: the neighbours each value is normalised over",
-    "factor": "upsample 2 doubles height and width",
-    "output": "adaptive pooling to an output of at least 1x1, e.g. 7x7",
-    "shuffle_groups": "shuffle G with G at least 1",
-    "rate": "a dropout rate is the fraction of values dropped, e.g. dropout 0.5",
-    "ratio": "an se ratio is a fraction of the channels, e.g. se 0.25",
-    "alpha": "leakyrelu alpha=0.01: the slope below zero",
-}
-
-_SLOT_WORDS = {"kernel": "a kernel size (e.g. 3x3)", "channels": "an output channel count",
-               "units": "a unit count", "rate": "a rate", "output": "an output size (e.g. 7x7)",
-               "range": "a channel range A:B", "factor": "a factor", "pad": "a padding",
-               "shuffle_groups": "a group count", "ratio": "a ratio"}
-_EXAMPLE = {"conv": "conv 3x3 64 same", "dwconv": "dwconv 3x3", "sepconv": "sepconv 3x3 64 same",
-            "deconv": "deconv 4x4 64 s2 p1", "maxpool": "maxpool 2x2", "avgpool": "avgpool 2x2",
-            "fc": "fc 1000", "dropout": "dropout 0.5", "adaptiveavgpool": "adaptiveavgpool 7x7",
-            "slice": "slice 0:32", "pad": "pad 1", "upsample": "upsample 2", "shuffle": "shuffle 2",
-            "se": "se 0.25"}
-
-
 def _options_hint(layer) -> str:
-    opts = sorted(layer.options - {"channels", "units"})
-    words = sorted(layer.words)
-    parts = []
-    if words:
-        parts.append("words: " + ", ".join(words))
-    if opts:
-        parts.append("options: " + ", ".join(f"{o}=" for o in opts))
-    return "; ".join(parts) if parts else f"{layer.name} takes no options"
+    return layer.options_hint()

@@ -74,12 +74,6 @@ class Builder(Statements, Blocks, Binding, ValuesBlock):
         return self.nodes[self._line_input].shape if self._line_input is not None else None
 
     # ------------------------------------------------------------------ nodes
-    def shape_of(self, node_id: int) -> tuple:
-        return self.nodes[node_id].shape
-
-    def defaults_of(self, kind: str) -> dict:
-        return dict(REGISTRY[kind].defaults)
-
     def add_node(self, kind: str, attrs: Mapping, inputs: tuple[int, ...], name: str | None = None) -> int:
         """Make one node of a registered kind; used by statements and by composites."""
         if len(self.nodes) >= self.options.max_nodes:

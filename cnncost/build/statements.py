@@ -8,7 +8,7 @@ from .. import dims
 from ..dsl import ast
 from ..errors import CnnCostError, LimitError, SpecNameError, SpecSyntaxError, SpecValueError
 from ..layers import lookup
-from ..layers.base import OPTION_TYPES
+from ..layers.options import CHANNELS
 from .binding import FLAG_RE
 from .frames import Definition, Frame
 from .graph import Expectation, show_shape
@@ -87,7 +87,7 @@ class Statements:
             raise SpecValueError(f"input takes HxWxC (or a vector length), got {len(shape)} values",
                                  self.span(st.shape.pos), "write e.g. `input 224x224x3`")
         try:
-            shape = tuple(OPTION_TYPES["channels"](d) for d in shape)
+            shape = tuple(CHANNELS.convert(d) for d in shape)
         except SpecValueError as err:
             err.message = "input size: " + err.message.replace("channel count", "dimension")
             err.hint = err.hint or "write e.g. `input 224x224x3`: height, width and channels of at least 1"

@@ -19,16 +19,12 @@ and with --max-memory.
 """
 from __future__ import annotations
 
-import math
 import os
 from typing import NamedTuple
 
 from ..build import Graph, Node
 
 FLOAT_BYTES = 4
-# output-sized temporaries an element-wise formula holds at once besides its output
-# (measured with tracemalloc); other kinds: one
-ELEMENTWISE = {"gelu": 6, "lrn": 4, "leakyrelu": 2, "softmax": 2}
 FALLBACK_LIMIT = 8 * 1024**3  # when the system says nothing about its memory
 UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4,
          "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
@@ -82,53 +78,11 @@ def estimate(graph: Graph, report, process: int | None = None) -> Estimate:
 
 def temporary_elements(node: Node, graph: Graph) -> int:
     """Values (per image) of the arrays the layer's NumPy kernel makes besides its output,
-    at the most that are alive together (read off cnncost/execute/kernels.py)."""
-    from .kernels import transposed_geometry, window_axes
+    at the most that are alive together (each kind's entry says: Layer.temporaries)."""
+    from ..layers import REGISTRY
 
-    kind, a = node.kind, node.attrs
     ins = [graph.nodes[i].shape for i in node.inputs]
-    out = math.prod(node.shape)
-    if kind in ("conv", "dwconv", "maxpool", "avgpool", "minpool", "l2pool"):
-        h, w, c = ins[0]
-        ah, aw = window_axes(a, h, w)
-        padded = (h + ah.before + ah.after) * (w + aw.before + aw.after) * c \
-            if ah.before or ah.after or aw.before or aw.after else 0
-        if kind == "l2pool":
-            return h * w * c + padded + out  # x*x, its padded copy, the sum
-        if kind == "avgpool":
-            return padded + out  # the window sum before the division
-        if kind in ("maxpool", "minpool"):
-            return padded
-        groups = c if kind == "dwconv" else a["groups"]
-        if c // groups == 1:
-            return padded  # depthwise: one einsum over the window view, no copy
-        cols = ah.count * aw.count * ah.k * aw.k * c  # im2col: every window, copied
-        return padded + cols + (out if groups > 1 else 0)  # grouped: the transposed result
-    if kind == "deconv":
-        h, w, c = ins[0]
-        (kh, kw), n, g = a["kernel"], a["channels"], a["groups"]
-        patches = h * w * kh * kw * n * (2 if g > 1 else 1)  # grouped: a transposed copy
-        crop, (oh, ow) = transposed_geometry(a, h, w)
-        (sh, sw), (dh, dw) = a["stride"], a["dilation"]
-        full = max((h - 1) * sh + dh * (kh - 1) + 1, crop[0] + oh) * \
-            max((w - 1) * sw + dw * (kw - 1) + 1, crop[1] + ow) * n
-        return patches + full
-    if kind in ("adaptiveavgpool", "adaptivemaxpool"):
-        h, w, c = ins[0]
-        oh, ow = a["output"]
-        gathered = oh * _longest(h, oh) * ow * _longest(w, ow) * c
-        return gathered * (2 if kind == "adaptiveavgpool" else 1)  # avg: times the mask
-    if kind == "upsample":
-        h, w, c = ins[0]
-        return h * a["factor"][0] * w * c  # repeated along the height first
-    if kind in ("fc", "flatten", "input", "dropout", "identity", "slice", "concat", "add"):
-        return 0
-    return ELEMENTWISE.get(kind, 1) * out
-
-
-def _longest(size: int, out: int) -> int:
-    """The longest window of adaptive pooling along an axis (see kernels._adaptive_index)."""
-    return max(-(-(i + 1) * size // out) - i * size // out for i in range(out))
+    return REGISTRY[node.kind].temporaries(node.attrs, ins, node.shape)
 
 
 # --------------------------------------------------------------------------- the limit

@@ -1,17 +1,19 @@
-"""The layer catalogue's framework: the Layer base class, option types and the registry.
+"""The layer catalogue's framework: the Layer base class and the registry.
 
 A layer kind is one subclass of Layer, registered with @register. It declares the
-arguments it takes (positional slots, bare words, key=value options) and its rules:
-output shape, parameters, buffers, MACs, other ops and its receptive-field step, and
-`run`, its NumPy implementation for the reference executor (`cnncost verify`).
-Everything that knows about a layer kind lives in its class.
+arguments it takes (positional slots, bare words, key=value options, each option a
+declaration from layers/options.py), an example line, and its rules: output shape,
+parameters, buffers, MACs, other ops and the ledger entries they make, its
+receptive-field step, `run` (its NumPy implementation for `cnncost verify`) with the
+temporaries that run makes, and its Keras class. Everything that knows about a layer
+kind lives in its class; docs/adding-a-layer.md is the recipe.
 """
 from __future__ import annotations
 
 from typing import Any, ClassVar, Mapping, NamedTuple
 
 from .. import dims
-from ..errors import SpecValueError
+from .options import MAX_WHOLE, RAW_NAME_OPTIONS, Option, takes, whole  # noqa: F401 (re-exported)
 
 Shape = tuple  # (h, w, c) for a feature map, (n,) for a vector
 Attrs = Mapping[str, Any]
@@ -56,114 +58,18 @@ class RFStep(NamedTuple):
 GLOBAL = "global"  # the layer sees its whole input (gap, flatten, fc on a map)
 
 
-# --------------------------------------------------------------------------- option types
-# Each converts an evaluated value (int, Fraction, tuple, sympy, or a raw name) into the
-# form the rules use, or raises SpecValueError (the builder adds the place).
+class Part(NamedTuple):
+    """One primitive layer of a composite's expansion: a node of `kind` called `name`,
+    reading the parts named in `inputs` (SOURCE is the composite's input); None reads the
+    part before it (the composite's input for the first part)."""
 
-MAX_WHOLE = 2**63 - 1  # sizes and counts are int64 in every framework
-
-
-def whole(value, what: str, minimum: int = 1):
-    if isinstance(value, tuple) or isinstance(value, str) or isinstance(value, bool) or value is None:
-        raise SpecValueError(f"{what} must be a number, got {_show(value)}")
-    if isinstance(value, float) or not dims.is_whole(value):
-        raise SpecValueError(
-            f"{what} must be a whole number, got {_show(value)}",
-            hint="nothing is rounded silently: use int(), round() or make_divisible()")
-    value = dims.exact(value)
-    if dims.known_below(value, minimum):
-        raise SpecValueError(f"{what} must be at least {minimum}, got {_show(value)}")
-    if dims.is_number(value) and value > MAX_WHOLE:
-        raise SpecValueError(f"{what} must be at most 2**63 - 1 (any framework's limit), "
-                             f"got a number of {len(str(value))} digits",
-                             hint="check the value; the sizes of real networks have a few digits")
-    return int(value) if dims.is_number(value) else value
+    kind: str
+    attrs: Mapping[str, Any]
+    name: str
+    inputs: tuple[str, ...] | None = None
 
 
-def _show(value) -> str:
-    if isinstance(value, tuple):
-        return "(" + ", ".join(_show(v) for v in value) + ")"
-    if hasattr(value, "numerator") and getattr(value, "denominator", 1) != 1:
-        return f"{float(value):g}" if abs(value) < 10**300 else f"a fraction of {len(str(int(value)))} digits"
-    return str(value)
-
-
-def pair(value, what: str, minimum: int = 1) -> tuple:
-    """An int or a 2-tuple/dims literal -> (h, w)."""
-    if isinstance(value, tuple):
-        if len(value) != 2:
-            raise SpecValueError(f"{what} takes one value or two (height, width), got {len(value)}")
-        return tuple(whole(v, what, minimum) for v in value)
-    v = whole(value, what, minimum)
-    return (v, v)
-
-
-def padding(value, what: str = "pad") -> tuple:
-    """pad=P, pad=(h, w) or pad=(top, bottom, left, right) -> (t, b, l, r)."""
-    if isinstance(value, tuple):
-        vals = tuple(whole(v, what, 0) for v in value)
-        if len(vals) == 2:
-            return (vals[0], vals[0], vals[1], vals[1])
-        if len(vals) == 4:
-            return vals
-        raise SpecValueError(f"{what} takes 1, 2 (h, w) or 4 (top, bottom, left, right) values, got {len(vals)}")
-    v = whole(value, what, 0)
-    return (v, v, v, v)
-
-
-def positive(value, what: str):
-    return whole(value, what, 1)
-
-
-def nonnegative(value, what: str):
-    return whole(value, what, 0)
-
-
-def fraction(value, what: str, low=0, high=None, high_open=True):
-    if isinstance(value, (tuple, str)) or isinstance(value, bool):
-        raise SpecValueError(f"{what} must be a number, got {_show(value)}")
-    if dims.is_number(value) or isinstance(value, float):
-        if value < low or (high is not None and (value >= high if high_open else value > high)):
-            rng = f"[{low}, {high})" if high_open else f"[{low}, {high}]"
-            raise SpecValueError(f"{what} must be in {rng}, got {_show(value)}")
-    return value
-
-
-def activation_name(value, what: str):
-    if not isinstance(value, str):
-        raise SpecValueError(f"{what} must name an activation such as relu or sigmoid")
-    layer = lookup(value)
-    if layer is None or layer.category != "activation":
-        raise SpecValueError(f"{what}={value}: not an activation",
-                             hint="activations: " + ", ".join(
-                                 n for n in user_kinds() if REGISTRY[n].category == "activation"))
-    return layer.name
-
-
-# How each option's value is converted; the name is also the long keyword form.
-OPTION_TYPES = {
-    "kernel": lambda v: pair(v, "kernel size"),
-    "channels": lambda v: positive(v, "channel count"),
-    "stride": lambda v: pair(v, "stride"),
-    "dilation": lambda v: pair(v, "dilation"),
-    "pad": padding,
-    "groups": lambda v: positive(v, "groups"),
-    "mult": lambda v: positive(v, "depth multiplier"),
-    "outpad": lambda v: pair(v, "output padding", 0),
-    "rate": lambda v: fraction(v, "dropout rate", 0, 1),
-    "ratio": lambda v: fraction(v, "squeeze ratio", 0, 1, high_open=False),
-    "squeeze": lambda v: positive(v, "squeeze channels"),
-    "act": lambda v: activation_name(v, "act"),
-    "gate": lambda v: activation_name(v, "gate"),
-    "size": lambda v: positive(v, "size"),
-    "factor": lambda v: pair(v, "upsampling factor"),
-    "output": lambda v: pair(v, "output size"),
-    "alpha": lambda v: fraction(v, "alpha", 0),
-    "shuffle_groups": lambda v: positive(v, "shuffle groups"),
-    "units": lambda v: positive(v, "unit count"),
-}
-
-RAW_NAME_OPTIONS = {"act", "gate"}  # values are identifiers, not expressions
+SOURCE = ""  # in Part.inputs: the composite's own input
 
 
 class Layer:
@@ -174,18 +80,34 @@ class Layer:
     category: ClassVar[str] = "other"  # weight, activation, pool, norm, merge, reshape
     positional: ClassVar[tuple[str, ...]] = ()  # slots filled by bare values, in order
     required: ClassVar[tuple[str, ...]] = ()
-    options: ClassVar[frozenset[str]] = frozenset()  # key=value forms accepted
+    options: ClassVar[Mapping[str, Option]] = takes()  # key=value forms accepted
     words: ClassVar[Mapping[str, tuple[str, Any]]] = {}  # bare word -> (option, value)
     defaults: ClassVar[Mapping[str, Any]] = {}
+    example: ClassVar[str] = ""  # a line that parses and builds, for hints and docs
+    example_input: ClassVar[str] = "8x8x64"  # what the example is checked on (tests/test_registry.py)
+    keeps_shape: ClassVar[bool] = False  # the shape rule is "output = input"
     internal: ClassVar[bool] = False  # not writable in a spec (the input node)
     merge: ClassVar[bool] = False  # takes several inputs (add, concat, mul)
     width_scaled: ClassVar[bool] = False  # output channels follow the paper width rule
     has_bias: ClassVar[bool] = False
     composite: ClassVar[bool] = False  # expands into primitive nodes (sepconv, se)
+    # The ledger (passes/ledger.py): measure -> the category convention profiles price it
+    # by (conventions.FACTORS); a category no profile knows is an error, never 0.
+    ledger_categories: ClassVar[Mapping[str, str]] = {"ops": "move.ops"}
+    ledger_labels: ClassVar[Mapping[str, str]] = {}  # measure -> words, where not the default
+    # Keras (render/keras.py): the class Keras's summary() shows for this kind, or None with
+    # `keras_none` saying why Keras has none (shown as a Lambda, as Keras code writes it).
+    keras_class: ClassVar[str | None] = ""
+    keras_none: ClassVar[str] = ""
+    keras_activation_arg: ClassVar[bool] = False  # Keras folds a following activation in
+    # output-sized arrays the NumPy `run` holds besides its output (see `temporaries`)
+    temporary_copies: ClassVar[int] = 1
 
     # ---- rules; `a` are the bound attributes, `ins` the input shapes, `out` the output
     def shape(self, a: Attrs, ins: list[Shape]) -> Shape:
-        return ins[0]
+        if self.keeps_shape:
+            return ins[0]
+        raise NotImplementedError(f"layer kind '{self.name}' has no shape rule")
 
     def params(self, a: Attrs, ins: list[Shape], out: Shape):
         return 0
@@ -221,6 +143,11 @@ class Layer:
             return 0
         return 1 + int(bool(self.has_bias and a.get("bias")))
 
+    def ledger(self, a: Attrs, ins: list[Shape], out: Shape, counts) -> dict[str, Any]:
+        """{measure: count} of this node for the operation ledger (`counts` are its
+        passes.counts.Counts); every measure is a key of `ledger_categories`."""
+        return {"ops": counts.other_ops}
+
     # ---- the NumPy reference executor (cnncost.execute; numpy is imported only there)
     def run(self, a: Attrs, xs: list, tape):
         """Compute the output for real: `xs` are the input arrays (NHWC float32, batch
@@ -231,8 +158,16 @@ class Layer:
         none: they run as the primitive nodes they expand into."""
         raise NotImplementedError(f"layer kind '{self.name}' has no NumPy implementation")
 
-    # ---- composites (sepconv, se) expand into primitive nodes in the graph builder
-    def expand(self, builder, a: Attrs, source: int):
+    def temporaries(self, a: Attrs, ins: list[Shape], out: Shape) -> int:
+        """Values (per image) of the arrays `run` makes besides its output, at the most
+        alive together (read off cnncost/execute/kernels.py; execute/budget.py adds them
+        up). Default: `temporary_copies` output-sized arrays."""
+        return self.temporary_copies * elements(out)
+
+    # ---- composites (sepconv, se): the primitive layers they stand for
+    def expand(self, a: Attrs, ins: list[Shape]) -> list[Part] | None:
+        """The Parts a composite expands into, given its attributes and input shapes; the
+        builder makes them as nodes, in order (None for a primitive kind)."""
         return None
 
     # ---- values mode (cnncost.values): what made one output cell, as the slides write it
@@ -243,6 +178,34 @@ class Layer:
 
         raise CnnCostError(f"values mode shows no cell working for '{self.name}'",
                            hint="--cell works for conv, dwconv, pooling, fc and activations")
+
+    # ---- words for messages
+    def slot_words(self, slot: str) -> str:
+        """'a kernel size (e.g. 3x3)' for 'conv needs a kernel size (e.g. 3x3) ...'."""
+        option = self.options.get(slot)
+        return option.slot_words if option is not None else _SLOTS.get(slot, slot)
+
+    def convert(self, option: str, value):
+        """The value of `option` in the form the rules use (SpecValueError if wrong)."""
+        return self.options[option].convert(value)
+
+    def option_hint(self, option: str) -> str | None:
+        declared = self.options.get(option)
+        return declared.hint if declared is not None else None
+
+    def options_hint(self) -> str:
+        """The words and key=value options this kind takes, for 'unknown word' hints."""
+        opts = sorted(name for name, o in self.options.items() if o.listed)
+        words = sorted(self.words)
+        parts = []
+        if words:
+            parts.append("words: " + ", ".join(words))
+        if opts:
+            parts.append("options: " + ", ".join(f"{o}=" for o in opts))
+        return "; ".join(parts) if parts else f"{self.name} takes no options"
+
+
+_SLOTS = {"range": "a channel range A:B", "refs": "the names of the outputs to merge"}
 
 
 def elements(shape: Shape):

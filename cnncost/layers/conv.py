@@ -3,11 +3,45 @@ from __future__ import annotations
 
 from .. import dims
 from ..errors import ShapeError
-from .base import Layer, RFStep, register, spatial
+from .base import Layer, Part, RFStep, elements, register, spatial
+from .options import CHANNELS, GROUPS, MULT, SPATIAL, Option, pair, takes
 from .window import window_out
 
-_SPATIAL = frozenset({"kernel", "stride", "pad", "dilation"})
 _PAD_WORDS = {"same": ("padding", "same"), "valid": ("padding", "valid")}
+OUTPAD = Option("outpad", lambda v: pair(v, "output padding", 0),
+                "output padding is 0 or more, below the stride")
+
+
+class _Conv(Layer):
+    """What every convolution shares: weights, a bias add per output element, and the
+    MACs / bias entries of the ledger."""
+
+    category = "weight"
+    words = {**_PAD_WORDS, "nobias": ("bias", False)}
+    has_bias = True
+    keras_activation_arg = True  # Conv2D(..., activation="relu")
+    ledger_categories = {"macs": "conv.macs", "bias": "conv.bias"}
+
+    def other_ops(self, a, ins, out):
+        return dims.product(out) if a["bias"] else 0
+
+    def ledger(self, a, ins, out, counts):
+        return {"macs": counts.macs, "bias": counts.other_ops}
+
+
+def _window_temporaries(a, ins, out, groups):
+    """A convolution's padded copy and im2col matrix (kernels.conv2d); depthwise: one
+    einsum over the window view, no copy; grouped: the transposed result too."""
+    from ..execute.kernels import window_axes
+
+    h, w, c = ins[0]
+    ah, aw = window_axes(a, h, w)
+    padded = (h + ah.before + ah.after) * (w + aw.before + aw.after) * c \
+        if ah.before or ah.after or aw.before or aw.after else 0
+    if c // groups == 1:
+        return padded
+    cols = ah.count * aw.count * ah.k * aw.k * c  # im2col: every window, copied
+    return padded + cols + (elements(out) if groups > 1 else 0)
 
 
 def _rf(a, ins):
@@ -17,7 +51,7 @@ def _rf(a, ins):
 
 
 @register
-class Conv(Layer):
+class Conv(_Conv):
     """Standard (grouped) convolution `conv K N [gG] [nobias]`; padding defaults to valid.
 
     out = floor((H + pt + pb - k') / s) + 1 per axis (k' = d*(k-1) + 1)
@@ -28,14 +62,13 @@ class Conv(Layer):
 
     name = "conv"
     aliases = ("conv2d",)
-    category = "weight"
     positional = ("kernel", "channels")
     required = ("kernel", "channels")
-    options = _SPATIAL | {"groups", "channels"}
-    words = {**_PAD_WORDS, "nobias": ("bias", False)}
+    options = takes(*SPATIAL, GROUPS, CHANNELS)
     defaults = {"stride": (1, 1), "dilation": (1, 1), "groups": 1, "bias": True}
+    example = "conv 3x3 64 same"
+    keras_class = "Conv2D"
     width_scaled = True
-    has_bias = True
 
     def shape(self, a, ins):
         h, w, c = spatial(ins[0], self.name)
@@ -60,11 +93,11 @@ class Conv(Layer):
         oh, ow, n = out
         return (oh * ow * n) * (kh * kw * dims.divide(c, g))  # outputs × window
 
-    def other_ops(self, a, ins, out):
-        return dims.product(out) if a["bias"] else 0
-
     def rf(self, a, ins):
         return _rf(a, ins)
+
+    def temporaries(self, a, ins, out):
+        return _window_temporaries(a, ins, out, a["groups"])
 
     def run(self, a, xs, tape):
         """One matmul over the window view; grouped: one stacked matmul."""
@@ -94,7 +127,7 @@ class Conv(Layer):
 
 
 @register
-class DepthwiseConv(Layer):
+class DepthwiseConv(_Conv):
     """Depthwise convolution `dwconv K [mM]`: one K filter per input channel (M per
     channel), output channels C*M; bias on by default (Keras DepthwiseConv2D).
 
@@ -103,13 +136,12 @@ class DepthwiseConv(Layer):
 
     name = "dwconv"
     aliases = ("depthwise",)
-    category = "weight"
     positional = ("kernel",)
     required = ("kernel",)
-    options = _SPATIAL | {"mult"}
-    words = {**_PAD_WORDS, "nobias": ("bias", False)}
+    options = takes(*SPATIAL, MULT)
     defaults = {"stride": (1, 1), "dilation": (1, 1), "mult": 1, "bias": True}
-    has_bias = True
+    example = "dwconv 3x3"
+    keras_class = "DepthwiseConv2D"
 
     def shape(self, a, ins):
         h, w, c = spatial(ins[0], self.name)
@@ -125,11 +157,11 @@ class DepthwiseConv(Layer):
         kh, kw = a["kernel"]
         return dims.product(out) * (kh * kw)  # outputs × window
 
-    def other_ops(self, a, ins, out):
-        return dims.product(out) if a["bias"] else 0
-
     def rf(self, a, ins):
         return _rf(a, ins)
+
+    def temporaries(self, a, ins, out):
+        return _window_temporaries(a, ins, out, ins[0][2])
 
     def run(self, a, xs, tape):
         """A convolution with one group per input channel (one einsum over the view)."""
@@ -157,51 +189,51 @@ class DepthwiseConv(Layer):
 
 
 @register
-class SeparableConv(Layer):
+class SeparableConv(_Conv):
     """Depthwise-separable convolution `sepconv K N [mM]`: a depthwise K (no bias) then a
     pointwise `conv 1x1 N` carrying the bias, reported as two rows under one name like
     Keras SeparableConv2D."""
 
     name = "sepconv"
     aliases = ("separable",)
-    category = "weight"
     positional = ("kernel", "channels")
     required = ("kernel", "channels")
-    options = _SPATIAL | {"mult", "channels"}
-    words = {**_PAD_WORDS, "nobias": ("bias", False)}
+    options = takes(*SPATIAL, MULT, CHANNELS)
     defaults = {"stride": (1, 1), "dilation": (1, 1), "mult": 1, "bias": True}
+    example = "sepconv 3x3 64 same"
+    keras_class = "SeparableConv2D"
     width_scaled = True
-    has_bias = True
     composite = True
 
-    def expand(self, builder, a, source):
+    def expand(self, a, ins):
         spatial_attrs = {k: a[k] for k in ("kernel", "stride", "dilation", "padding", "pad") if k in a}
-        dw = builder.add_node("dwconv", {**spatial_attrs, "mult": a["mult"], "bias": False},
-                              (source,), name="depthwise")
-        return builder.add_node("conv", {"kernel": (1, 1), "channels": a["channels"], "stride": (1, 1),
-                                         "dilation": (1, 1), "groups": 1, "bias": a["bias"]},
-                                (dw,), name="pointwise")
+        return [Part("dwconv", {**spatial_attrs, "mult": a["mult"], "bias": False}, "depthwise"),
+                Part("conv", {"kernel": (1, 1), "channels": a["channels"], "stride": (1, 1),
+                              "dilation": (1, 1), "groups": 1, "bias": a["bias"]}, "pointwise")]
 
 
 @register
-class TransposedConv(Layer):
+class TransposedConv(_Conv):
     """Transposed convolution `deconv K N [sS] [pP] [outpad=P]` (PyTorch ConvTranspose2d).
 
     out = (H - 1)*s - pt - pb + d*(k - 1) + outpad + 1; with `same`, out = H*s (Keras)
     params = kh*kw*(C/g)*N + N; MACs = Hin*Win*C * kh*kw*N/g (each input element is
     multiplied into a kh x kw x N/g patch, as torch's FlopCounterMode counts it)
+    Refused as PyTorch refuses: groups not dividing C or N; outpad >= both stride and dilation.
     """
 
     name = "deconv"
     aliases = ("convtranspose", "conv2dtranspose")
-    category = "weight"
     positional = ("kernel", "channels")
     required = ("kernel", "channels")
-    options = _SPATIAL | {"groups", "outpad", "channels"}
-    words = {**_PAD_WORDS, "nobias": ("bias", False)}
+    options = takes(*SPATIAL, GROUPS, OUTPAD, CHANNELS)
     defaults = {"stride": (1, 1), "dilation": (1, 1), "groups": 1, "bias": True, "outpad": (0, 0)}
+    example = "deconv 4x4 64 s2 p1"
+    keras_class = "Conv2DTranspose"
     width_scaled = True
-    has_bias = True
+    # torchinfo and ptflops multiply a ConvTranspose2d's weights by its output positions
+    ledger_categories = {"macs": "deconv.macs", "bias": "conv.bias",
+                         "weights_x_out": "deconv.weights_x_out"}
 
     def _axis(self, size, k, s, d, before, after, op, mode, axis):
         if mode == "same":
@@ -217,7 +249,17 @@ class TransposedConv(Layer):
         g, n = a["groups"], a["channels"]
         if dims.is_number(c) and c % g:
             raise ShapeError(f"groups={g} does not divide the {c} input channels")
+        if dims.is_number(n) and n % g:  # torch: "out_channels must be divisible by groups"
+            raise ShapeError(f"groups={g} does not divide the {n} output channels: PyTorch refuses "
+                             "this ConvTranspose2d",
+                             hint=f"choose an output channel count that is a multiple of {g}")
         (kh, kw), (sh, sw), (dh, dw) = a["kernel"], a["stride"], a["dilation"]
+        for axis, op, st, di in (("height", a["outpad"][0], sh, dh), ("width", a["outpad"][1], sw, dw)):
+            if all(dims.is_number(v) for v in (op, st, di)) and op >= st and op >= di:
+                raise ShapeError(f"output padding {op} is not smaller than the stride {st} or the "
+                                 f"dilation {di} ({axis}): PyTorch refuses this ConvTranspose2d",
+                                 hint="output padding picks one of the stride's possible output sizes: "
+                                      "keep it below the stride")
         mode = a.get("padding") or "explicit"
         t, b, l, r = a.get("pad", (0, 0, 0, 0)) if mode == "explicit" else (0, 0, 0, 0)
         oph, opw = a["outpad"]
@@ -234,8 +276,23 @@ class TransposedConv(Layer):
         n, g = a["channels"], a["groups"]
         return dims.product(ins[0]) * (kh * kw * dims.divide(n, g))  # inputs × patch
 
-    def other_ops(self, a, ins, out):
-        return dims.product(out) if a["bias"] else 0
+    def ledger(self, a, ins, out, counts):
+        bias = out[-1] if a["bias"] else 0
+        return {**super().ledger(a, ins, out, counts),
+                "weights_x_out": (counts.params - bias) * out[0] * out[1]}
+
+    def temporaries(self, a, ins, out):
+        """The scattered patches (a transposed copy when grouped) and the uncropped sum."""
+        from ..execute.kernels import transposed_geometry
+
+        h, w, c = ins[0]
+        (kh, kw), n, g = a["kernel"], a["channels"], a["groups"]
+        patches = h * w * kh * kw * n * (2 if g > 1 else 1)
+        crop, (oh, ow) = transposed_geometry(a, h, w)
+        (sh, sw), (dh, dw) = a["stride"], a["dilation"]
+        full = max((h - 1) * sh + dh * (kh - 1) + 1, crop[0] + oh) * \
+            max((w - 1) * sw + dw * (kw - 1) + 1, crop[1] + ow) * n
+        return patches + full
 
     def rf(self, a, ins):
         (kh, kw), (sh, sw), (dh, dw) = a["kernel"], a["stride"], a["dilation"]

@@ -4,6 +4,10 @@ from __future__ import annotations
 from .. import dims
 from ..errors import ShapeError
 from .base import GLOBAL, Layer, register
+from .options import Option, positive, takes
+
+UNITS = Option("units", lambda v: positive(v, "unit count"), "fc makes at least one unit, e.g. fc 10",
+               "a unit count", listed=False)
 
 
 @register
@@ -12,6 +16,9 @@ class Flatten(Layer):
 
     name = "flatten"
     category = "reshape"
+    example = "flatten"
+    keras_class = "Flatten"
+    temporary_copies = 0
 
     def shape(self, a, ins):
         return (dims.product(ins[0]),)
@@ -47,10 +54,16 @@ class Dense(Layer):
     category = "weight"
     positional = ("units",)
     required = ("units",)
-    options = frozenset({"units"})
+    options = takes(UNITS)
     words = {"nobias": ("bias", False)}
     defaults = {"bias": True}
+    example = "fc 1000"
+    example_input = "64"
     has_bias = True
+    keras_class = "Dense"
+    keras_activation_arg = True  # Dense(..., activation="softmax")
+    ledger_categories = {"macs": "linear.macs", "bias": "linear.bias"}
+    temporary_copies = 0
 
     def shape(self, a, ins):
         _features(ins[0], self.name)
@@ -67,6 +80,9 @@ class Dense(Layer):
 
     def rf(self, a, ins):
         return GLOBAL if len(ins[0]) == 3 else None
+
+    def ledger(self, a, ins, out, counts):
+        return {"macs": counts.macs, "bias": counts.other_ops}
 
     def run(self, a, xs, tape):
         x = xs[0].reshape(len(xs[0]), -1)  # a 1x1xC map is a vector of C

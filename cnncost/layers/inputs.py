@@ -11,6 +11,9 @@ class Input(Layer):
     name = "input"
     category = "input"
     internal = True
+    example = "input 224x224x3"
+    keras_class = "InputLayer"
+    temporary_copies = 0
 
     def shape(self, a, ins):
         return a["shape"]

@@ -15,6 +15,7 @@ class _Merge(Layer):
     category = "merge"
     merge = True
     positional = ("refs",)
+    temporary_copies = 0
 
     def rf(self, a, ins):
         return None  # the pass takes the union of the inputs' fields
@@ -26,6 +27,10 @@ class Add(_Merge):
     other ops: (inputs - 1) adds per output element."""
 
     name = "add"
+    example = "add a b"
+    keras_class = "Add"
+    ledger_categories = {"ops": "add.ops"}
+    ledger_labels = {"ops": "element adds"}
 
     def shape(self, a, ins):
         first = ins[0]
@@ -52,6 +57,8 @@ class Concat(_Merge):
 
     name = "concat"
     aliases = ("cat",)
+    example = "concat a b"
+    keras_class = "Concatenate"
 
     def shape(self, a, ins):
         first = ins[0]
@@ -74,6 +81,11 @@ class Mul(_Merge):
     HxWxC (squeeze-and-excitation). other ops: one multiply per output element."""
 
     name = "mul"
+    example = "mul a b"
+    keras_class = "Multiply"
+    ledger_categories = {"ops": "mul.ops"}
+    ledger_labels = {"ops": "element multiplies"}
+    temporary_copies = 1
 
     def shape(self, a, ins):
         if len(ins) != 2:

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 from .. import dims
+from ..errors import ShapeError
 from .base import Layer, register
+from .options import Option, positive, takes
+
+SIZE = Option("size", lambda v: positive(v, "size"), "lrn size=N: the neighbours each value is normalised over")
 
 
 @register
@@ -15,10 +19,17 @@ class BatchNorm(Layer):
     """
 
     name = "bn"
+    keeps_shape = True
     aliases = ("batchnorm",)
     category = "norm"
     words = {"noscale": ("scale", False), "nocenter": ("center", False)}
     defaults = {"scale": True, "center": True}
+    example = "bn"
+    keras_class = "BatchNormalization"
+    # torch has gamma and beta together (affine) or neither: `scale` stands for the affine step
+    ledger_categories = {"elements": "batchnorm.elements", "scale": "batchnorm.scale",
+                         "shift": "batchnorm.shift", "params": "batchnorm.params"}
+    ledger_labels = {"elements": "elements normalised"}
 
     def params(self, a, ins, out):
         return out[-1] * (int(a["scale"]) + int(a["center"]))
@@ -32,6 +43,11 @@ class BatchNorm(Layer):
     def other_ops(self, a, ins, out):
         # normalise (x - mean) / sqrt(var) folds to one multiply-add; then scale, shift
         return dims.product(out) * (1 + int(a["scale"]) + int(a["center"]))
+
+    def ledger(self, a, ins, out, counts):
+        n = dims.product(out)
+        return {"elements": n, "scale": n if a["scale"] else 0, "shift": n if a["center"] else 0,
+                "params": counts.params}
 
     def run(self, a, xs, tape):
         """Inference form: (x - mean) / sqrt(var + eps) * gamma + beta."""
@@ -53,8 +69,20 @@ class LocalResponseNorm(Layer):
 
     name = "lrn"
     category = "norm"
-    options = frozenset({"size"})
+    options = takes(SIZE)
     defaults = {"size": 5}
+    example = "lrn size=5"
+    keras_class = None
+    keras_none = "Keras has no LRN layer; Keras code writes it as a Lambda (tf.nn.local_response_normalization)"
+    ledger_categories = {"ops": "lrn.ops"}
+    temporary_copies = 4
+
+    def shape(self, a, ins):
+        if len(ins[0]) != 3:  # torch: "Expected 3D or higher dimensionality input"
+            raise ShapeError(f"lrn normalises across channels at each position, but its input is "
+                             f"a vector of {ins[0][0]}: PyTorch refuses LocalResponseNorm on a vector",
+                             hint="put lrn before flatten (or gap), on a feature map")
+        return ins[0]
 
     def other_ops(self, a, ins, out):
         return dims.product(out) * (a["size"] + 3)
@@ -73,8 +101,12 @@ class Rescale(Layer):
     """
 
     name = "rescale"
+    keeps_shape = True
     aliases = ("rescaling",)
     category = "norm"
+    example = "rescale"
+    keras_class = "Rescaling"
+    ledger_categories = {"ops": "rescale.ops"}
 
     def other_ops(self, a, ins, out):
         return 2 * dims.product(out)
@@ -89,8 +121,12 @@ class Normalize(Layer):
     variance, count), nothing learnable. other ops: 2 per element."""
 
     name = "normalize"
+    keeps_shape = True
     aliases = ("normalization",)
     category = "norm"
+    example = "normalize"
+    keras_class = "Normalization"
+    ledger_categories = {"ops": "normalize.ops"}
 
     def buffers(self, a, ins, out):
         return 2 * out[-1] + 1

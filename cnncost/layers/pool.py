@@ -2,26 +2,49 @@
 from __future__ import annotations
 
 from .. import dims
-from .base import GLOBAL, Layer, RFStep, register, spatial
+from ..errors import ShapeError
+from .base import GLOBAL, Layer, RFStep, elements, register, spatial
+from .options import SPATIAL, Option, pair, takes
 from .window import window_out
 
+OUTPUT = Option("output", lambda v: pair(v, "output size"),
+                "adaptive pooling to an output of at least 1x1, e.g. 7x7", "an output size (e.g. 7x7)")
 
-class _WindowPool(Layer):
+
+class _Pool(Layer):
+    """What every pooling shares: its ledger counts input and output elements (what the
+    tools multiply) and its window ops."""
+
+    category = "pool"
+    ledger_labels = {"ops": "window ops"}
+
+    def ledger(self, a, ins, out, counts):
+        return {"in": dims.product(ins[0]), "out": dims.product(out), "ops": counts.other_ops}
+
+
+class _WindowPool(_Pool):
     """Shared rules of windowed pooling; stride defaults to the kernel size.
 
     out = floor((H + pt + pb - k') / s) + 1 (ceil with `ceil`, PyTorch ceil_mode)
     other ops: kh*kw per output element (one compare or add per window element)
+    PyTorch refuses padding above half the (undilated) kernel, p <= k // 2; so does cnncost.
     """
 
-    category = "pool"
     positional = ("kernel",)
     required = ("kernel",)
-    options = frozenset({"kernel", "stride", "pad", "dilation"})
+    options = takes(*SPATIAL)
     words = {"same": ("padding", "same"), "valid": ("padding", "valid"), "ceil": ("ceil", True)}
     defaults = {"dilation": (1, 1), "ceil": False}
 
     def shape(self, a, ins):
         h, w, c = spatial(ins[0], self.name)
+        if a.get("padding") is None and "pad" in a:
+            t, b, l, r = a["pad"]
+            for k, sides in zip(a["kernel"], ((t, b), (l, r))):
+                p = max(sides, key=lambda v: v if dims.is_number(v) else -1)
+                if dims.is_number(k) and dims.is_number(p) and p > k // 2:
+                    raise ShapeError(f"padding {p} > {k} // 2: PyTorch refuses this pool",
+                                     hint="use a larger kernel or less padding")
         (oh, ow), _ = window_out(a, h, w)
         return (oh, ow, c)
 
@@ -56,6 +79,20 @@ class _WindowPool(Layer):
             return Cell(index, "avg", terms, None, sum(terms) / max(len(terms), 1))
         return super().cell(a, xs, params, index)
 
+    def temporaries(self, a, ins, out):
+        """The padded copy (kernels.pool2d); avg: also the window sum before the division;
+        l2: also x*x and the sum."""
+        from ..execute.kernels import window_axes
+
+        h, w, c = ins[0]
+        ah, aw = window_axes(a, h, w)
+        padded = (h + ah.before + ah.after) * (w + aw.before + aw.after) * c \
+            if ah.before or ah.after or aw.before or aw.after else 0
+        return padded + self.extra_temporaries(h * w * c, elements(out))
+
+    def extra_temporaries(self, inputs, outputs):
+        return 0
+
 
 @register
 class MaxPool(_WindowPool):
@@ -64,6 +101,9 @@ class MaxPool(_WindowPool):
     name = "maxpool"
     reduce = "max"
     aliases = ("maxpool2d",)
+    example = "maxpool 2x2"
+    keras_class = "MaxPooling2D"
+    ledger_categories = {"in": "maxpool.in", "out": "maxpool.out", "ops": "pool.ops"}
 
 
 @register
@@ -76,6 +116,12 @@ class AvgPool(_WindowPool):
     name = "avgpool"
     reduce = "avg"
     aliases = ("avgpool2d",)
+    example = "avgpool 2x2"
+    keras_class = "AveragePooling2D"
+    ledger_categories = {"in": "avgpool.in", "out": "avgpool.out", "ops": "pool.ops"}
+
+    def extra_temporaries(self, inputs, outputs):
+        return outputs  # the window sum before the division
 
 
 @register
@@ -84,6 +130,10 @@ class MinPool(_WindowPool):
 
     name = "minpool"
     reduce = "min"
+    example = "minpool 2x2"
+    keras_class = None
+    keras_none = "Keras has no min pooling layer; Keras code writes it as a Lambda"
+    ledger_categories = {"in": "minpool.in", "out": "minpool.out", "ops": "pool.ops"}
 
 
 @register
@@ -92,12 +142,17 @@ class L2Pool(_WindowPool):
 
     name = "l2pool"
     reduce = "l2"
+    example = "l2pool 2x2"
+    keras_class = None
+    keras_none = "Keras has no L2 pooling layer; Keras code writes it as a Lambda"
+    ledger_categories = {"in": "l2pool.in", "out": "l2pool.out", "ops": "pool.ops"}
+
+    def extra_temporaries(self, inputs, outputs):
+        return inputs + outputs  # x*x and the sum
 
 
-class _GlobalPool(Layer):
+class _GlobalPool(_Pool):
     """Global pooling to 1x1xC; other ops: one per input element."""
-
-    category = "pool"
 
     def shape(self, a, ins):
         _, _, c = spatial(ins[0], self.name)
@@ -122,6 +177,10 @@ class GlobalAvgPool(_GlobalPool):
     name = "gap"
     reduce = "avg"
     aliases = ("globalavgpool",)
+    example = "gap"
+    keras_class = "GlobalAveragePooling2D"
+    # torch writes it as AdaptiveAvgPool2d(1): the tools count it as adaptive pooling
+    ledger_categories = {"in": "adaptiveavgpool.in", "out": "adaptiveavgpool.out", "ops": "pool.ops"}
 
 
 @register
@@ -131,6 +190,9 @@ class GlobalMaxPool(_GlobalPool):
     name = "gmp"
     reduce = "max"
     aliases = ("globalmaxpool",)
+    example = "gmp"
+    keras_class = "GlobalMaxPooling2D"
+    ledger_categories = {"in": "adaptivemaxpool.in", "out": "adaptivemaxpool.out", "ops": "pool.ops"}
 
 
 def adaptive_windows(size, out):
@@ -138,14 +200,13 @@ def adaptive_windows(size, out):
     return [dims.ceildiv((i + 1) * size, out) - dims.floordiv(i * size, out) for i in range(out)]
 
 
-class _AdaptivePool(Layer):
+class _AdaptivePool(_Pool):
     """PyTorch adaptive pooling to a fixed output size; other ops: the sum of the
     (possibly overlapping) window sizes, per channel."""
 
-    category = "pool"
     positional = ("output",)
     required = ("output",)
-    options = frozenset({"output"})
+    options = takes(OUTPUT)
 
     def shape(self, a, ins):
         _, _, c = spatial(ins[0], self.name)
@@ -171,6 +232,18 @@ class _AdaptivePool(Layer):
 
         return adaptive_pool(xs[0], self.reduce, *a["output"])
 
+    def temporaries(self, a, ins, out):
+        """The gathered windows (kernels.adaptive_pool); avg: times the mask as well."""
+        h, w, c = ins[0]
+        oh, ow = a["output"]
+        gathered = oh * _longest(h, oh) * ow * _longest(w, ow) * c
+        return gathered * (2 if self.reduce == "avg" else 1)
+
+
+def _longest(size: int, out: int) -> int:
+    """The longest window of adaptive pooling along an axis (see kernels._adaptive_index)."""
+    return max(-(-(i + 1) * size // out) - i * size // out for i in range(out))
+
 
 @register
 class AdaptiveAvgPool(_AdaptivePool):
@@ -178,6 +251,9 @@ class AdaptiveAvgPool(_AdaptivePool):
 
     name = "adaptiveavgpool"
     reduce = "avg"
+    example = "adaptiveavgpool 7x7"
+    keras_class = "AdaptiveAveragePooling2D"
+    ledger_categories = {"in": "adaptiveavgpool.in", "out": "adaptiveavgpool.out", "ops": "pool.ops"}
 
 
 @register
@@ -186,3 +262,6 @@ class AdaptiveMaxPool(_AdaptivePool):
 
     name = "adaptivemaxpool"
     reduce = "max"
+    example = "adaptivemaxpool 1x1"
+    keras_class = "AdaptiveMaxPooling2D"
+    ledger_categories = {"in": "adaptivemaxpool.in", "out": "adaptivemaxpool.out", "ops": "pool.ops"}

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from .. import dims
 from ..expr import to_int
-from .base import Layer, register, spatial
+from .base import SOURCE, Layer, Part, register, spatial
+from .options import ACT, GATE, Option, fraction, positive, takes
+
+RATIO = Option("ratio", lambda v: fraction(v, "squeeze ratio", 0, 1, high_open=False),
+               "an se ratio is a fraction of the channels, e.g. se 0.25", "a ratio")
+SQUEEZE = Option("squeeze", lambda v: positive(v, "squeeze channels"), "squeeze=N makes at least one channel")
 
 
 @register
@@ -15,12 +20,14 @@ class SqueezeExcite(Layer):
     name = "se"
     category = "merge"
     positional = ("ratio",)
-    options = frozenset({"ratio", "squeeze", "act", "gate"})
+    options = takes(RATIO, SQUEEZE, ACT, GATE)
     defaults = {"act": "relu", "gate": "sigmoid"}
+    example = "se 0.25"
+    keras_class = "Functional"  # a block shown as one row (--depth) is a nested model
     composite = True
 
-    def expand(self, builder, a, source):
-        _, _, c = spatial(builder.shape_of(source), self.name)
+    def expand(self, a, ins):
+        _, _, c = spatial(ins[0], self.name)
         if "squeeze" in a:
             squeeze = a["squeeze"]
         elif "ratio" in a:
@@ -30,9 +37,9 @@ class SqueezeExcite(Layer):
 
             raise SpecValueError("se needs a ratio (`se 0.25`) or `squeeze=N`")
         conv = {"kernel": (1, 1), "stride": (1, 1), "dilation": (1, 1), "groups": 1, "bias": True}
-        x = builder.add_node("gap", {}, (source,), name="squeeze")
-        x = builder.add_node("conv", {**conv, "channels": squeeze}, (x,), name="reduce")
-        x = builder.add_node(a["act"], builder.defaults_of(a["act"]), (x,), name="act")
-        x = builder.add_node("conv", {**conv, "channels": c}, (x,), name="expand")
-        x = builder.add_node(a["gate"], builder.defaults_of(a["gate"]), (x,), name="gate")
-        return builder.add_node("mul", {}, (source, x), name="scale")
+        return [Part("gap", {}, "squeeze"),
+                Part("conv", {**conv, "channels": squeeze}, "reduce"),
+                Part(a["act"], {}, "act"),
+                Part("conv", {**conv, "channels": c}, "expand"),
+                Part(a["gate"], {}, "gate"),
+                Part("mul", {}, "scale", (SOURCE, "gate"))]

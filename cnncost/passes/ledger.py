@@ -2,8 +2,10 @@
 
 Tools disagree because they count different things (bias adds, batch-norm elements,
 activations, pool inputs or outputs) with different factors. The ledger lists those
-things once, keyed `kind.measure` (`conv.macs`, `bn.scale`, `maxpool.in`), so that each
-convention in `cnncost.conventions` is a small table of factors over it.
+things once, keyed `kind.measure` (`conv.macs`, `bn.scale`, `maxpool.in`). Each kind's
+entry says which measures it makes (`Layer.ledger`) and the category each is priced by
+(`Layer.ledger_categories`); each convention in `cnncost.conventions` is a table of
+factors over those categories.
 
 Measures (all at batch 1; the report scales them by the batch):
     macs      multiply-accumulates, the layer's own rule (conv, dwconv, deconv, fc)
@@ -14,6 +16,7 @@ Measures (all at batch 1; the report scales them by the batch):
     scale     elements multiplied by bn's gamma; shift: elements shifted by beta
     params    bn's gamma and beta values (torchinfo charges each once per batch item)
     in, out   input / output elements of a pooling or upsampling layer
+    bilinear_out    output elements of a bilinear upsample (the tools price them apart)
     ops       everything else cnncost counts in `other ops` (docs/counting.md): pooling
               window ops, add/mul merges, lrn, rescale, normalize
 Every node's `other_ops` lands in exactly one of bias, elements + scale + shift, or ops.
@@ -38,21 +41,17 @@ MEASURE_LABELS = {
     "params": "gamma and beta values",
     "in": "input elements",
     "out": "output elements",
+    "bilinear_out": "output elements, bilinear",
     "ops": "ops",
 }
-_OPS_LABELS = {"add": "element adds", "mul": "element multiplies", "pool": "window ops"}
 
 
 def label(key: str) -> str:
-    """'maxpool.in' -> 'maxpool: input elements'; 'add.ops' -> 'add: element adds'."""
+    """'maxpool.in' -> 'maxpool: input elements'; 'add.ops' -> 'add: element adds' (the
+    kind's entry may name a measure in its own words)."""
     kind, measure = key.split(".")
-    if measure == "ops":
-        category = REGISTRY[kind].category if kind in REGISTRY else ""
-        text = _OPS_LABELS.get(kind) or _OPS_LABELS.get(category) or "ops"
-    elif kind == "bn" and measure == "elements":
-        text = "elements normalised"
-    else:
-        text = MEASURE_LABELS[measure]
+    layer = REGISTRY.get(kind)
+    text = (layer.ledger_labels.get(measure) if layer is not None else None) or MEASURE_LABELS[measure]
     return f"{kind}: {text}"
 
 
@@ -61,29 +60,16 @@ def _zero(value) -> bool:
 
 
 def node_ledger(graph: Graph, node, counts: Counts) -> dict[str, object]:
-    """The ledger entries of one node: {'kind.measure': count}, zero counts left out."""
+    """The ledger entries of one node: {'kind.measure': count}, zero counts left out. A
+    measure whose category no convention profile knows stops here, naming the layer."""
+    from ..conventions import check_category
+
     layer = REGISTRY[node.kind]
-    kind, out = node.kind, node.shape
-    ops = counts.other_ops
-    if layer.category == "weight":
-        entry = {"macs": counts.macs, "bias": ops}
-        if kind == "deconv":
-            bias = out[-1] if node.attrs["bias"] else 0
-            entry["weights_x_out"] = (counts.params - bias) * out[0] * out[1]
-    elif kind == "bn":
-        n = dims.product(out)
-        entry = {"elements": n, "scale": n if node.attrs["scale"] else 0,
-                 "shift": n if node.attrs["center"] else 0, "params": counts.params}
-    elif layer.category == "activation":
-        entry = {"elements": ops}
-    elif layer.category == "pool":
-        entry = {"in": dims.product(graph.nodes[node.inputs[0]].shape),
-                 "out": dims.product(out), "ops": ops}
-    elif kind == "upsample":
-        entry = {"in": dims.product(graph.nodes[node.inputs[0]].shape), "out": dims.product(out)}
-    else:
-        entry = {"ops": ops}
-    return {f"{kind}.{measure}": value for measure, value in entry.items() if not _zero(value)}
+    ins = [graph.nodes[i].shape for i in node.inputs]
+    entry = layer.ledger(node.attrs, ins, node.shape, counts)
+    for measure in entry:
+        check_category(node, measure)
+    return {f"{node.kind}.{measure}": value for measure, value in entry.items() if not _zero(value)}
 
 
 def node_ledgers(graph: Graph, counts: list[Counts]) -> list[dict[str, object]]:

@@ -20,58 +20,12 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
+from ..layers import REGISTRY
 from ..report import DTYPE_BYTES, LayerRow, Report
 from .numbers import exact, is_plain
 
-# Our op -> the Keras layer class that does the same. Keras has no layer for LRN, min or
-# L2 pooling, channel shuffle or slices: Keras code writes those as a `Lambda`.
-KERAS_CLASS = {
-    "input": "InputLayer",
-    "conv": "Conv2D",
-    "dwconv": "DepthwiseConv2D",
-    "sepconv": "SeparableConv2D",
-    "deconv": "Conv2DTranspose",
-    "fc": "Dense",
-    "flatten": "Flatten",
-    "dropout": "Dropout",
-    "identity": "Identity",
-    "bn": "BatchNormalization",
-    "lrn": "Lambda",
-    "rescale": "Rescaling",
-    "normalize": "Normalization",
-    "maxpool": "MaxPooling2D",
-    "avgpool": "AveragePooling2D",
-    "minpool": "Lambda",
-    "l2pool": "Lambda",
-    "gap": "GlobalAveragePooling2D",
-    "gmp": "GlobalMaxPooling2D",
-    "adaptiveavgpool": "AdaptiveAveragePooling2D",
-    "adaptivemaxpool": "AdaptiveMaxPooling2D",
-    "add": "Add",
-    "concat": "Concatenate",
-    "mul": "Multiply",
-    "pad": "ZeroPadding2D",
-    "upsample": "UpSampling2D",
-    "shuffle": "Lambda",
-    "slice": "Lambda",
-    "se": "Functional",  # a squeeze-and-excitation block shown as one row (--depth)
-    "relu": "Activation",  # keras.applications: Activation("relu") (ResNet, DenseNet, ...)
-    "relu6": "ReLU",  # MobileNet: layers.ReLU(6.0)
-    "leakyrelu": "LeakyReLU",
-    "sigmoid": "Activation",
-    "tanh": "Activation",
-    "softmax": "Activation",
-    "swish": "Activation",
-    "hswish": "Activation",
-    "hsigmoid": "Activation",
-    "gelu": "Activation",
-}
 BLOCK_CLASS = "Functional"  # a block collapsed into one row (--depth) is a nested model
-
-# Layers with an `activation=` argument, and the activations it can name.
-ACTIVATION_HOSTS = frozenset({"conv", "dwconv", "sepconv", "deconv", "fc"})
-ACTIVATIONS = frozenset({"relu", "relu6", "leakyrelu", "sigmoid", "tanh", "softmax", "swish",
-                         "hswish", "hsigmoid", "gelu"})
+NO_CLASS = "Lambda"  # kinds Keras has no layer for (their entry's keras_none says why)
 
 SEQUENTIAL = (88, (0.45, 0.80, 1.0), ("Layer (type)", "Output Shape", "Param #"))
 FUNCTIONAL = (108, (0.3, 0.56, 0.74, 1.0),
@@ -80,7 +34,19 @@ _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
 
 def keras_class(op: str) -> str:
-    return KERAS_CLASS.get(op, BLOCK_CLASS)
+    """The Keras class of a row: its kind's entry says (Layer.keras_class), a Lambda where
+    Keras has none; a row that is no kind is a collapsed block."""
+    layer = REGISTRY.get(op)
+    if layer is None:
+        return BLOCK_CLASS
+    return layer.keras_class or NO_CLASS
+
+
+def _folds(row, prev) -> bool:
+    """Keras's `activation=` argument: an activation folded into the layer before it."""
+    layer, host = REGISTRY.get(row.op), REGISTRY.get(prev.op)
+    return layer is not None and host is not None and layer.category == "activation" \
+        and host.keras_activation_arg
 
 
 def keras_shape(dims) -> str:
@@ -109,7 +75,7 @@ def keras_rows(report: Report) -> list[LayerRow]:
     host: dict[str, str] = {}  # a folded activation -> the row it was folded into
     for row in report.layers:
         prev = rows[-1] if rows else None
-        if (prev is not None and row.op in ACTIVATIONS and prev.op in ACTIVATION_HOSTS
+        if (prev is not None and _folds(row, prev)
                 and row.inputs == (prev.name,) and readers.get(prev.name) == 1
                 and row.params == 0 and row.buffers == 0):
             host[row.name] = prev.name
