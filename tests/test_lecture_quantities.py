@@ -57,7 +57,7 @@ def test_check_marks_the_quantities(run_cli, tmp_path):
     results = json.loads(out)["results"]
     assert [r["ok"] for r in results] == [True, True, True, True, False, True, True, True]
     assert results[0]["working"] == ["cost (output positions·filters × filter params) = 4·4·5 × 3·3·3 = 2,160"]
-    assert results[3]["working"] == ["connections (MACs + bias adds) = 320 + 64 = 384"]
+    assert results[3]["working"] == ["connections = 320 + 64 = 384"]
     assert results[4]["actual"] == 2
 
 

@@ -265,3 +265,58 @@ class AdaptiveMaxPool(_AdaptivePool):
     example = "adaptivemaxpool 1x1"
     keras_class = "AdaptiveMaxPooling2D"
     ledger_categories = {"in": "adaptivemaxpool.in", "out": "adaptivemaxpool.out", "ops": "pool.ops"}
+
+
+@register
+class Subsample(_WindowPool):
+    """Trainable subsampling `subsample K` (LeNet-5's S2 and S4, LeCun et al. 1998): each
+    map's window sum times a coefficient plus a bias, both learned per map; stride
+    defaults to K.
+
+    params = 2C (a coefficient and a bias per map)
+    MACs = one multiply by the coefficient per output element
+    other ops: kh*kw - 1 window adds and one bias add per output element
+    connections (LeCun's count) = (kh*kw + 1) per output element
+    """
+
+    name = "subsample"
+    reduce = "sum"
+    category = "weight"
+    example = "subsample 2x2"
+    keras_class = None
+    keras_none = "Keras has no trainable subsampling; a DepthwiseConv2D with one shared weight per map comes closest"
+    ledger_categories = {"macs": "conv.macs", "bias": "conv.bias", "ops": "pool.ops"}
+
+    def params(self, a, ins, out):
+        return 2 * out[-1]
+
+    def macs(self, a, ins, out):
+        return dims.product(out)
+
+    def other_ops(self, a, ins, out):
+        kh, kw = a["kernel"]
+        return dims.product(out) * kh * kw  # kh*kw - 1 adds, and the bias
+
+    def connections(self, a, ins, out):
+        kh, kw = a["kernel"]
+        return dims.product(out) * (kh * kw + 1)
+
+    def weight_tensors(self, a):
+        return 2  # the coefficients and the biases
+
+    def ledger(self, a, ins, out, counts):
+        n = dims.product(out)
+        return {"macs": counts.macs, "bias": n, "ops": counts.other_ops - n}
+
+    def run(self, a, xs, tape):
+        from ..execute.kernels import pool2d, window_axes
+
+        kh, kw = a["kernel"]
+        mean = pool2d(xs[0], "avg", *window_axes(a, xs[0].shape[1], xs[0].shape[2]))
+        c = mean.shape[-1]
+        coefficient = tape.param((c,), fan_in=kh * kw)
+        bias = tape.param((c,))
+        return tape.einsum("nhwc,c->nhwc", mean * (kh * kw), coefficient) + bias
+
+    def cell(self, a, xs, params, index):
+        return Layer.cell(self, a, xs, params, index)

@@ -192,7 +192,7 @@ def _counted(report, q: str, nodes) -> tuple:
     terms = [Term.leaf(r.macs) + Term.leaf(r.connections - r.macs) if r.connections != r.macs
              else Term.leaf(r.macs) for r in rows if r.connections]
     total = _sum_terms(terms)
-    return total.value, [Step("connections (MACs + bias adds)", "" if _plain(total) else total.text,
+    return total.value, [Step("connections", "" if _plain(total) else total.text,
                               total.value)]
 
 
