@@ -85,3 +85,16 @@ def test_a_def_call_takes_from():
     report = cnncost.analyze(cnncost.build(cnncost.parse(text)))
     assert report.layers[-2].inputs == ("x",)
     assert report.layers[-2].params == 4 * 3 + 3
+
+
+@pytest.mark.parametrize("command", [("summarize",), ("compare", "googlenet", "--no-chart"), ("sweep", "--resolution", "224")])
+def test_training_flag_counts_the_heads(run_cli, command):
+    name, *rest = command
+    args = [name, *(["googlenet", "googlenet_aux"] if name == "compare" else ["googlenet_aux"]),
+            *[r for r in rest if r != "googlenet"], "--format", "json"]
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    code2, out2, err2 = run_cli(*args, "--training")
+    assert code2 == 0, err2
+    assert "6624904" in out.replace(",", "") and "13004888" in out2.replace(",", "")
+    assert "13004888" not in out.replace(",", "") or name == "summarize"  # summarize shows both

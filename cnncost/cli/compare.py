@@ -8,7 +8,7 @@ from ..render.compare import BY, COMPARE_FORMATS, render_compare_table
 from ..report import analyze
 from ..report.comparison import METRIC_KEYS, compare as compare_reports
 from .app import cli
-from .options import (MODEL_SCALINGS, _parse_params, analysis_options, complete_spec, emit, fancy,
+from .options import (wants_training, MODEL_SCALINGS, _parse_params, analysis_options, complete_spec, emit, fancy,
                       spec_options, split_model)
 
 
@@ -51,7 +51,7 @@ def compare(specs, params, width, depth_mult, resolution, batch, dtype, by, sort
         settings = {k: v for k, v in own.items() if k not in MODEL_SCALINGS}
         graph = load(source, {**common, **settings}, width=own.get("width", width),
                      depth=depth_mult, resolution=own.get("resolution", resolution))
-        reports.append(analyze(graph, dtype=dtype, batch=batch))
+        reports.append(analyze(graph, dtype=dtype, batch=batch, training=wants_training()))
     result = compare_reports(reports, labels=list(specs))
     if sort:
         result = result.sorted(sort, reverse)

@@ -73,6 +73,12 @@ def _remember(name: str):
     return callback
 
 
+def wants_training() -> bool:
+    """--training was given (analysis_options)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("cnncost.training"))
+
+
 def load_from_options(spec, params, width, depth_mult, resolution, symbolic=()):
     ctx = click.get_current_context(silent=True)
     max_nodes = ctx.meta.get("cnncost.max_nodes") if ctx else None
@@ -191,8 +197,13 @@ def device_from_options(device, peak_tflops, bandwidth_gbs):
 
 
 def analysis_options(func):
-    """--batch and --dtype, as summarize has them."""
+    """--batch and --dtype, as summarize has them; --training for specs with heads used
+    only in training (read by wants_training)."""
     from ..report import DTYPE_BYTES
+
+    func = click.option("--training", is_flag=True, expose_value=False, callback=_remember("training"),
+                        help="Count the heads used only in training too (`output ... train aux1`): "
+                             "by default the figures are inference's.")(func)
 
     func = click.option("--dtype", type=click.Choice(sorted(DTYPE_BYTES)), default="fp32",
                         show_default=True,

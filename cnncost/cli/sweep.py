@@ -7,7 +7,7 @@ from ..render.sweep import (PLOT_SUFFIXES, SWEEP_FORMATS, PlotUnavailable, plot_
                              render_sweep_table)
 from ..report.sweeps import sweep as sweep_grid
 from .app import cli
-from .options import InputError, analysis_options, complete_spec, emit, fancy
+from .options import InputError, wants_training, analysis_options, complete_spec, emit, fancy
 
 
 def split_list(text: str) -> list[str]:
@@ -85,7 +85,8 @@ def sweep(spec, params, width, depth_mult, resolution, phi, compound, batch, dty
     if compound is not None and not phi:
         raise click.UsageError("--compound goes with --phi")
     result = sweep_grid(spec, _param_lists(params), width=width, depth_mult=depth_mult,
-                        resolution=resolution, phi=phi, compound=compound, dtype=dtype, batch=batch)
+                        resolution=resolution, phi=phi, compound=compound, dtype=dtype, batch=batch,
+                        training=wants_training())
     if plot:
         try:
             plot_sweep(result, plot)

@@ -55,7 +55,8 @@ class Sweep:
 
 def sweep(spec: str, params: Mapping[str, Sequence] | None = None, *, width: Sequence = (),
           depth_mult: Sequence = (), resolution: Sequence = (), phi: Sequence = (),
-          compound: str | None = None, dtype: str = "fp32", batch: int = 1) -> Sweep:
+          compound: str | None = None, dtype: str = "fp32", batch: int = 1,
+          training: bool = False) -> Sweep:
     """Totals at every combination of the values given: `params` maps a spec param to its
     values; `width`, `depth_mult`, `resolution` take lists like the --width,
     --depth-mult, --resolution options, `phi` compound-scaling exponents (with `compound`
@@ -87,7 +88,7 @@ def sweep(spec: str, params: Mapping[str, Sequence] | None = None, *, width: Seq
         graph = load(spec, overrides, width=scaling.get("width"), depth=scaling.get("depth_mult"),
                      resolution=scaling.get("resolution"))
         network = graph.name
-        report = analyze(graph, dtype=dtype, batch=batch)
+        report = analyze(graph, dtype=dtype, batch=batch, training=training)
         points.append(SweepPoint(settings, model_totals(report, " ".join(f"{k}={v}" for k, v in settings))))
     if phi:
         points = _phi_ratios(points, names.index("phi"))
