@@ -98,3 +98,15 @@ def test_training_flag_counts_the_heads(run_cli, command):
     assert code2 == 0, err2
     assert "6624904" in out.replace(",", "") and "13004888" in out2.replace(",", "")
     assert "13004888" not in out.replace(",", "") or name == "summarize"  # summarize shows both
+
+
+@pytest.mark.parametrize("text, params, training", [
+    # `train` stays a name everywhere; in an output line it marks heads only before more names
+    ("input 8x8x1\nlet train = 2\ntrain = conv 3x3 train\nrelu\noutput train\n", 20, None),
+    ("input 8x8x1\ntrain = conv 3x3 2\nx = relu\ny = conv 1x1 1 from=train\noutput x train y\n", 20, 23),
+    ("input 8x8x1\ntrain = conv 3x3 2\nx = relu\noutput x train\n", 20, None),  # a second head named train
+])
+def test_train_is_not_reserved(text, params, training):
+    report = cnncost.analyze(cnncost.build(cnncost.parse(text)))
+    assert report.totals.params == params
+    assert (report.training.params if report.training else None) == training

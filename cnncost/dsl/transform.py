@@ -109,9 +109,11 @@ class ToAst(Transformer_NonRecursive):
 
     def output_stmt(self, meta, items):
         words = [str(t) for t in items[1:] if t is not None]  # after `output`
-        heads = words[:words.index("train")] if "train" in words else words
-        train = words[len(heads) + 1:] if "train" in words else []
-        return ast.OutputStmt(heads[0], _pos(meta), tuple(heads[1:]), tuple(train))
+        main, rest = words[0], words[1:]
+        if "train" in rest[:-1]:  # `train` before more names marks the training-only heads
+            at = rest.index("train")
+            return ast.OutputStmt(main, _pos(meta), tuple(rest[:at]), tuple(rest[at + 1:]))
+        return ast.OutputStmt(main, _pos(meta), tuple(rest), ())
 
     def expect_stmt(self, meta, items):
         total, quantity, approx, value = items
