@@ -65,3 +65,16 @@ def test_a_kind_with_parameters_must_say_its_arrays(monkeypatch):
     monkeypatch.setattr(type(REGISTRY["bn"]), "weight_tensors", lambda self, a: 0)
     with pytest.raises(cnncost.CnnCostError, match="layer kind 'bn' has parameters but does not say"):
         analyze("input 4x4x2\nbn\n")
+
+
+def test_explain_lecture_adds_the_quantities(run_cli):
+    code, out, err = run_cli("explain", "lenet5_1998", "--lecture", "--layer", "conv1")
+    assert code == 0, err
+    assert out.splitlines()[-3:] == ["    cost = 28·28·6 × 5·5·1 = 117,600",
+                                     "    connections = 117600 + 4704 = 122,304",
+                                     "    weight tensors = 2"]
+    code, plain, _ = run_cli("explain", "lenet5_1998", "--layer", "conv1")
+    assert "connections" not in plain  # only on request
+    code, out, _ = run_cli("explain", "lenet5_1998", "--lecture", "--format", "json")
+    text = json.dumps(json.loads(out))
+    assert text.count("connections = ") == 7  # C1, S2, C3, S4, C5, F6 and the RBF layer
