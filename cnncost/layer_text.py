@@ -2,7 +2,9 @@
 5" --in 6x6x3 --vs "sepconv 3x3 5"` (report/layer.py then counts each alternative).
 
 A LAYER is spec-language text: one layer line, or several separated by `;`
-(`conv 1x1 16; conv 5x5 32 same`). It is run as a small spec made in memory:
+(`conv 1x1 16; conv 5x5 32 same`), where a line's leading `>` marks are its indentation
+(`concat:; >branch:; >>conv 1x1 64`), or lines of text with their own indentation (from
+standard input). It is run as a small spec made in memory:
 
     symbol n            <- one line per name used but not defined
     input (n, n, 3)     <- --in
@@ -53,15 +55,26 @@ class _Source(NamedTuple):
     offset: int
 
 
+INDENT = ">"  # `concat:; >branch:; >>conv 1x1 64`: each leading > is one level of a block
+
+
 def _pieces(text: str, origin: str) -> list[tuple[str, _Source]]:
-    """The layer lines of a LAYER string (split at `;` and newlines)."""
+    """The lines of a LAYER string: split at `;` and newlines, each leading `>` one level
+    of indentation (4 spaces) so blocks fit on one line; lines from several lines of text
+    (standard input) keep their own indentation too."""
     out, start = [], 0
     for i, ch in enumerate(text + ";"):
         if ch in ";\n":
             chunk = text[start:i]
             stripped = chunk.strip()
             if stripped:
-                out.append((stripped, _Source(origin, text, start + len(chunk) - len(chunk.lstrip()))))
+                own = chunk[:len(chunk) - len(chunk.lstrip())] if "\n" in text else ""
+                depth = len(stripped) - len(stripped.lstrip(INDENT + " \t")) if stripped[0] == INDENT else 0
+                markers = stripped[:depth]
+                body = stripped[depth:]
+                indent = own.replace("\t", "    ") + "    " * markers.count(INDENT)
+                first = start + len(chunk) - len(chunk.lstrip()) + depth  # the body's column in the text
+                out.append((indent + body, _Source(origin, text, first - len(indent))))
             start = i + 1
     if not out:
         raise SpecSyntaxError("no layer given", Span(origin, 1, 1, max(1, len(text)), text),
@@ -144,6 +157,12 @@ def undefined_names(module: ast.Module) -> dict[str, ast.Pos]:
         elif isinstance(node, ast.Name) and id(node) not in skip:
             used.setdefault(node.id, node.pos)
     return {name: pos for name, pos in used.items() if name not in defined}
+
+
+def load_layer(layer: str, shape: str) -> Graph:
+    """The graph of LAYER on an input of SHAPE (values mode), errors placed in the strings
+    as typed."""
+    return _load_pair(layer, shape, None)[0]
 
 
 def _load_pair(a: str, shape: str, b: str | None, channels_first: bool = False) -> tuple[Graph, Graph | None]:

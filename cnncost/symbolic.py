@@ -66,11 +66,18 @@ def names_in(value) -> list[str]:
     return sorted(found)
 
 
-def symbol(name: str, real: bool = False):
+SYMBOL_KINDS = ("integer", "positive", "real")  # `symbol rho real`; integer is the default
+
+
+def symbol(name: str, real: bool = False, kind: str | None = None):
     """A spec's unknown: a positive integer (a size, a channel count), or a positive real
-    when the spec uses it where a real is needed (a width multiplier inside int())."""
+    when the spec uses it where a real is needed (a width multiplier inside int()). A
+    declared `kind` decides instead: `integer` (a positive integer), `real` or `positive`
+    (a positive real: multipliers and sizes are never negative, so int() is floor())."""
     sp = _sympy()
-    return sp.Symbol(name, positive=True) if real else sp.Symbol(name, positive=True, integer=True)
+    if kind in ("real", "positive") or (kind is None and real):
+        return sp.Symbol(name, positive=True)
+    return sp.Symbol(name, positive=True, integer=True)
 
 
 # --------------------------------------------------------------------------- printing

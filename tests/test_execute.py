@@ -283,6 +283,7 @@ def _one_of(*lines):
 SPATIAL = {  # may change height, width or channels
     "conv": _conv, "dwconv": _dwconv, "sepconv": _sepconv, "deconv": _deconv,
     **{kind: _pool(kind) for kind in ("maxpool", "avgpool", "minpool", "l2pool")},
+    "subsample": lambda draw: [f"subsample {draw(st.integers(1, 3))} s{draw(st.integers(1, 2))}"],
     **{kind: _adaptive(kind) for kind in ("adaptiveavgpool", "adaptivemaxpool")},
     "pad": _one_of("pad 1", "pad (1, 2)", "pad (0, 1, 0, 1)", "pad 1 reflect", "pad (1, 0, 2, 1) replicate",
                    "pad channels=(1, 2)"),
@@ -294,7 +295,8 @@ SPATIAL = {  # may change height, width or channels
 }
 ACTIVATIONS = ("relu", "relu6", "leakyrelu", "sigmoid", "hsigmoid", "tanh", "swish", "hswish", "gelu", "softmax")
 KEEPING = {  # keep the shape
-    "conv": _one_of("conv 1x1 in.c", "conv 3x3 in.c same"),
+    "conv": _one_of("conv 1x1 in.c", "conv 3x3 in.c same",
+                    "conv 3x3 2 same table=((0,), (in.c - 1,))"),  # LeNet-5's C3 table
     "dwconv": _one_of("dwconv 3 same", "dwconv 3 p1 nobias"),
     "bn": _one_of("bn", "bn noscale", "bn nocenter", "bn noscale nocenter"),
     "lrn": _one_of("lrn", "lrn size=3"),
@@ -343,6 +345,7 @@ HEADS = {
     **{kind: _one_of(kind) for kind in ("gap", "gmp", "flatten")},
     "fc": lambda draw: [draw(st.sampled_from(["gap", "gmp", "flatten"])),
                         _words(f"fc {draw(st.integers(1, 5))}", _maybe(draw, "nobias"), _maybe(draw, "softmax"))],
+    "rbf": lambda draw: [draw(st.sampled_from(["gap", "gmp", "flatten"])), f"rbf {draw(st.integers(1, 5))}"],
 }
 
 
@@ -387,7 +390,7 @@ def test_random_networks_execute_as_analysed(text, batch):
 ZOO = {
     "alexnet": ("0.3", 1), "alexnet_caffe": ("0.3", 1), "densenet121": ("0.25", 1),
     "depthwise_6x6x3": (None, 2), "efficientnet_b0": ("0.25", 1), "fashion_mnist": (None, 2),
-    "googlenet": ("0.25", 1), "inception_5x5": (None, 1), "inception_bottleneck": (None, 1),
+    "googlenet": ("0.25", 1), "googlenet_aux": ("0.25", 1), "lenet5_1998": (None, 2), "inception_5x5": (None, 1), "inception_bottleneck": (None, 1),
     "inception_module": (None, 1), "inception_v1": (None, 1), "inception_v3": ("0.25", 1),
     "keras_cats_dogs_cnn": ("0.5", 1), "keras_mnist_cnn": (None, 2), "lenet5": (None, 2),
     "mobilenet_table3": (None, 1), "mobilenet_v1": ("0.25", 1), "mobilenet_v2": ("0.25", 2),

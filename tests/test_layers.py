@@ -98,6 +98,16 @@ CASES = [
     # ResNet option A (CIFAR): subsample with a 1x1 pool of stride 2, zero channels each side
     ("32x32x16", "maxpool 1 s2\npad channels=(8, 8)", (16, 16, 32), 0, 0, 0),
     ("4x4x3", "pad 1 channels=2", (6, 6, 7), 0, 0, 0),
+    # LeNet-5 (LeCun et al. 1998): C3's connection table (Table I: 6 maps of 3 inputs, 9 of
+    # 4, 1 of 6 = 60 kernels of 5x5) gives 60*25 + 16 = 1,516 params, 10*10*60*25 MACs
+    ("14x14x6", "conv 5x5 16 table=((0,1,2),(1,2,3),(2,3,4),(3,4,5),(0,4,5),(0,1,5),(0,1,2,3),"
+     "(1,2,3,4),(2,3,4,5),(0,3,4,5),(0,1,4,5),(0,1,2,5),(0,1,3,4),(1,2,4,5),(0,2,3,5),(0,1,2,3,4,5))",
+     (10, 10, 16), 1516, 0, 150_000),
+    # S2 (trainable subsampling): a coefficient and a bias per map, one multiply per output
+    ("28x28x6", "subsample 2x2", (14, 14, 6), 12, 0, 14 * 14 * 6),
+    ("10x10x16", "subsample 2", (5, 5, 16), 32, 0, 5 * 5 * 16),
+    # the RBF output: 84 x 10 parameters, one square accumulated per parameter
+    ("84", "rbf 10", (10,), 840, 0, 840),
     # pixel shuffle: HxWx(C*r*r) -> rH x rW x C, and back
     ("3x3x8", "pixelshuffle 2", (6, 6, 2), 0, 0, 0),
     ("6x4x2", "pixelunshuffle 2", (3, 2, 8), 0, 0, 0),

@@ -24,9 +24,10 @@ from .blocks import Blocks
 from .frames import Definition, Frame, Scope, safe_lookup
 from .graph import BuildOptions, Expectation, Graph, Node, show_shape
 from .statements import Statements
+from .values_block import SECTION, ValuesBlock
 
 
-class Builder(Statements, Blocks, Binding):
+class Builder(Statements, Blocks, Binding, ValuesBlock):
     """Runs a spec's statements and records the nodes they make."""
 
     def __init__(self, module: ast.Module, options: BuildOptions | None = None, keep_width: int | None = None):
@@ -42,6 +43,10 @@ class Builder(Statements, Blocks, Binding):
         self.symbols: dict[str, Any] = {}
         self.network = None
         self.output = None
+        self.values = None  # a `values:` section (values_block.py)
+        self.heads: tuple[int, ...] = ()  # further outputs, and those only for training (heads.py)
+        self.train_heads: tuple[int, ...] = ()
+        self.head_names: tuple[str, ...] = ()
         self.line = 0
         self.pos: ast.Pos | None = None  # the statement being run, for error places
         self._line_input: int | None = None
@@ -126,10 +131,12 @@ class Builder(Statements, Blocks, Binding):
                                   "start the network with e.g. `input 224x224x3`")
         output = self.output if self.output is not None else cursor
         name = self.network or _stem(self.module.file)
+        self.check_values_names({n.name for n in self.nodes})
         notes = tuple(f"warning: {w}" for w in self.warnings) + tuple(self.notes)
         return Graph(name, self.module.file, tuple(self.nodes), output, tuple(self.expectations),
                      MappingProxyType(dict(self.params)), tuple(self.symbols), notes,
-                     self.module.lines, tuple(self.warnings))
+                     self.module.lines, tuple(self.warnings), values=self.values, heads=self.heads,
+                     train=self.train_heads, head_names=self.head_names)
 
     def run(self, stmts, frame: Frame, cursor, top=False):
         """Run a block's statements from `cursor` (the block input); return its output."""
@@ -144,6 +151,9 @@ class Builder(Statements, Blocks, Binding):
             made = True
             if isinstance(st, ast.LayerStmt):
                 cursor = self.layer_stmt(st, frame, cursor)
+            elif isinstance(st, ast.BlockStmt) and st.kind == SECTION:
+                self.values_stmt(st, frame, top)
+                made = False
             elif isinstance(st, ast.BlockStmt):
                 follower = stmts[i + 1] if i + 1 < len(stmts) else None
                 cursor, skip = self.block_stmt(st, frame, cursor, follower)

@@ -51,6 +51,10 @@ class Graph:
     notes: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # likely mistakes that are not errors (a C x H x W input); also notes
+    values: Any = None  # a `values:` section (values_block.ValuesSection): numbers to run on
+    heads: tuple[int, ...] = ()  # outputs besides `output` (`output main aux1 aux2`)
+    train: tuple[int, ...] = ()  # heads used only in training (`output ... train aux1 aux2`)
+    head_names: tuple[str, ...] = ()  # the training heads as the output line names them
 
     @property
     def input(self) -> Node:

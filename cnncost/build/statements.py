@@ -14,7 +14,8 @@ from .frames import Definition, Frame
 from .graph import Expectation, show_shape
 
 MAX_CALL_DEPTH = 64
-QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf", "training_memory")
+QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf",
+              "cost", "connections", "weight_tensors", "training_memory")
 
 
 class Statements:
@@ -59,11 +60,25 @@ class Statements:
                 seen.add(param.name)
             frame.env.values[st.name] = Definition(st, frame)
         elif isinstance(st, ast.OutputStmt):
-            node = frame.find_output(st.name)
-            if node is None:
-                raise self._unknown_output(st.name, st.pos, frame)
-            self.output = node
+            self.output_stmt(st, frame)
         return cursor
+
+    def output_stmt(self, st: ast.OutputStmt, frame: Frame):
+        """`output main [aux1 aux2] [train aux1 aux2]` (heads.py)."""
+        found = {}
+        for name in (st.name, *st.others, *st.train):
+            node = frame.find_output(name)
+            if node is None:
+                raise self._unknown_output(name, st.pos, frame)
+            found[name] = node
+        if st.name in st.train:
+            raise SpecValueError(f"'{st.name}' is the main output and cannot be a training head",
+                                 self.span(st.pos), "name the main output first, training heads after `train`")
+        self.output = found[st.name]
+        heads = dict.fromkeys(found[n] for n in (*st.others, *st.train) if found[n] != self.output)
+        self.heads = tuple(heads)
+        self.train_heads = tuple(dict.fromkeys(found[n] for n in st.train))
+        self.head_names = tuple(dict.fromkeys(st.train))
 
     def input_stmt(self, st: ast.InputStmt, frame: Frame) -> int:
         value = self.evaluate(st.shape, frame.env)
@@ -162,9 +177,15 @@ class Statements:
 
         if self._real_names is None:
             self._real_names = symbolic.real_names(self.module.body)
-        for name in st.names:
+        names, kind = st.names, None
+        if names[-1] in symbolic.SYMBOL_KINDS:  # `symbol rho real`: the kind of every name
+            names, kind = names[:-1], names[-1]
+            if not names:
+                raise SpecSyntaxError(f"`symbol {kind}` declares no name", self.span(st.pos),
+                                      f"write the names first: symbol rho {kind}")
+        for name in names:
             self._check_name(name, st.pos)
-            symbol = symbolic.symbol(name, real=name in self._real_names)
+            symbol = symbolic.symbol(name, real=name in self._real_names, kind=kind)
             self.symbols[name] = symbol
             frame.env.values[name] = symbol
 
@@ -218,11 +239,19 @@ class Statements:
                 keywords += [(k, self.evaluate(v, frame.env)) for k, v in arg.value.kwargs]
             elif isinstance(arg, ast.PosArg):
                 args.append(self.evaluate(arg.value, frame.env))
-            elif isinstance(arg, ast.KwArg):
+            elif isinstance(arg, ast.KwArg) and arg.key != "from":
                 keywords.append((arg.key, self.evaluate(arg.value, frame.env)))
+            elif isinstance(arg, ast.KwArg):
+                keywords.append(("from", None))
             else:
                 raise SpecValueError(f"{d.name}() takes values, not a range", self.span(arg.pos),
                                      "A:B is a channel range, for `slice`")
+        source = next((a for a in st.args if isinstance(a, ast.KwArg) and a.key == "from"), None)
+        if source is not None:  # `block(...) from=NAME`: the call's input, as for a layer
+            if not isinstance(source.value, ast.Name) or frame.find_output(source.value.id) is None:
+                raise self._unknown_output(getattr(source.value, "id", "?"), source.pos, frame)
+            cursor = frame.find_output(source.value.id)
+            keywords = [(k, v) for k, v in keywords if k != "from"]
         for key, value in keywords:
             if key in kwargs:
                 raise SpecValueError(f"{d.name}() got '{key}' twice", self.span(st.pos),

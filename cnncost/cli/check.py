@@ -28,8 +28,8 @@ def check(spec, params, width, depth_mult, resolution, fmt):
     """
     try:
         graph = load_from_options(spec, params, width, depth_mult, resolution)
-        if not graph.expectations:  # located at the spec's last line, where one could go
-            from ..errors import Span
+        if not graph.expectations and not (graph.values and graph.values.expects):
+            from ..errors import Span  # located at the spec's last line, where one could go
             from ..load import read_spec
 
             lines = read_spec(spec)[0].splitlines()

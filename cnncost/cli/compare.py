@@ -8,7 +8,7 @@ from ..render.compare import BY, COMPARE_FORMATS, render_compare_table
 from ..report import analyze
 from ..report.comparison import METRIC_KEYS, compare as compare_reports
 from .app import cli
-from .options import (MODEL_SCALINGS, _parse_params, analysis_options, complete_spec, emit, fancy,
+from .options import (wants_training, MODEL_SCALINGS, _parse_params, analysis_options, complete_spec, emit, fancy,
                       spec_options, split_model)
 
 
@@ -60,7 +60,7 @@ def compare(specs, params, width, depth_mult, resolution, batch, dtype, by, sort
 
             reports.append(train_report(graph, batch))
         else:
-            reports.append(analyze(graph, dtype=dtype, batch=batch))
+            reports.append(analyze(graph, dtype=dtype, batch=batch, training=wants_training()))
     if training:
         from ..render.training import render_compare_training
 

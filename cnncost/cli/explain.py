@@ -16,7 +16,10 @@ from .options import InputError, emit, load_from_options, spec_options
               help="Only this layer, or the layers inside this block (e.g. stage2.1).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
-def explain(spec, params, width, depth_mult, resolution, layer, fmt):
+@click.option("--lecture", is_flag=True,
+              help="Also each weight layer's cost (filter params × output positions × filters, "
+                   "= MACs), connections (LeCun: MACs + bias adds) and weight tensors.")
+def explain(spec, params, width, depth_mult, resolution, layer, fmt, lecture):
     """Show how every layer's output size, params, MACs and receptive field are
     computed, with the numbers filled in.
 
@@ -24,9 +27,10 @@ def explain(spec, params, width, depth_mult, resolution, layer, fmt):
     Examples:
       cnncost explain lenet5
       cnncost explain resnet18 --layer layer2.0
+      cnncost explain lenet5_1998 --lecture
     """
     graph = load_from_options(spec, params, width, depth_mult, resolution)
-    layers = explain_layers(graph, layer)
+    layers = explain_layers(graph, layer, lecture=lecture)
     if layer and not layers:
         from difflib import get_close_matches
 

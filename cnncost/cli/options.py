@@ -49,6 +49,14 @@ def spec_options(func):
     func = click.option("--channels-first", is_flag=True, expose_value=False, callback=_remember_layout,
                         help="Read the spec's `input` as C x H x W (PyTorch's order), as "
                              "`input 3x224x224 chw` does.")(func)
+    func = click.option("--compound", type=str, default=None, metavar="A,B,G", expose_value=False,
+                        callback=_remember("compound"),
+                        help="With --phi: the depth, width and resolution bases α,β,γ "
+                             "[default: the EfficientNet paper's 1.2,1.1,1.15].")(func)
+    func = click.option("--phi", type=str, default=None, metavar="N", expose_value=False,
+                        callback=_remember("phi"),
+                        help="Compound scaling (EfficientNet): depth α^N, width β^N, "
+                             "resolution γ^N (about 2^N the FLOPs).")(func)
     func = click.option("--max-nodes", type=Whole(1, MAX_NODES_LIMIT), default=None, metavar="N",
                         expose_value=False, callback=_remember_max_nodes,
                         help=f"Refuse specs that make more than N nodes or run more than N "
@@ -66,9 +74,38 @@ def _remember_layout(ctx, param, value):
     ctx.meta["cnncost.channels_first"] = value
 
 
+def _remember(name: str):
+    """An option read by load_from_options (--phi, --compound), so commands need no parameter."""
+    def callback(ctx, param, value):
+        ctx.meta[f"cnncost.{name}"] = value
+    return callback
+
+
+def wants_training() -> bool:
+    """--training was given (analysis_options)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("cnncost.training"))
+
+
 def load_from_options(spec, params, width, depth_mult, resolution, symbolic=()):
     ctx = click.get_current_context(silent=True)
     max_nodes = ctx.meta.get("cnncost.max_nodes") if ctx else None
+    phi = ctx.meta.get("cnncost.phi") if ctx else None
+    coefficients = ctx.meta.get("cnncost.compound") if ctx else None
+    if coefficients is not None and phi is None:
+        raise click.UsageError("--compound goes with --phi")
+    if phi is not None:
+        if width is not None or depth_mult is not None or resolution is not None:
+            raise click.UsageError("--phi sets the width, depth and resolution: give --phi or "
+                                   "--width/--depth-mult/--resolution, not both")
+        from ..errors import CnnCostError
+        from ..scaling import compound
+
+        try:
+            c = compound(phi, coefficients)
+        except CnnCostError as err:
+            raise click.BadParameter(err.message + (f" ({err.hint})" if err.hint else "")) from None
+        width, depth_mult, resolution = c.width, c.depth, c.resolution
     channels_first = bool(ctx.meta.get("cnncost.channels_first")) if ctx else False
     graph = load(spec, _parse_params(params), width=width, depth=depth_mult, resolution=resolution,
                  max_nodes=max_nodes, symbolic=symbolic, channels_first=channels_first)
@@ -194,8 +231,13 @@ def device_from_options(device, peak_tflops, bandwidth_gbs):
 
 
 def analysis_options(func):
-    """--batch and --dtype, as summarize has them."""
+    """--batch and --dtype, as summarize has them; --training for specs with heads used
+    only in training (read by wants_training)."""
     from ..report import DTYPE_BYTES
+
+    func = click.option("--training", is_flag=True, expose_value=False, callback=_remember("training"),
+                        help="Count the heads used only in training too (`output ... train aux1`): "
+                             "by default the figures are inference's.")(func)
 
     func = click.option("--dtype", type=click.Choice(sorted(DTYPE_BYTES)), default="fp32",
                         show_default=True,

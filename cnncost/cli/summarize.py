@@ -6,7 +6,7 @@ import click
 from ..render import COLUMN_FORMATS, FORMATS, render
 from ..report import analyze, collapse
 from .app import cli
-from .options import (analysis_options, complete_spec, convention_names, convention_options,
+from .options import (wants_training, analysis_options, complete_spec, convention_names, convention_options,
                       device_from_options, emit, fancy, load_from_options, roofline_options,
                       spec_options, symbol_names, Whole)
 
@@ -57,6 +57,7 @@ def summarize(spec, params, width, depth_mult, resolution, batch, dtype, depth, 
         raise click.UsageError("--symbolic and --resolution both set the input size; give one")
     graph = load_from_options(spec, params, width, depth_mult, resolution, names)
     report = analyze(graph, dtype=dtype, batch=batch, conventions=convention_names(conventions),
+                     training=wants_training(),
                      ledger=ledger, device=chip)
     if names:
         from ..report.symbolic import simplified, with_input_note

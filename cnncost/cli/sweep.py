@@ -11,7 +11,7 @@ from ..render.sweep import (PLOT_SUFFIXES, SWEEP_FORMATS, PlotUnavailable, plot_
 from ..load import load
 from ..report.sweeps import sweep as sweep_grid
 from .app import cli
-from .options import InputError, Whole, analysis_options, complete_spec, emit, fancy
+from .options import InputError, Whole, analysis_options, complete_spec, emit, fancy, wants_training
 
 # The largest grid swept unless --max-points says more: a few seconds to a minute.
 MAX_POINTS = 1000
@@ -64,6 +64,11 @@ def _list(ctx, param, value):
               help="Depth multipliers to sweep (as summarize's --depth-mult).")
 @click.option("--resolution", callback=_list, metavar="R1,R2,...",
               help="Input sizes to sweep, e.g. 128,160,192,224 (as summarize's --resolution).")
+@click.option("--phi", callback=_list, metavar="N1,N2,...",
+              help="Compound scaling exponents to sweep (EfficientNet: depth α^N, width β^N, "
+                   "resolution γ^N); the table adds the FLOPs over φ = 0 beside 2^φ.")
+@click.option("--compound", default=None, metavar="A,B,G",
+              help="With --phi: the bases α,β,γ [default: the paper's 1.2,1.1,1.15].")
 @analysis_options
 @click.option("--format", "fmt", type=click.Choice(list(SWEEP_FORMATS)), default="table",
               show_default=True, help="Output format.")
@@ -75,7 +80,7 @@ def _list(ctx, param, value):
               metavar="FILE.png|FILE.svg",
               help="Also draw MACs against params for the grid (needs matplotlib: "
                    "pip install 'cnncost[plot]').")
-def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, max_points, plot):
+def sweep(spec, params, width, depth_mult, resolution, phi, compound, batch, dtype, fmt, max_points, plot):
     """Totals of SPEC at every combination of the values given: one row per grid point
     with params, MACs, peak activation memory and weight bytes.
 
@@ -84,17 +89,21 @@ def sweep(spec, params, width, depth_mult, resolution, batch, dtype, fmt, max_po
       cnncost sweep mobilenet_v1 -p alpha=1.0,0.75,0.5,0.25 --resolution 224,192,160,128
       cnncost sweep efficientnet_b0 -p width=1.0,1.1,1.2 -p depth=1.0,1.2 --format csv
       cnncost sweep mobilenet_v1 -p alpha=0.25,0.5,0.75,1.0 --plot tradeoff.svg
+      cnncost sweep efficientnet_b0 --phi 0,1,2,3
     """
     if plot and not plot.lower().endswith(PLOT_SUFFIXES):
         raise click.BadParameter(f"'{plot}': give a .png or .svg file", param_hint="--plot")
+    if compound is not None and not phi:
+        raise click.UsageError("--compound goes with --phi")
     lists = _param_lists(params)
-    points = math.prod(len(v) for v in [*lists.values(), width, depth_mult, resolution] if v)
+    points = math.prod(len(v) for v in [*lists.values(), width, depth_mult, resolution, phi] if v)
     if points > max_points:
-        sizes = " x ".join(str(len(v)) for v in [*lists.values(), width, depth_mult, resolution] if v)
+        sizes = " x ".join(str(len(v)) for v in [*lists.values(), width, depth_mult, resolution, phi] if v)
         raise click.UsageError(f"the grid has {points:,} points ({sizes}), more than --max-points "
                                f"{max_points:,}: give fewer values, or raise --max-points")
     result = sweep_grid(spec, lists, load=load, width=width, depth_mult=depth_mult,
-                        resolution=resolution, dtype=dtype, batch=batch)
+                        resolution=resolution, phi=phi, compound=compound, dtype=dtype, batch=batch,
+                        training=wants_training())
     if plot:
         try:
             with atomic_path(plot) as temporary:  # never a partial plot where a good one was

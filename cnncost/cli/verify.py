@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import click
 
+from ..build import inference_graph
 from .app import cli
 from .options import (BATCH, EXIT_WRONG, InputError, Whole, emit, fancy, load_from_options,
                       spec_options)
@@ -68,7 +69,7 @@ def verify(spec, params, width, depth_mult, resolution, batch, seed, max_memory,
     missing = numpy_missing()
     if missing:
         raise InputError(f"error: {missing}")
-    graph = load_from_options(spec, params, width, depth_mult, resolution)
+    graph = inference_graph(load_from_options(spec, params, width, depth_mult, resolution))
     if against is not None:
         return _verify_against_torch(graph, batch, seed, fmt)
     from ..execute.budget import Limit, default_limit, estimate

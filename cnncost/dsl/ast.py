@@ -150,8 +150,12 @@ class DefaultStmt(NamedTuple):
 
 
 class OutputStmt(NamedTuple):
+    """`output main aux1 aux2 train aux1 aux2`: the main output, further heads, and the
+    heads used only in training."""
     name: str
     pos: Pos
+    others: tuple[str, ...] = ()
+    train: tuple[str, ...] = ()
 
 
 class ExpectStmt(NamedTuple):

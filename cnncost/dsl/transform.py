@@ -109,7 +109,12 @@ class ToAst(Transformer_NonRecursive):
         return ast.DefaultStmt(str(items[0]), tuple(items[1:]), _pos(meta))
 
     def output_stmt(self, meta, items):
-        return ast.OutputStmt(str(items[0]), _pos(meta))
+        words = [str(t) for t in items[1:] if t is not None]  # after `output`
+        main, rest = words[0], words[1:]
+        if "train" in rest[:-1]:  # `train` before more names marks the training-only heads
+            at = rest.index("train")
+            return ast.OutputStmt(main, _pos(meta), tuple(rest[:at]), tuple(rest[at + 1:]))
+        return ast.OutputStmt(main, _pos(meta), tuple(rest), ())
 
     def expect_stmt(self, meta, items):
         total, quantity, approx, value = items

@@ -64,7 +64,7 @@ def _axis(size, k, s, d, mode, before, after, ceil) -> Axis:
     return Axis(k, s, d, before, after + overhang, (0, padded), count)
 
 
-def pad_hw(x: np.ndarray, h: Axis, w: Axis, value=0.0) -> np.ndarray:
+def pad_hw(x: np.ndarray, h: Axis, w: Axis, value=0) -> np.ndarray:
     if not (h.before or h.after or w.before or w.after):
         return x
     return np.pad(x, ((0, 0), (h.before, h.after), (w.before, w.after), (0, 0)),
@@ -75,6 +75,22 @@ def windows(x: np.ndarray, h: Axis, w: Axis) -> np.ndarray:
     """The (already padded) input's windows: (N, out_h, out_w, C, kh, kw), a view."""
     view = sliding_window_view(x, (h.d * (h.k - 1) + 1, w.d * (w.k - 1) + 1), axis=(1, 2))
     return view[:, :h.count * h.s:h.s, :w.count * w.s:w.s, :, ::h.d, ::w.d]
+
+
+def window_at(a, x: np.ndarray, row: int, col: int):
+    """The window of output cell (row, col) of a windowed layer on x (H, W, C): its values
+    (C, kh, kw) with padding as 0, and which taps lie on the input (kh, kw) and which an
+    average counts (kh, kw) -- the working of one cell in values mode."""
+    h, w = window_axes(a, x.shape[0], x.shape[1])
+    padded = pad_hw(x[None], h, w)[0]
+    rows = [row * h.s + i * h.d for i in range(h.k)]
+    cols = [col * w.s + j * w.d for j in range(w.k)]
+    values = padded[np.ix_(rows, cols)].transpose(2, 0, 1)
+    inside = np.array([[h.before <= r < h.before + x.shape[0] and w.before <= c < w.before + x.shape[1]
+                        for c in cols] for r in rows])
+    counted = np.array([[h.counted[0] <= r < h.counted[1] and w.counted[0] <= c < w.counted[1]
+                         for c in cols] for r in rows])
+    return values, inside, counted
 
 
 # --------------------------------------------------------------------------- convolutions
@@ -167,16 +183,17 @@ def pool2d(x: np.ndarray, kind: str, h: Axis, w: Axis) -> np.ndarray:
         view = windows(pad_hw(x * x, h, w), h, w)
         return np.sqrt(view.sum(axis=(4, 5)))
     view = windows(pad_hw(x, h, w), h, w)
-    cells = _cells(x.shape[1], h)[:, None] * _cells(x.shape[2], w)[None, :]
+    cells = _cells(x.shape[1], h, x.dtype)[:, None] * _cells(x.shape[2], w, x.dtype)[None, :]
     return view.sum(axis=(4, 5)) / np.maximum(cells, 1)[None, :, :, None]
 
 
-def _cells(size: int, axis: Axis) -> np.ndarray:
-    """Per output position along one axis: the window cells an average divides by."""
-    counted = np.zeros(axis.before + size + axis.after, dtype=FLOAT)
+def _cells(size: int, axis: Axis, dtype=FLOAT) -> np.ndarray:
+    """Per output position along one axis: the window cells an average divides by
+    (whole numbers in the input's dtype: Python ints for the exact values mode)."""
+    counted = np.zeros(axis.before + size + axis.after, dtype=np.int64)
     counted[axis.counted[0]:axis.counted[1]] = 1
     span = axis.d * (axis.k - 1) + 1
-    return sliding_window_view(counted, span)[:axis.count * axis.s:axis.s, ::axis.d].sum(axis=1)
+    return sliding_window_view(counted, span)[:axis.count * axis.s:axis.s, ::axis.d].sum(axis=1).astype(dtype)
 
 
 def global_pool(x: np.ndarray, kind: str) -> np.ndarray:

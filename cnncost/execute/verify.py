@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
-from ..build import Graph, Node
+from ..build import Graph, Node, inference_graph
 from ..report import analyze
 from .run import execute
 
@@ -71,6 +71,7 @@ def verify(graph: Graph, batch: int = 1, seed: int = 0,
            on_node: Callable[[int, Node], None] | None = None, report=None) -> Verification:
     """Analyse the graph (unless given its `report` at this batch), run it on a seeded
     random batch, and pair the two per node."""
+    graph = inference_graph(graph)  # what inference runs (no training-only heads)
     if report is None:
         report = analyze(graph, batch=batch)
     start = time.perf_counter()

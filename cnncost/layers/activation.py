@@ -54,6 +54,20 @@ class _Activation(Layer):
         if self.saves == "copy":
             return (Saved("new", dims.product(out)),)
         return (Saved(0 if self.saves == "input" else "output"),)
+    def cell(self, a, xs, params, index):
+        """f(x) of the one input cell at the same place."""
+        import numpy as np
+
+        from ..execute import kernels
+        from ..grids import Cell
+
+        x = xs[0][0]
+        value = x[index] if x.ndim == 3 else x[index[2]]
+        try:
+            y = self.formula(kernels, np.array([value], dtype=object), a)[0]
+        except (TypeError, AttributeError):  # not rational (sigmoid, tanh): in floats
+            y = self.formula(kernels, np.array([float(value)]), a)[0]
+        return Cell(index, self.name, (value,), None, y)
 
 
 def _activation(name: str, doc: str, formula, aliases=(), options=takes(), defaults=None,

@@ -130,6 +130,22 @@ class Layer:
         """An RFStep, GLOBAL, or None for layers that keep each position's field."""
         return None
 
+    # ---- the lecture's quantities (issue 16): LeCun's connections, Keras's weight arrays
+    def connections(self, a: Attrs, ins: list[Shape], out: Shape):
+        """LeCun et al. 1998's count: every multiply of an input by a weight plus every
+        bias add. A weight layer's other ops are its bias adds (docs/counting.md)."""
+        if self.category != "weight":
+            return 0
+        return self.macs(a, ins, out) + self.other_ops(a, ins, out)
+
+    def weight_tensors(self, a: Attrs) -> int:
+        """The learnable arrays the layer holds (Keras's len(layer.trainable_weights)):
+        a weight layer's kernel and, when it has one, its bias; none otherwise. A kind
+        with other learnable arrays says so (bn)."""
+        if self.category != "weight":
+            return 0
+        return 1 + int(bool(self.has_bias and a.get("bias")))
+
     def ledger(self, a: Attrs, ins: list[Shape], out: Shape, counts) -> dict[str, Any]:
         """{measure: count} of this node for the operation ledger (`counts` are its
         passes.counts.Counts); every measure is a key of `ledger_categories`."""
@@ -156,6 +172,15 @@ class Layer:
         """The Parts a composite expands into, given its attributes and input shapes; the
         builder makes them as nodes, in order (None for a primitive kind)."""
         return None
+
+    # ---- values mode (cnncost.values): what made one output cell, as the slides write it
+    def cell(self, a: Attrs, xs: list, params: list, index: tuple):
+        """The working of output cell `index` (row, col, channel) on input arrays `xs`
+        (batch first) with the layer's weight arrays `params`: a cnncost.values.Cell."""
+        from ..errors import CnnCostError
+
+        raise CnnCostError(f"values mode shows no cell working for '{self.name}'",
+                           hint="--cell works for conv, dwconv, pooling, fc and activations")
 
     # ---- words for messages
     def slot_words(self, slot: str) -> str:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from .. import dims
-from ..errors import ShapeError
+from ..errors import ShapeError, SpecValueError
 from .base import Layer, Part, RFStep, elements, register, spatial
-from .options import CHANNELS, GROUPS, MULT, SPATIAL, Option, pair, takes
+from .options import CHANNELS, GROUPS, MULT, SPATIAL, Option, pair, show, takes, whole
 from .window import window_out
 
 _PAD_WORDS = {"same": ("padding", "same"), "valid": ("padding", "valid")}
@@ -70,6 +70,30 @@ def _conv_saved(layer, a, ins, out):
 
     weight = layer.params(a, ins, out) - (out[2] if a["bias"] else 0)
     return (_saved_input(a, ins), Saved("weight", weight, per_sample=False))
+def _table(value):
+    """`table=((0,1,2),(1,2,3),...)`: for each output map, the input maps it reads
+    (LeNet-5's C3, LeCun et al. 1998, Table I)."""
+    rows = value if isinstance(value, tuple) else None
+    if not rows or not all(isinstance(r, tuple) and r for r in rows):
+        raise SpecValueError("a connection table is a tuple of tuples, one per output map, of "
+                             "the input maps it reads", hint="e.g. table=((0, 1, 2), (1, 2, 3))")
+    out = []
+    for row in rows:
+        maps = tuple(whole(v, "input map index", minimum=0) for v in row)
+        if len(set(maps)) != len(maps):
+            raise SpecValueError(f"the table row {show(row)} names an input map twice",
+                                 hint="each output map reads each input map at most once")
+        out.append(maps)
+    return tuple(out)
+
+
+TABLE = Option("table", _table, "for each output map, the input maps it reads: table=((0,1,2),(1,2,3))")
+
+
+def _links(a, c):
+    """Input maps read, summed over the output maps: C/g * N without a table."""
+    table = a.get("table")
+    return sum(len(row) for row in table) if table else None
 
 
 @register
@@ -86,7 +110,7 @@ class Conv(_Conv):
     aliases = ("conv2d",)
     positional = ("kernel", "channels")
     required = ("kernel", "channels")
-    options = takes(*SPATIAL, GROUPS, CHANNELS)
+    options = takes(*SPATIAL, GROUPS, CHANNELS, TABLE)
     defaults = {"stride": (1, 1), "dilation": (1, 1), "groups": 1, "bias": True}
     example = "conv 3x3 64 same"
     keras_class = "Conv2D"
@@ -101,18 +125,29 @@ class Conv(_Conv):
         if dims.is_number(n) and n % g:
             raise ShapeError(f"groups={g} does not divide the {n} output channels",
                              hint=f"choose an output channel count that is a multiple of {g}")
+        table = a.get("table")
+        if table:  # a partial connection table (LeNet-5's C3)
+            if g != 1 or len(table) != n or (dims.is_number(c) and max(max(r) for r in table) >= c):
+                raise ShapeError(f"the connection table needs one row per output map ({n}), input "
+                                 f"maps below {c}, and no groups", hint="e.g. conv 5x5 2 table=((0, 1), (1, 2))")
         (oh, ow), _ = window_out(a, h, w)
         return (oh, ow, n)
 
     def params(self, a, ins, out):
         kh, kw = a["kernel"]
         c, n, g = ins[0][2], a["channels"], a["groups"]
+        links = _links(a, c)
+        if links is not None:  # LeNet-5's C3: one kh*kw kernel per table entry
+            return kh * kw * links + (n if a["bias"] else 0)
         return kh * kw * dims.divide(c, g) * n + (n if a["bias"] else 0)
 
     def macs(self, a, ins, out):
         kh, kw = a["kernel"]
         c, g = ins[0][2], a["groups"]
         oh, ow, n = out
+        links = _links(a, c)
+        if links is not None:
+            return (oh * ow) * (kh * kw * links)  # positions × the table's kernels
         return (oh * ow * n) * (kh * kw * dims.divide(c, g))  # outputs × window
 
     def rf(self, a, ins):
@@ -127,6 +162,13 @@ class Conv(_Conv):
 
         x = xs[0]
         (kh, kw), g, n = a["kernel"], a["groups"], a["channels"]
+        if a.get("table"):  # each output map from its own input maps (LeNet-5's C3)
+            import numpy as np
+
+            axes = window_axes(a, x.shape[1], x.shape[2])
+            maps = [conv2d(tape, x[..., list(row)], tape.param((kh, kw, len(row), 1), fan_in=kh * kw * len(row)),
+                           tape.param((1,)) if a["bias"] else None, *axes) for row in a["table"]]
+            return np.concatenate(maps, axis=-1)
         cg = x.shape[3] // g
         weight = tape.param((kh, kw, cg, n), fan_in=kh * kw * cg)
         bias = tape.param((n,)) if a["bias"] else None
@@ -179,6 +221,20 @@ class Conv(_Conv):
     def torch_arrays(self, a, arrays):
         weight, *bias = arrays  # (kh, kw, C/g, N) -> PyTorch's (N, C/g, kh, kw)
         return [weight.transpose(3, 2, 0, 1), *bias]
+    def cell(self, a, xs, params, index):
+        """Sum over the window of the filter's channels: x times w, plus the bias."""
+        from ..execute.kernels import window_at
+        from ..grids import Cell
+
+        r, c, k = index
+        values, _inside, _ = window_at(a, xs[0][0], r, c)  # (C, kh, kw), padding as 0
+        weight = params[0]  # (kh, kw, C/g, N)
+        cg = weight.shape[2]
+        first = (k // (a["channels"] // a["groups"])) * cg  # the group's first input channel
+        terms = tuple((values[first + ci, i, j], weight[i, j, ci, k])
+                      for ci in range(cg) for i in range(weight.shape[0]) for j in range(weight.shape[1]))
+        bias = params[1][k] if len(params) > 1 else None
+        return Cell(index, "sum", terms, bias, sum(x * w for x, w in terms) + (bias or 0))
 
 
 @register
@@ -263,6 +319,18 @@ class DepthwiseConv(_Conv):
     def torch_arrays(self, a, arrays):
         weight, *bias = arrays  # (kh, kw, 1, C*M) -> PyTorch's (C*M, 1, kh, kw)
         return [weight.transpose(3, 2, 0, 1), *bias]
+    def cell(self, a, xs, params, index):
+        """One channel's window times its own filter, plus the bias."""
+        from ..execute.kernels import window_at
+        from ..grids import Cell
+
+        r, c, k = index
+        values, _inside, _ = window_at(a, xs[0][0], r, c)
+        weight = params[0]  # (kh, kw, 1, C*M): output k filters input channel k // M
+        terms = tuple((values[k // a["mult"], i, j], weight[i, j, 0, k])
+                      for i in range(weight.shape[0]) for j in range(weight.shape[1]))
+        bias = params[1][k] if len(params) > 1 else None
+        return Cell(index, "sum", terms, bias, sum(x * w for x, w in terms) + (bias or 0))
 
 
 @register

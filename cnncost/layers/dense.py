@@ -189,3 +189,64 @@ class Dense(Layer):
     def torch_arrays(self, a, arrays):
         weight, *bias = arrays  # (C_in, N) -> PyTorch's (N, C_in)
         return [weight.T, *bias]
+    def cell(self, a, xs, params, index):
+        """Output unit j: the sum of every input times its weight, plus the bias."""
+        from ..grids import Cell
+
+        j = index[2]
+        x = xs[0].reshape(-1)
+        terms = tuple((x[i], params[0][i, j]) for i in range(x.size))
+        bias = params[1][j] if len(params) > 1 else None
+        return Cell(index, "sum", terms, bias, sum(v * w for v, w in terms) + (bias or 0))
+
+
+@register
+class RBF(Layer):
+    """Euclidean radial basis function units `rbf N` (LeNet-5's output layer, LeCun et al.
+    1998, eq. 7): y_i = sum_j (x_j - w_ij)^2 over a vector of C_in inputs.
+
+    params = C_in*N (the paper's 84 x 10 = 840, counted among its 60,840)
+    MACs = C_in*N (one square accumulated per weight); other ops: C_in*N subtractions
+    connections (LeCun's count) = C_in*N
+    """
+
+    name = "rbf"
+    category = "weight"
+    positional = ("units",)
+    required = ("units",)
+    options = takes(UNITS)
+    example = "rbf 10"
+    example_input = "84"
+    keras_class = None
+    keras_none = "Keras has no RBF layer; Keras code writes a custom Layer"
+    ledger_categories = {"macs": "linear.macs", "ops": "pool.ops"}
+    temporary_copies = 0
+
+    def shape(self, a, ins):
+        _features(ins[0], self.name)
+        return (a["units"],)
+
+    def params(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"]
+
+    def macs(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"]
+
+    def other_ops(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"]
+
+    def connections(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"]
+
+    def rf(self, a, ins):
+        return GLOBAL if len(ins[0]) == 3 else None
+
+    def ledger(self, a, ins, out, counts):
+        return {"macs": counts.macs, "ops": counts.other_ops}
+
+    def run(self, a, xs, tape):
+        """sum (x - w)^2 = sum x^2 - 2 x.w + sum w^2: the x.w products are the MACs."""
+        x = xs[0].reshape(len(xs[0]), -1)
+        weight = tape.param((x.shape[1], a["units"]), fan_in=x.shape[1])
+        return (x * x).sum(axis=1, keepdims=True) - 2 * tape.matmul(x, weight) \
+            + (weight * weight).sum(axis=0)[None, :]

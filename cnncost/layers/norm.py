@@ -34,6 +34,9 @@ class BatchNorm(Layer):
     def params(self, a, ins, out):
         return out[-1] * (int(a["scale"]) + int(a["center"]))
 
+    def weight_tensors(self, a):
+        return int(a["scale"]) + int(a["center"])  # gamma, beta
+
     def buffers(self, a, ins, out):
         return 2 * out[-1]
 

@@ -73,6 +73,23 @@ class _WindowPool(_Pool):
 
         return pool2d(xs[0], self.reduce, *window_axes(a, xs[0].shape[1], xs[0].shape[2]))
 
+    def cell(self, a, xs, params, index):
+        """max/min of the window's input cells; an average sums the window and divides by
+        the cells it counts (PyTorch's count_include_pad: explicit padding counts)."""
+        from ..execute.kernels import window_at
+        from ..grids import Cell
+
+        r, c, k = index
+        values, inside, counted = window_at(a, xs[0][0], r, c)
+        rows, cols = range(values.shape[1]), range(values.shape[2])
+        if self.reduce in ("max", "min"):
+            terms = tuple(values[k, i, j] for i in rows for j in cols if inside[i, j])
+            return Cell(index, self.reduce, terms, None, (max if self.reduce == "max" else min)(terms))
+        if self.reduce == "avg":
+            terms = tuple(values[k, i, j] for i in rows for j in cols if counted[i, j])
+            return Cell(index, "avg", terms, None, sum(terms) / max(len(terms), 1))
+        return super().cell(a, xs, params, index)
+
     def temporaries(self, a, ins, out):
         """The padded copy (kernels.pool2d); avg: also the window sum before the division;
         l2: also x*x and the sum."""
@@ -394,3 +411,57 @@ class AdaptiveMaxPool(_AdaptivePool):
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     torch_modules = ("AdaptiveMaxPool2d",)
     torch_functions = ("adaptive_max_pool2d",)
+
+@register
+class Subsample(_WindowPool):
+    """Trainable subsampling `subsample K` (LeNet-5's S2 and S4, LeCun et al. 1998): each
+    map's window sum times a coefficient plus a bias, both learned per map; stride
+    defaults to K.
+
+    params = 2C (a coefficient and a bias per map)
+    MACs = one multiply by the coefficient per output element
+    other ops: kh*kw - 1 window adds and one bias add per output element
+    connections (LeCun's count) = (kh*kw + 1) per output element
+    """
+
+    name = "subsample"
+    reduce = "sum"
+    category = "weight"
+    example = "subsample 2x2"
+    keras_class = None
+    keras_none = "Keras has no trainable subsampling; a DepthwiseConv2D with one shared weight per map comes closest"
+    ledger_categories = {"macs": "conv.macs", "bias": "conv.bias", "ops": "pool.ops"}
+
+    def params(self, a, ins, out):
+        return 2 * out[-1]
+
+    def macs(self, a, ins, out):
+        return dims.product(out)
+
+    def other_ops(self, a, ins, out):
+        kh, kw = a["kernel"]
+        return dims.product(out) * kh * kw  # kh*kw - 1 adds, and the bias
+
+    def connections(self, a, ins, out):
+        kh, kw = a["kernel"]
+        return dims.product(out) * (kh * kw + 1)
+
+    def weight_tensors(self, a):
+        return 2  # the coefficients and the biases
+
+    def ledger(self, a, ins, out, counts):
+        n = dims.product(out)
+        return {"macs": counts.macs, "bias": n, "ops": counts.other_ops - n}
+
+    def run(self, a, xs, tape):
+        from ..execute.kernels import pool2d, window_axes
+
+        kh, kw = a["kernel"]
+        mean = pool2d(xs[0], "avg", *window_axes(a, xs[0].shape[1], xs[0].shape[2]))
+        c = mean.shape[-1]
+        coefficient = tape.param((c,), fan_in=kh * kw)
+        bias = tape.param((c,))
+        return tape.einsum("nhwc,c->nhwc", mean * (kh * kw), coefficient) + bias
+
+    def cell(self, a, xs, params, index):
+        return Layer.cell(self, a, xs, params, index)

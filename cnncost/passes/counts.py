@@ -16,6 +16,8 @@ class Counts(NamedTuple):
     other_ops: object
     activations: object  # elements of the node's output
     frozen: bool
+    connections: object = 0  # LeCun's: multiplies by a weight + bias adds
+    weight_tensors: int = 0  # learnable arrays (Keras's trainable_weights), 0 when frozen
 
 
 def count(graph: Graph) -> list[Counts]:
@@ -27,8 +29,15 @@ def count(graph: Graph) -> list[Counts]:
         try:
             values = [dims.exact(rule(node.attrs, ins, node.shape)) for rule in
                       (layer.params, layer.buffers, layer.macs, layer.other_ops)]
+            connections = dims.exact(layer.connections(node.attrs, ins, node.shape))
+            tensors = layer.weight_tensors(node.attrs)
+            if tensors == 0 and not (dims.is_number(values[0]) and values[0] == 0):
+                raise CnnCostError(f"layer kind '{node.kind}' has parameters but does not say "
+                                   "how many weight arrays hold them",
+                                   hint="give its entry a weight_tensors method")
         except CnnCostError as err:
             text = graph.lines[node.line - 1] if 0 < node.line <= len(graph.lines) else ""
             raise err.located(Span(graph.file, node.line, 1, 1, text))
-        out.append(Counts(*values, dims.product(node.shape), node.frozen))
+        out.append(Counts(*values, dims.product(node.shape), node.frozen, connections,
+                          0 if node.frozen else tensors))
     return out

@@ -16,6 +16,21 @@ def _shown(value) -> str:
     return exact_text(value) if hasattr(value, "free_symbols") else str(value)
 
 
+def _grid(rows) -> list[str]:
+    """A values-mode output (nested tuples, channels first) as values mode draws it."""
+    import numpy as np
+
+    from .grids import decimal, grid
+
+    array = np.array(rows, dtype=object)
+    if array.ndim == 3:
+        array = array.transpose(1, 2, 0)
+    lines = grid(array)
+    if any(not isinstance(v, int) and getattr(v, "denominator", 1) != 1 for v in array.reshape(-1)):
+        lines += ["  ≈", *grid(array, decimal)]
+    return lines
+
+
 def _mark(ok: bool, color: bool) -> str:
     mark = "✓" if ok else "✗"
     if not color:
@@ -29,6 +44,11 @@ def text(report: CheckReport, color: bool = False) -> str:
     lines = [f"{report.file}"]
     for r in report.results:
         what = ("total " if r.total else "") + r.quantity
+        if r.quantity == "values":  # an answer matrix: the true one as a grid
+            lines.append(f"  {_mark(r.ok, color)} line {r.line:<4} {what} {r.expected}"
+                         + ("" if r.ok else "  — wrong: it is"))
+            lines.extend(f"      {row}" for row in _grid(r.actual))
+            continue
         verdict = "" if r.ok else f"  — wrong: it is {_shown(r.actual)}"
         if not r.ok and getattr(r, "rounded", None):  # ~416k: say what the true value rounds to
             verdict = f"  — wrong: it is ~{r.rounded} ({_shown(r.actual)} rounds to {r.rounded})"

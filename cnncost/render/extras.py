@@ -57,8 +57,14 @@ def footers(report: Report) -> list[list[str]]:
 
 
 def extra_sentences(report: Report) -> list[str]:
-    """Sentences for the convention totals and the roofline, after the standard ones."""
+    """Sentences for the training totals, the convention totals and the roofline, after
+    the standard ones."""
     lines = []
+    if report.training is not None:
+        t = report.training
+        lines.append(f"Training (with {', '.join(report.training_heads)}): params {exact_text(t.params)} "
+                     f"({short(t.params)}), MACs {exact_text(t.macs)} ({short(t.macs)}); "
+                     "the totals above are inference's")
     for c in report.conventions:
         brief = short_below(c.total)  # blank for a formula, which has no short form
         lines.append(f"Convention {c.name}: {exact_text(c.total)}{f' ({brief})' if brief else ''} = {c.reports}")

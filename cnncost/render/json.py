@@ -17,6 +17,9 @@ UNITS = {
     "activations": "elements of every layer's output",
     "peak_activation_bytes": "bytes of layer outputs alive at once, at the dtype and batch",
     "weight_bytes": "(params + buffers) x bytes per value",
+    "cost": "the lecture's computational cost: filter params x output positions x filters (= macs)",
+    "connections": "LeCun's connections: multiplies by a weight plus bias adds",
+    "weight_tensors": "learnable arrays (Keras's len(model.trainable_weights))",
 }
 
 
@@ -31,7 +34,8 @@ def report_dict(report: Report) -> dict:
         "batch": report.batch,
         "totals": {key: jsonable(getattr(t, key)) for key in (
             "params", "trainable", "frozen", "buffers", "macs", "flops", "other_ops",
-            "activations", "peak_activation_bytes", "weight_bytes")},
+            "activations", "peak_activation_bytes", "weight_bytes", "cost", "connections",
+            "weight_tensors")},
         "units": UNITS,
         "params": {k: jsonable(v) for k, v in report.params.items()},
         "notes": list(report.notes),
@@ -58,7 +62,13 @@ def report_dict(report: Report) -> dict:
 
 
 def _extras(report: Report, data: dict) -> dict:
-    """Keys added only on request: conventions, ledger, roofline (docs/json-schema.md)."""
+    """Keys added only on request: conventions, ledger, roofline (docs/json-schema.md);
+    `training` for a network with heads used only in training."""
+    if report.training is not None:
+        data["training"] = {"heads": list(report.training_heads), **{
+            key: jsonable(getattr(report.training, key)) for key in (
+                "params", "trainable", "frozen", "buffers", "macs", "flops", "other_ops",
+                "activations", "peak_activation_bytes", "weight_bytes")}}
     if report.conventions:
         data["conventions"] = {
             c.name: {"total": jsonable(c.total), "reports": c.reports, "source": c.source,

@@ -25,6 +25,10 @@ def sweep_table(result: Sweep) -> Table:
     for title, key in COLUMNS:
         headers.append(title)
         right.append(key is not None)
+    phi = any(axis.name == "phi" for axis in result.axes)
+    if phi:
+        headers += ["FLOPs / φ=0", "2^φ"]
+        right += [True, True]
     rows = []
     for point in result.points:
         m = point.totals
@@ -36,6 +40,9 @@ def sweep_table(result: Sweep) -> Table:
                 cells.append(short(getattr(m, key[:-1])))
             else:
                 cells.append(metric_text(m, key, "B" if key.endswith("bytes") else ""))
+        if phi:  # compound scaling: FLOPs over φ = 0, beside the paper's 2^φ
+            cells += ["" if point.flops_ratio is None else f"{float(point.flops_ratio):.2f}",
+                      str(point.doubling)]
         rows.append(tuple(cells))
     batch = f", batch {result.batch}" if result.batch != 1 else ""
     return Table(f"{result.network}: sweep ({result.dtype}{batch})", tuple(headers), tuple(rows),
@@ -67,7 +74,9 @@ def sweep_dict(result: Sweep) -> dict:
         "points": [
             {"settings": dict(point.settings), "input": jsonable(point.totals.input),
              "output": jsonable(point.totals.output),
-             "totals": {key: jsonable(getattr(point.totals, key)) for key in METRIC_KEYS}}
+             "totals": {key: jsonable(getattr(point.totals, key)) for key in METRIC_KEYS},
+             **({"flops_ratio": jsonable(point.flops_ratio), "doubling": point.doubling}
+                if point.doubling is not None else {})}
             for point in result.points
         ],
     }

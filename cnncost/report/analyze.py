@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from .. import dims
-from ..build import Graph
+from ..build import Graph, inference_graph
 from ..passes.counts import count
 from ..passes.depth import weight_depth
 from ..passes.memory import peak_activations
@@ -26,11 +26,18 @@ def _checked_batch(batch) -> int:
 
 
 def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
-            ledger: bool = False, device=None) -> Report:
+            ledger: bool = False, device=None, training: bool = False) -> Report:
     """Every count of every layer. `batch` scales activations, MACs and other ops,
     never parameters; `dtype` sets the bytes per value. On request: totals under the
     named convention profiles (cnncost.conventions), the operation ledger, and the
-    roofline on a `device` (a cnncost.devices.Device or a preset name such as "a100")."""
+    roofline on a `device` (a cnncost.devices.Device or a preset name such as "a100").
+    A graph with heads used only in training (`output ... train aux1`) is reported as
+    inference runs it, with the training totals beside; `training=True` reports all of it."""
+    if graph.train and not training:
+        full = analyze(graph, dtype, batch, training=True)
+        report = analyze(inference_graph(graph), dtype, batch, conventions, ledger, device)
+        return replace(report, training=full.totals,
+                       training_heads=graph.head_names)
     if dtype not in DTYPE_BYTES:
         raise ValueError(f"unknown dtype {dtype!r}: choose from {', '.join(DTYPE_BYTES)}")
     batch = _checked_batch(batch)
@@ -59,7 +66,8 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
             depth=len(node.scope), inputs=tuple(graph.nodes[j].name for j in node.inputs),
             conventions=per_node_conventions[i] if per_node_conventions else (),
             roofline=per_node_roofline[i] if per_node_roofline else None,
-            kernel=tuple(node.attrs.get("kernel", ()))))
+            kernel=tuple(node.attrs.get("kernel", ())),
+            connections=c.connections * batch, weight_tensors=c.weight_tensors))
     peak, _ = peak_activations(graph)
     weight_layers, depth = weight_depth(graph)
     params = _sum(r.params for r in rows)
@@ -78,6 +86,8 @@ def analyze(graph: Graph, dtype: str = "fp32", batch: int = 1, conventions=(),
         weight_bytes=(params + buffers) * width,
         weight_layers=weight_layers,
         depth=depth,
+        connections=_sum(r.connections for r in rows),
+        weight_tensors=sum(r.weight_tensors for r in rows),
     )
     return Report(graph.name, graph.file, graph.input.shape, graph.nodes[graph.output].shape,
                   tuple(rows), totals, dtype, batch, graph.notes, dict(graph.params), **extras)
@@ -154,7 +164,9 @@ def collapse(report: Report, depth: int) -> Report:
                 rf_jump=row.rf_jump, rf_start=row.rf_start,
                 inputs=tuple(dict.fromkeys(prev.inputs + inputs)),
                 conventions=tuple(a + b for a, b in zip(prev.conventions, row.conventions)),
-                roofline=_add(prev.roofline, row.roofline))
+                roofline=_add(prev.roofline, row.roofline),
+                connections=prev.connections + row.connections,
+                weight_tensors=prev.weight_tensors + row.weight_tensors)
         else:
             op = _BLOCK_STEM.sub("", key.split(".")[-1]) or "block"
             groups[key] = len(rows)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .. import zoo
+from ..build import inference_graph
 from ..passes.counts import count
 
 
@@ -32,6 +33,7 @@ def describe(entry: zoo.ZooEntry, graph) -> ZooModel:
     """One model's row from its graph (the spec built with the variant's settings, by the
     caller: report/ never loads), with the totals of the counts pass (the receptive-field
     and memory passes of `analyze` are not needed here)."""
+    graph = inference_graph(graph)  # the figures inference runs
     counts = count(graph)
     return ZooModel(entry.name, entry.spec, dict(entry.params), entry.resolution,
                     zoo.source(entry.spec), graph.input.shape, graph.nodes[graph.output].shape,

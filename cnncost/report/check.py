@@ -10,6 +10,7 @@ about the whole network:
 - rf: receptive-field size of the statement's output (`6` when square, `6x7` per axis)
 - training_memory: bytes the statement's layers save for backward; with `total`, the
   peak of one training step (batch 1, fp32, SGD: docs/how-to/training-cost.md)
+- values (in a `values:` section, report/values_check.py): a layer's output on given numbers
 
 `~` compares after rounding the true value to the digits the expected value shows:
 `~15.5G` accepts 15.45e9 up to but excluding 15.55e9. An approximate value that is not a
@@ -24,11 +25,12 @@ from fractions import Fraction
 from typing import Any
 
 from .. import dims
-from ..build import Expectation, Graph
+from ..build import Expectation, Graph, inference_graph
 from ..passes.explain import Step, explain_node
 from ..passes.receptive import receptive_fields
 from ..working import Term, text_of
 from .analyze import analyze
+from .values_check import check_values
 
 _LITERAL = re.compile(r"^\s*\d[\d_]*(?:\.(\d[\d_]*))?(?:[eE]([+-]?\d+))?\s*$")
 
@@ -63,17 +65,23 @@ class CheckReport:
 
 def check(graph: Graph) -> CheckReport:
     """Every `expect` of the graph, marked."""
-    report = analyze(graph)
+    report = analyze(graph, training=True)  # every layer, indexed as the graph's nodes
     fields = receptive_fields(graph)
+    working_of = _workings(graph, fields)
+    results = tuple(_check_one(graph, report, exp, working_of) for exp in graph.expectations)
+    results = tuple(sorted(results + check_values(graph, CheckResult), key=lambda r: r.line))
+    return CheckReport(graph.name, graph.file, results)
+
+
+def _workings(graph, fields):
+    """explain_node of a node, computed once."""
     workings: dict[int, Any] = {}
 
     def working_of(i):
         if i not in workings:
             workings[i] = explain_node(graph, i, fields)
         return workings[i]
-
-    results = tuple(_check_one(graph, report, exp, working_of) for exp in graph.expectations)
-    return CheckReport(graph.name, graph.file, results)
+    return working_of
 
 
 def _check_one(graph, report, exp: Expectation, working_of) -> CheckResult:
@@ -110,7 +118,9 @@ def _statement(graph, report, exp, working_of):
         shape = graph.nodes[out].shape
         term = dims.product([Term.leaf(d) for d in shape])
         return dims.product(shape), [Step("activations", term.text if len(shape) > 1 else "", term.value)]
-    field = "macs" if q == "flops" else q
+    if q in ("connections", "weight_tensors"):
+        return _counted(report, q, exp.nodes)
+    field = "macs" if q in ("flops", "cost") else q
     terms = []
     for i in exp.nodes:
         w = working_of(i)
@@ -118,7 +128,8 @@ def _statement(graph, report, exp, working_of):
         if s.value != 0:
             terms.append(_as_term(s, grouped=len(exp.nodes) > 1))
     total = _sum_terms(terms)
-    what = {"params": "params", "buffers": "buffers", "macs": "MACs", "flops": "MACs"}[q]
+    what = {"params": "params", "buffers": "buffers", "macs": "MACs", "flops": "MACs",
+            "cost": "cost (output positions·filters × filter params)"}[q]
     steps = [Step(what, "" if _plain(total) else total.text, total.value)]
     if q == "flops":
         flops = 2 * Term.leaf(total.value)
@@ -149,18 +160,37 @@ def _shape_or_rf(graph, report, q, out, working_of):
 
 
 def _total(graph, report, q, working_of):
+    if graph.train:  # totals are inference's: without the layers only training heads need
+        graph = inference_graph(graph)
+        report = analyze(graph)
+        working_of = _workings(graph, receptive_fields(graph))
     t = report.totals
     if q in ("shape", "rf"):
         return _shape_or_rf(graph, report, q, graph.output, working_of)
-    field = {"flops": "macs"}.get(q, q)
+    field = {"flops": "macs", "cost": "macs"}.get(q, q)
     values = [getattr(r, field) for r in report.layers if getattr(r, field) != 0]
     total = _sum_terms([Term.leaf(v) for v in values])
-    what = {"macs": "MACs", "flops": "MACs"}.get(q, q)
+    what = {"macs": "MACs", "flops": "MACs", "weight_tensors": "weight tensors"}.get(q, q)
     steps = [Step(f"total {what}", "" if _plain(total) else total.text, total.value)]
     if q == "flops":
         flops = 2 * Term.leaf(total.value)
         steps.append(Step("total FLOPs", flops.text, flops.value))
     return getattr(t, q), steps
+
+
+def _counted(report, q: str, nodes) -> tuple:
+    """connections (LeCun: MACs + bias adds of each weight layer) or weight tensors of a
+    statement's layers, with the sum shown."""
+    rows = [report.layers[i] for i in nodes]
+    if q == "weight_tensors":
+        values = [r.weight_tensors for r in rows if r.weight_tensors]
+        total = _sum_terms([Term.leaf(v) for v in values])
+        return total.value, [Step("weight tensors", "" if _plain(total) else total.text, total.value)]
+    terms = [Term.leaf(r.macs) + Term.leaf(r.connections - r.macs) if r.connections != r.macs
+             else Term.leaf(r.macs) for r in rows if r.connections]
+    total = _sum_terms(terms)
+    return total.value, [Step("connections", "" if _plain(total) else total.text,
+                              total.value)]
 
 
 def _as_term(s: Step, grouped: bool) -> Term:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..build import Graph
+from ..build import Graph, inference_graph
+from ..passes.counts import count
 from ..passes.explain import LayerWorking, Step, explain
 
 
@@ -19,17 +20,39 @@ class ExplainedLayer:
     working: tuple[Step, ...]  # written out by render/working.py: "H_out = ... = 28"
 
 
-def explain_layers(graph: Graph, layer: str | None = None) -> tuple[ExplainedLayer, ...]:
-    """The working of every layer, or of those named `layer` or inside block `layer`."""
+def explain_layers(graph: Graph, layer: str | None = None, training: bool = False,
+                   lecture: bool = False) -> tuple[ExplainedLayer, ...]:
+    """The working of every layer, or of those named `layer` or inside block `layer`: the
+    layers inference runs unless `training` (then heads used only in training too). With
+    `lecture`, also the lecture's quantities of each layer with weights: cost,
+    connections and weight tensors."""
+    if not training:
+        graph = inference_graph(graph)
+    counts = count(graph) if lecture else None
     out = []
     for w in explain(graph):
         node = graph.nodes[w.node]
         if layer and not (node.name == layer or node.name.startswith(layer + ".")):
             continue
         source = graph.lines[node.line - 1].strip() if 0 < node.line <= len(graph.lines) else ""
+        lines = _lines(w) + (_lecture(w, counts[w.node]) if counts else ())
         out.append(ExplainedLayer(node.name, node.kind, node.line, source,
-                                  graph.nodes[node.inputs[0]].shape, node.shape, _lines(w)))
+                                  graph.nodes[node.inputs[0]].shape, node.shape, lines))
     return tuple(out)
+
+
+def _lecture(w: LayerWorking, c) -> tuple[Step, ...]:
+    """cost (= MACs, the same working), LeCun's connections, the learnable arrays."""
+    if not c.connections and not c.weight_tensors:
+        return ()
+    steps = [Step("cost", w.macs.text, w.macs.value)]
+    extra = c.connections - c.macs
+    if extra:
+        steps.append(Step("connections", f"{c.macs} + {extra}", c.connections))  # MACs + bias adds
+    else:
+        steps.append(Step("connections", "", c.connections))
+    steps.append(Step("weight tensors", "", c.weight_tensors))
+    return tuple(steps)
 
 
 def _lines(w: LayerWorking) -> tuple[Step, ...]:

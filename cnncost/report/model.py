@@ -33,6 +33,8 @@ class LayerRow:
     conventions: tuple = ()
     roofline: Any = None
     kernel: tuple = ()  # the layer's window (conv, pool), empty for a layer without one
+    connections: Any = 0  # LeCun's count: multiplies by a weight + bias adds
+    weight_tensors: int = 0  # learnable arrays (Keras's len(trainable_weights))
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ class Totals:
     weight_bytes: Any  # (params + buffers) x dtype bytes
     weight_layers: int = 0  # conv, dwconv, deconv, fc nodes (passes/depth.py)
     depth: int = 0  # weight layers on the longest input-output path, as papers count depth
+    # the lecture's quantities: cost = filter params x output positions x filters (= MACs),
+    # LeCun's connections, and the learnable arrays (Keras's len(model.trainable_weights))
+    connections: Any = 0
+    weight_tensors: int = 0
+
+    @property
+    def cost(self):
+        return self.macs
 
 
 @dataclass(frozen=True, repr=False)
@@ -68,6 +78,10 @@ class Report(Displayed):
     conventions: tuple["ConventionTotal", ...] = ()
     ledger: Mapping[str, Any] = field(default_factory=dict)
     roofline: Any = None
+    # a network with heads used only in training (GoogLeNet's auxiliary classifiers):
+    # `totals` are inference's, `training` the totals with every head, and the heads' names
+    training: Totals | None = None
+    training_heads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
