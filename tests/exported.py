@@ -5,6 +5,12 @@ from __future__ import annotations
 import cnncost
 
 
+# zoo models and layer kinds PyTorch has no form of, with the reason the exporter gives
+PYTORCH_REFUSES = {"lenet5_1998": "PyTorch has no subsampling layer"}
+KINDS_WITHOUT_PYTORCH = {"subsample": "PyTorch has no subsampling layer",
+                         "rbf": "PyTorch has no form of layer kind 'rbf'"}
+
+
 def load_module(source: str, name: str) -> dict:
     """Execute generated source as a module of its own (as `import` of the file would)."""
     namespace = {"__name__": f"exported_{name}"}
@@ -40,6 +46,6 @@ def torch_figures(torch, graph, materialize: bool = True) -> dict:
 
 
 def cnncost_figures(graph) -> dict:
-    t = cnncost.analyze(graph).totals
+    t = cnncost.analyze(graph, training=True).totals  # the module holds every head
     return dict(shape=tuple(graph.nodes[graph.output].shape), params=t.params, trainable=t.trainable,
                 buffers=t.buffers, flops=2 * t.macs)

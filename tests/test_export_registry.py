@@ -6,7 +6,7 @@ import pytest
 
 import cnncost
 from cnncost.layers import REGISTRY, user_kinds
-from exported import cnncost_figures, torch_figures
+from exported import KINDS_WITHOUT_PYTORCH, cnncost_figures, torch_figures
 from test_registry import _spec
 
 pytestmark = pytest.mark.torch
@@ -22,7 +22,16 @@ OPTIONS = [  # forms beyond each kind's example line
 ]
 
 
-@pytest.mark.parametrize("kind", user_kinds())
+@pytest.mark.parametrize("kind", sorted(KINDS_WITHOUT_PYTORCH))
+def test_kinds_pytorch_has_not_are_refused_by_name(kind):
+    from cnncost.interop.export_code import ExportError
+
+    graph = cnncost.load(f"{kind}.spec", text=_spec(REGISTRY[kind]))
+    with pytest.raises(ExportError, match=KINDS_WITHOUT_PYTORCH[kind]):
+        cnncost.export(graph, "pytorch")
+
+
+@pytest.mark.parametrize("kind", [k for k in user_kinds() if k not in KINDS_WITHOUT_PYTORCH])
 def test_every_kind_exports_to_pytorch(torch, kind):
     graph = cnncost.load(f"{kind}.spec", text=_spec(REGISTRY[kind]))
     assert torch_figures(torch, graph) == cnncost_figures(graph)

@@ -7,7 +7,7 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 
-from cnncost.report.layer import load_layer
+from cnncost.layer_text import load_layer
 from cnncost.grids import input_array, read_matrix, run_values
 
 LOOPY = ("[[-1,1,1,1,-1],[-1,1,-1,1,-1],[-1,1,1,1,-1],[-1,-1,-1,1,-1],"

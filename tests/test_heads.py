@@ -94,7 +94,7 @@ def test_training_flag_counts_the_heads(run_cli, command):
             *[r for r in rest if r != "googlenet"], "--format", "json"]
     code, out, err = run_cli(*args)
     assert code == 0, err
-    code2, out2, err2 = run_cli(*args, "--training")
+    code2, out2, err2 = run_cli(*args, "--aux-heads")
     assert code2 == 0, err2
     assert "6624904" in out.replace(",", "") and "13004888" in out2.replace(",", "")
     assert "13004888" not in out.replace(",", "") or name == "summarize"  # summarize shows both

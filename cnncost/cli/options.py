@@ -82,7 +82,7 @@ def _remember(name: str):
 
 
 def wants_training() -> bool:
-    """--training was given (analysis_options)."""
+    """--aux-heads was given (analysis_options): count the heads used only in training."""
     ctx = click.get_current_context(silent=True)
     return bool(ctx and ctx.meta.get("cnncost.training"))
 
@@ -231,11 +231,11 @@ def device_from_options(device, peak_tflops, bandwidth_gbs):
 
 
 def analysis_options(func):
-    """--batch and --dtype, as summarize has them; --training for specs with heads used
+    """--batch and --dtype, as summarize has them; --aux-heads for specs with heads used
     only in training (read by wants_training)."""
     from ..report import DTYPE_BYTES
 
-    func = click.option("--training", is_flag=True, expose_value=False, callback=_remember("training"),
+    func = click.option("--aux-heads", is_flag=True, expose_value=False, callback=_remember("training"),
                         help="Count the heads used only in training too (`output ... train aux1`): "
                              "by default the figures are inference's.")(func)
 

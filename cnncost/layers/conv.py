@@ -90,6 +90,15 @@ def _table(value):
 TABLE = Option("table", _table, "for each output map, the input maps it reads: table=((0,1,2),(1,2,3))")
 
 
+def _no_table(what: str):
+    """A convolution with a connection table (LeNet-5's C3) has no framework module: the
+    frameworks' convolutions connect every input map of a group to every output map."""
+    from ..interop.export_code import Unsupported
+
+    return Unsupported(f"a connection table (table=) has no {what}: framework convolutions read "
+                       "every input map of their group")
+
+
 def _links(a, c):
     """Input maps read, summed over the output maps: C/g * N without a table."""
     table = a.get("table")
@@ -206,16 +215,24 @@ class Conv(_Conv):
         return (m, m)
 
     def saved(self, a, ins, out, grads):
+        if a.get("table"):
+            from .autograd import no_rule
+
+            raise no_rule("conv with table=", "what autograd saves (no framework runs it to check one)")
         return _conv_saved(self, a, ins, out)
 
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_conv
 
+        if a.get("table"):
+            raise _no_table("PyTorch form")
         return torch_conv(a, ins, ins[0][2], a["channels"], a["groups"])
 
     def keras(self, a, ins, out):
         from ..interop.export_window import _opt, keras_conv
 
+        if a.get("table"):
+            raise _no_table("Keras form")
         return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
 
     def torch_arrays(self, a, arrays):

@@ -250,3 +250,14 @@ class RBF(Layer):
         weight = tape.param((x.shape[1], a["units"]), fan_in=x.shape[1])
         return (x * x).sum(axis=1, keepdims=True) - 2 * tape.matmul(x, weight) \
             + (weight * weight).sum(axis=0)[None, :]
+
+    def saved(self, a, ins, out, grads):
+        """No framework has this layer, so no autograd rule can be checked: an error."""
+        from .autograd import no_rule
+
+        raise no_rule(self.name, "what autograd saves (no framework module to check one against)")
+
+    def backward_macs(self, a, ins, out):
+        from .autograd import no_rule
+
+        raise no_rule(self.name, "its backward (no framework module to check one against)")

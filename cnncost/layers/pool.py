@@ -463,5 +463,26 @@ class Subsample(_WindowPool):
         bias = tape.param((c,))
         return tape.einsum("nhwc,c->nhwc", mean * (kh * kw), coefficient) + bias
 
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import Unsupported
+
+        raise Unsupported("PyTorch has no subsampling layer with a trainable coefficient and bias per map")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import Unsupported
+
+        raise Unsupported("Keras has no subsampling layer with a trainable coefficient and bias per map")
+
+    def saved(self, a, ins, out, grads):
+        """No framework has this layer, so no autograd rule can be checked: an error."""
+        from .autograd import no_rule
+
+        raise no_rule(self.name, "what autograd saves (no framework module to check one against)")
+
+    def backward_macs(self, a, ins, out):
+        from .autograd import no_rule
+
+        raise no_rule(self.name, "its backward (no framework module to check one against)")
+
     def cell(self, a, xs, params, index):
         return Layer.cell(self, a, xs, params, index)
