@@ -29,7 +29,7 @@ def keras_figures(keras, graph) -> dict:
 
 # zoo models Keras cannot express, with the reason the exporter must give
 KERAS_REFUSES = {"googlenet_aux": "adaptive pooling of 14x14 to 4x4 has no Keras layer",
-                 "lenet5_1998": "has no Keras layer"}
+                 "lenet5_1998": "Keras has no subsampling layer"}
 
 
 @pytest.mark.parametrize("name", sorted(KERAS_REFUSES))

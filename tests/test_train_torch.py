@@ -12,6 +12,11 @@ import pytest
 
 from exported import PYTORCH_REFUSES
 
+# Zoo models the exported module cannot check: those PyTorch has no form of
+# (test_export_torch.py), and googlenet_aux, whose exported forward returns the main output
+# only, so a loss on it never reaches the auxiliary heads cnncost trains (a known gap).
+NO_ORACLE = {*PYTORCH_REFUSES, "googlenet_aux"}
+
 import cnncost
 from cnncost import zoo
 from cnncost.passes.training import train_pass
@@ -52,7 +57,7 @@ def jobs():
     """Every case the tier runs in PyTorch, as the child process takes them."""
     out = {}
     for name in zoo.entries():
-        if name in PYTORCH_REFUSES:  # no exported module to run (test_export_torch.py)
+        if name in NO_ORACLE:
             continue
         _, resolution = small(name)
         out[("zoo", name)] = {"spec": name, "resolution": resolution, "batch": BATCH, "what": "counts"}
@@ -107,7 +112,7 @@ SEED_TEXTS = {
 }
 
 
-@pytest.mark.parametrize("name", [n for n in zoo.entries() if n not in PYTORCH_REFUSES])
+@pytest.mark.parametrize("name", [n for n in zoo.entries() if n not in NO_ORACLE])
 def test_zoo_backward_flops_and_saved_bytes(oracle, name):
     graph, _ = small(name)
     flops, saved = oracle[("zoo", name)]

@@ -17,7 +17,7 @@ import warnings
 def facts(graph) -> list:
     import cnncost
 
-    t = cnncost.analyze(graph).totals
+    t = cnncost.analyze(graph, training=True).totals  # every head: the module holds them all
     return [t.params, t.buffers, t.macs, list(graph.nodes[graph.output].shape)]
 
 
