@@ -46,7 +46,7 @@ def test_onnx_round_trip(trips, name):
         message = trips[name]["onnx"]
         assert "cannot map" in message and "Div x2" in message and "/lrn1/" in message
         return
-    assert trips[name]["onnx"] == trips[name]["zoo"]
+    assert trips[name]["onnx"] == trips[name]["zoo_inference"]  # the ONNX exporter drops training-only heads
 
 
 @pytest.mark.torch

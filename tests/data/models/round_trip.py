@@ -14,10 +14,12 @@ import tempfile
 import warnings
 
 
-def facts(graph) -> list:
+def facts(graph, training: bool = True) -> list:
+    """Totals of every head (the exported module holds them all), or with training=False
+    of what inference runs (an ONNX export keeps only what the output needs)."""
     import cnncost
 
-    t = cnncost.analyze(graph, training=True).totals  # every head: the module holds them all
+    t = cnncost.analyze(graph, training=training).totals
     return [t.params, t.buffers, t.macs, list(graph.nodes[graph.output].shape)]
 
 
@@ -31,7 +33,7 @@ def round_trip(name: str, folder: str) -> dict:
     exec(cnncost.export(graph, "pytorch"), namespace)  # noqa: S102 (cnncost's own exporter's code)
     module = namespace["build_model"]().eval()
     c, h, w = module.input_shape
-    out = {"zoo": facts(graph)}
+    out = {"zoo": facts(graph), "zoo_inference": facts(graph, training=False)}
     try:
         out["fx"] = facts(cnncost.from_torch(module, input=(h, w, c)))
     except cnncost.CnnCostError as err:
