@@ -67,6 +67,7 @@ def names_in(value) -> list[str]:
 
 
 SYMBOL_KINDS = ("integer", "positive", "real")  # `symbol rho real`; integer is the default
+REAL_KINDS = ("real", "positive")  # both a positive real
 
 
 def symbol(name: str, real: bool = False, kind: str | None = None):
@@ -75,7 +76,7 @@ def symbol(name: str, real: bool = False, kind: str | None = None):
     declared `kind` decides instead: `integer` (a positive integer), `real` or `positive`
     (a positive real: multipliers and sizes are never negative, so int() is floor())."""
     sp = _sympy()
-    if kind in ("real", "positive") or (kind is None and real):
+    if kind in REAL_KINDS or (kind is None and real):
         return sp.Symbol(name, positive=True)
     return sp.Symbol(name, positive=True, integer=True)
 

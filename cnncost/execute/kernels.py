@@ -170,16 +170,16 @@ def transposed_geometry(a, hin: int, win: int):
 
 
 # --------------------------------------------------------------------------- pooling
-def pool2d(x: np.ndarray, kind: str, h: Axis, w: Axis) -> np.ndarray:
+def pool2d(x: np.ndarray, reduce: str, h: Axis, w: Axis) -> np.ndarray:
     """Windowed max / min / average / L2 pooling. Max and min never pick the padding;
     average divides by the window's cells inside the explicitly padded input (PyTorch's
     count_include_pad) or, with 'same', inside the input (TensorFlow) -- 0 for a dilated
     window that holds no such cell; L2 pads with 0."""
-    if kind in ("max", "min"):
-        fill = -np.inf if kind == "max" else np.inf
+    if reduce in ("max", "min"):
+        fill = -np.inf if reduce == "max" else np.inf
         view = windows(pad_hw(x, h, w, fill), h, w)
-        return (view.max if kind == "max" else view.min)(axis=(4, 5))
-    if kind == "l2":
+        return (view.max if reduce == "max" else view.min)(axis=(4, 5))
+    if reduce == "l2":
         view = windows(pad_hw(x * x, h, w), h, w)
         return np.sqrt(view.sum(axis=(4, 5)))
     view = windows(pad_hw(x, h, w), h, w)

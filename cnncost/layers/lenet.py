@@ -1,0 +1,148 @@
+"""The 1998 LeNet-5's own layers (LeCun et al., "Gradient-based learning applied to
+document recognition"): trainable subsampling (S2, S4) and Euclidean RBF output units."""
+from __future__ import annotations
+
+from .. import dims
+from .base import GLOBAL, Layer, register
+from .dense import UNITS, _features
+from .options import takes
+from .pool import _WindowPool
+
+
+@register
+class Subsample(_WindowPool):
+    """Trainable subsampling `subsample K` (LeNet-5's S2 and S4, LeCun et al. 1998): each
+    map's window sum times a coefficient plus a bias, both learned per map; stride
+    defaults to K.
+
+    params = 2C (a coefficient and a bias per map)
+    MACs = one multiply by the coefficient per output element
+    other ops: kh*kw - 1 window adds and one bias add per output element
+    connections (LeCun's count) = (kh*kw + 1) per output element
+    """
+
+    name = "subsample"
+    reduce = "sum"
+    category = "weight"
+    example = "subsample 2x2"
+    keras_class = None
+    keras_none = "Keras has no trainable subsampling; a DepthwiseConv2D with one shared weight per map comes closest"
+    ledger_categories = {"macs": "conv.macs", "bias": "conv.bias", "ops": "pool.ops"}
+
+    def params(self, a, ins, out):
+        return 2 * out[-1]
+
+    def macs(self, a, ins, out):
+        return dims.product(out)
+
+    def other_ops(self, a, ins, out):
+        kh, kw = a["kernel"]
+        return dims.product(out) * kh * kw  # kh*kw - 1 adds, and the bias
+
+    def connections(self, a, ins, out):
+        kh, kw = a["kernel"]
+        return dims.product(out) * (kh * kw + 1)
+
+    def weight_tensors(self, a):
+        return 2  # the coefficients and the biases
+
+    def ledger(self, a, ins, out, counts):
+        n = dims.product(out)
+        return {"macs": counts.macs, "bias": n, "ops": counts.other_ops - n}
+
+    def run(self, a, xs, tape):
+        from ..execute.kernels import pool2d, window_axes
+
+        kh, kw = a["kernel"]
+        mean = pool2d(xs[0], "avg", *window_axes(a, xs[0].shape[1], xs[0].shape[2]))
+        c = mean.shape[-1]
+        coefficient = tape.param((c,), fan_in=kh * kw)
+        bias = tape.param((c,))
+        return tape.einsum("nhwc,c->nhwc", mean * (kh * kw), coefficient) + bias
+
+    def pytorch(self, a, ins, out):
+        from ..interop.export_code import Unsupported
+
+        raise Unsupported("PyTorch has no subsampling layer with a trainable coefficient and bias per map")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import Unsupported
+
+        raise Unsupported("Keras has no subsampling layer with a trainable coefficient and bias per map")
+
+    def saved(self, a, ins, out, grads):
+        """No framework has this layer, so no autograd rule can be checked: an error."""
+        from .autograd import no_rule
+
+        raise no_rule(self.name, "what autograd saves (no framework module to check one against)")
+
+    def backward_macs(self, a, ins, out):
+        from .autograd import no_rule
+
+        raise no_rule(self.name, "its backward (no framework module to check one against)")
+
+    def cell(self, a, xs, params, index):
+        return Layer.cell(self, a, xs, params, index)
+
+
+@register
+class RBF(Layer):
+    """Euclidean radial basis function units `rbf N` (LeNet-5's output layer, LeCun et al.
+    1998, eq. 7): y_i = sum_j (x_j - w_ij)^2 over a vector of C_in inputs.
+
+    params = C_in*N (the paper's 84 x 10 = 840, counted among its 60,840)
+    MACs = C_in*N (one square accumulated per weight); other ops: C_in*N subtractions
+    connections (LeCun's count) = C_in*N
+    """
+
+    name = "rbf"
+    category = "weight"
+    positional = ("units",)
+    required = ("units",)
+    options = takes(UNITS)
+    example = "rbf 10"
+    example_input = "84"
+    keras_class = None
+    keras_none = "Keras has no RBF layer; Keras code writes a custom Layer"
+    ledger_categories = {"macs": "linear.macs", "ops": "pool.ops"}
+    temporary_copies = 0
+
+    def shape(self, a, ins):
+        _features(ins[0], self.name)
+        return (a["units"],)
+
+    def params(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"]
+
+    def macs(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"]
+
+    def other_ops(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"]
+
+    def connections(self, a, ins, out):
+        return _features(ins[0], self.name) * a["units"]
+
+    def rf(self, a, ins):
+        return GLOBAL if len(ins[0]) == 3 else None
+
+    def ledger(self, a, ins, out, counts):
+        return {"macs": counts.macs, "ops": counts.other_ops}
+
+    def run(self, a, xs, tape):
+        """sum (x - w)^2 = sum x^2 - 2 x.w + sum w^2: the x.w products are the MACs."""
+        x = xs[0].reshape(len(xs[0]), -1)
+        weight = tape.param((x.shape[1], a["units"]), fan_in=x.shape[1])
+        return (x * x).sum(axis=1, keepdims=True) - 2 * tape.matmul(x, weight) \
+            + (weight * weight).sum(axis=0)[None, :]
+
+    def saved(self, a, ins, out, grads):
+        """No framework has this layer, so no autograd rule can be checked: an error."""
+        from .autograd import no_rule
+
+        raise no_rule(self.name, "what autograd saves (no framework module to check one against)")
+
+    def backward_macs(self, a, ins, out):
+        from .autograd import no_rule
+
+        raise no_rule(self.name, "its backward (no framework module to check one against)")
