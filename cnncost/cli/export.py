@@ -1,9 +1,6 @@
 """`cnncost export`: the network as a runnable PyTorch or Keras file."""
 from __future__ import annotations
 
-import os
-import tempfile
-
 import click
 
 from .app import cli
@@ -38,21 +35,9 @@ def export(spec, params, width, depth_mult, resolution, to, output):
     if output is None:
         emit(text)
         return
+    from ..files import write_atomic
+
     try:
-        _write_atomic(output, text)
+        write_atomic(output, text)
     except OSError as err:
         raise InputError(f"error: cannot write {output}: {err.strerror or err}") from None
-
-
-def _write_atomic(path: str, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename it into place (a reader
-    never sees half a file). Local until the shared cnncost/files.py write_atomic lands."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".cnncost-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

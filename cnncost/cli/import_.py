@@ -1,14 +1,12 @@
 """`cnncost import`: an ONNX, Keras or PyTorch-exported model written as a spec."""
 from __future__ import annotations
 
-import os
-import tempfile
 
 import click
 
 from ..interop.import_file import model_spec, parse_shape
 from .app import cli
-from .options import emit
+from .options import InputError, emit
 
 
 @cli.command("import")
@@ -34,13 +32,10 @@ def import_(model, out, input_shape):
     if out is None:
         emit(text.rstrip("\n"))
         return
-    folder = os.path.dirname(os.path.abspath(out))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cnncost-", suffix=".spec")
+    from ..files import write_atomic
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        write_atomic(out, text)
+    except OSError as err:
+        raise InputError(f"error: cannot write {out}: {err.strerror or err}") from None
     click.echo(f"wrote {out} ({len(text.splitlines())} lines)", err=True)
