@@ -76,7 +76,9 @@ def verdict(code, out: str, err: str, argv: list[str] | None = None) -> str | No
         return None if out else "exit 0 without output"
     if argv is not None and code == 2:  # a command line: click's usage errors are not located
         lines = err.strip().splitlines()
-        ok = out == "" and any(l.startswith(("error:", "Error:")) or ": error: " in l for l in lines)
+        json_error = argv[0] == "check" and "json" in argv and '"error"' in out  # check --format json
+        ok = (out == "" or json_error) and any(l.startswith(("error:", "Error:")) or ": error: " in l
+                                               for l in lines)
         return None if ok else "unclear error"
     if code == 2:
         if "hint:" not in err:
