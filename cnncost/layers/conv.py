@@ -28,6 +28,15 @@ class _Conv(Layer):
     def ledger(self, a, ins, out, counts):
         return {"macs": counts.macs, "bias": counts.other_ops}
 
+    # ---- training (conv, dwconv; deconv has its own)
+    def backward_macs(self, a, ins, out):
+        """Input gradient: a transposed convolution of the output gradient with the
+        weight; weight gradient: a convolution of the input with the output gradient.
+        Each multiplies the same pairs as the forward (torch.utils.flop_counter
+        conv_backward_flop, without its groups-times overcount of the weight part)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
+
 
 def _window_temporaries(a, ins, out, groups):
     """A convolution's padded copy and im2col matrix (kernels.conv2d); depthwise: one
@@ -205,15 +214,8 @@ class Conv(_Conv):
         if g > 1 and g == c and n % c == 0:  # one filter group per channel: depthwise
             return [("dwconv", join(dims((kh, kw)), window, f"m{n // c}" if n > c else "", bias))]
         return [("conv", join(dims((kh, kw)), n, window, f"g{g}" if g > 1 else "", bias))]
-    # ---- training
-    def backward_macs(self, a, ins, out):
-        """Input gradient: a transposed convolution of the output gradient with the
-        weight; weight gradient: a convolution of the input with the output gradient.
-        Each multiplies the same pairs as the forward (torch.utils.flop_counter
-        conv_backward_flop, without its groups-times overcount of the weight part)."""
-        m = self.macs(a, ins, out)
-        return (m, m)
 
+    # ---- training
     def saved(self, a, ins, out, grads):
         if a.get("table"):
             from .autograd import no_rule
@@ -311,15 +313,8 @@ class DepthwiseConv(_Conv):
         m = cfg.get("depth_multiplier", 1)
         return [("dwconv", join(dims(cfg["kernel_size"]), keras_window(cfg), f"m{m}" if m > 1 else "",
                                 "" if cfg.get("use_bias", True) else "nobias"))]
-    # ---- training
-    def backward_macs(self, a, ins, out):
-        """Input gradient: a transposed convolution of the output gradient with the
-        weight; weight gradient: a convolution of the input with the output gradient.
-        Each multiplies the same pairs as the forward (torch.utils.flop_counter
-        conv_backward_flop, without its groups-times overcount of the weight part)."""
-        m = self.macs(a, ins, out)
-        return (m, m)
 
+    # ---- training
     def saved(self, a, ins, out, grads):
         return _conv_saved(self, a, ins, out)
 
