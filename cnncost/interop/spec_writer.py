@@ -91,7 +91,6 @@ def _dims(shape) -> str:
     return "x".join(str(d) for d in shape)
 
 
-RESIDUAL_MERGE = "add"  # the merge a `residual:` block stands for (spec language)
 
 
 def _reorder(steps: list) -> list:
@@ -207,7 +206,7 @@ class _Writer:
                 if len(self.lines[a]) > 1:  # the line after the block is its last post-op
                     self.taken.discard(self.names[a])
                     self.names[a] = spec_name(self.lines[a][-1].name, self.taken)
-        out, skip = [], set()
+        out = []
         for i in range(len(self.lines)):
             if i in taken:
                 continue
@@ -221,7 +220,7 @@ class _Writer:
         line = self.lines[a]
         head = line[0]
         out = []
-        if head.kind == RESIDUAL_MERGE and len(branches) == 2:
+        if REGISTRY[head.kind].residual_merge and len(branches) == 2:
             body, short = sorted(branches, key=len, reverse=True)
             out.append("residual:")
             out += ["    " + t for t in self._chain_text(body, named)]

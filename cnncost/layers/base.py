@@ -91,6 +91,7 @@ class Layer:
     # flattens (global pooling, keepdims=False): `--format keras` shows one row (None, C)
     keras_flat: ClassVar[bool] = False
     merge: ClassVar[bool] = False  # takes several inputs (add, concat, mul)
+    residual_merge: ClassVar[bool] = False  # the merge a `residual:` block adds its branches with
     width_scaled: ClassVar[bool] = False  # output channels follow the paper width rule
     has_bias: ClassVar[bool] = False
     composite: ClassVar[bool] = False  # expands into primitive nodes (sepconv, se)

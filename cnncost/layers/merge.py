@@ -27,6 +27,7 @@ class Add(_Merge):
     other ops: (inputs - 1) adds per output element."""
 
     name = "add"
+    residual_merge = True  # `residual:` / `shortcut:` add their branches (spec language)
     example = "add a b"
     keras_class = "Add"
     ledger_categories = {"ops": "add.ops"}
