@@ -19,6 +19,11 @@ import sys
 import tempfile
 import time
 
+# An installed package has its .pyc files (pip compiles them); this machine sets
+# PYTHONDONTWRITEBYTECODE, which makes every run compile cnncost's sources (~70 ms of a
+# summarize). The timed runs leave it out, after a warm-up run that writes the .pyc files.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
 
 def generated_spec(layers: int) -> str:
     """A plain chain of `layers` layer nodes: conv + bn + relu triples and residual adds."""
@@ -34,7 +39,7 @@ def timed(cmd: list[str], runs: int, env=None) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env or ENV)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -45,7 +50,7 @@ def timed_pair(first: list[str], second: list[str], runs: int) -> tuple[float, f
     for _ in range(runs):
         for cmd, out in ((first, times[0]), (second, times[1])):
             start = time.perf_counter()
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=ENV)
             out.append(time.perf_counter() - start)
     return statistics.median(times[0]), statistics.median(times[1])
 
@@ -63,13 +68,17 @@ def main() -> None:
     py = sys.executable
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}; median of {args.runs} runs")
+    if sys.flags.dont_write_bytecode:
+        print("note: PYTHONDONTWRITEBYTECODE is set here; the timed runs unset it, as an installed "
+              "package has its .pyc files")
+    subprocess.run([py, "-m", "cnncost", "summarize", "vgg16"], check=True, stdout=subprocess.DEVNULL, env=ENV)
     # interleaved, so a busy machine slows both sides alike
     baseline, vgg = timed_pair([py, "-c", "import click, rich.table"],
                                [py, "-m", "cnncost", "summarize", "vgg16"], args.runs)
     print(f"import click, rich.table          {baseline:7.3f} s")
     print(f"cnncost summarize vgg16           {vgg:7.3f} s  ({vgg / baseline:.2f}x the imports; target <= 2x)")
     cold = timed([py, "-m", "cnncost", "summarize", "vgg16"], args.runs,
-                 env={**os.environ, "CNNCOST_NO_CACHE": "1"})
+                 env={**ENV, "CNNCOST_NO_CACHE": "1"})
     print(f"  without the parsed-spec cache     {cold:7.3f} s  ({cold / baseline:.2f}x; the first run of a spec)")
     with tempfile.TemporaryDirectory() as tmp:
         results = {}
@@ -92,14 +101,14 @@ def main() -> None:
                 f.write(text)
             start = time.perf_counter()
             subprocess.run([py, "-m", "cnncost", "summarize", path], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, env={**os.environ, "CNNCOST_NO_CACHE": "1"})
+                           stderr=subprocess.DEVNULL, env={**ENV, "CNNCOST_NO_CACHE": "1"})
             print(f"refused: {name:<24} {time.perf_counter() - start:7.3f} s")
         path = os.path.join(tmp, "under.spec")
         with open(path, "w") as f:
             f.write("input 8x8x3\n" + "conv 3x3 8 p1 bn relu\n" * 1_650)  # just under 10,000 tokens
         start = time.perf_counter()
         subprocess.run([py, "-m", "cnncost", "summarize", path], check=True, stdout=subprocess.DEVNULL,
-                       env={**os.environ, "CNNCOST_NO_CACHE": "1"})
+                       env={**ENV, "CNNCOST_NO_CACHE": "1"})
         print(f"just under the token limit (1,650 conv lines), uncached: {time.perf_counter() - start:7.3f} s")
     modules = imported_modules(["-m", "cnncost", "summarize", "vgg16", "--format", "json"])
     print("numeric run imports sympy:", "sympy" in modules, "| numpy:", "numpy" in modules)
