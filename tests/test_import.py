@@ -10,11 +10,17 @@ import pytest
 
 import cnncost
 from cnncost.interop.import_file import model_spec, ops_page
+from cnncost.interop.import_keras import read_keras
+from cnncost.interop.spec_writer import INPUT, flat_spec
 from conftest import REPO, check_golden
 
 MODELS = REPO / "tests" / "data" / "models"
 EXPECTED = json.loads((MODELS / "expected.json").read_text())
-KERAS = sorted(p.name for p in MODELS.glob("keras_*.json"))
+# every Keras layer's output shape as Keras gives it (batch axis dropped), by fixture
+LAYER_SHAPES = json.loads((MODELS / "layer_shapes_keras.json").read_text())
+KERAS = sorted(p.name for p in MODELS.glob("keras*.json"))
+SMALL_KERAS = ("keras2_mobilenet.json", "keras_concat_in_residual.json", "keras_cropping.json",
+               "keras_residual_in_concat.json", "keras_sequential.json")  # make_fixtures.small_keras_models
 
 
 def totals(path_or_text, text=None):
@@ -23,9 +29,52 @@ def totals(path_or_text, text=None):
 
 
 def test_every_keras_application_is_a_fixture():
-    assert KERAS == sorted(f"keras_{n}.json" for n in (
+    assert [n for n in KERAS if n not in SMALL_KERAS] == sorted(f"keras_{n}.json" for n in (
         "mobilenet", "mobilenetv2", "resnet50", "vgg16", "densenet121", "efficientnetb0", "inceptionv3",
         "xception"))
+    assert set(SMALL_KERAS) <= set(KERAS)
+    assert set(KERAS) <= set(EXPECTED) and set(KERAS) == set(LAYER_SHAPES)
+
+
+def _unflattened(config) -> list:
+    """Global pooling layers (keepdims=False) whose every reader is a Reshape to (1, 1, C)."""
+    layers = config["config"]["layers"]
+    readers: dict = {}
+    for layer in layers:
+        for node in layer.get("inbound_nodes", []):
+            args = node["args"][0] if isinstance(node, dict) and isinstance(node["args"][0], list) else \
+                node["args"] if isinstance(node, dict) else node
+            for t in args:
+                source = t["config"]["keras_history"][0] if isinstance(t, dict) else t[0]
+                readers.setdefault(source, []).append(layer)
+    return [layer["config"]["name"] for layer in layers if layer["class_name"].startswith("Global")
+            and not layer["config"].get("keepdims") and readers.get(layer["config"]["name"])
+            and all(r["class_name"] == "Reshape" and r["config"]["target_shape"][:2] == [1, 1]
+                    for r in readers[layer["config"]["name"]])]
+
+
+@pytest.mark.parametrize("name", KERAS)
+def test_keras_layer_shapes_equal_keras(name):
+    """Every Keras layer's output shape, as Keras gives it (global pooling with keepdims=False
+    is (C,), not 1x1xC), equals the shape of the step the importer made of it."""
+    imported = read_keras(str(MODELS / name))
+    text, names = flat_spec(imported)
+    graph = cnncost.load("<flat>", text=text)
+    shapes = {}
+    for n in graph.nodes:  # a composite's (sepconv's) statement gives its last part's output
+        shapes[n.name.split(".")[0]] = list(n.shape)
+    expected = dict(LAYER_SHAPES[name])
+    # one exception, counted: global pooling read only by a Reshape back to (1, 1, C)
+    # (EfficientNet's squeeze-excite) is imported as the 1x1xC map the pair makes
+    undone = _unflattened(json.loads((MODELS / name).read_text()))
+    assert len(undone) == (16 if name == "keras_efficientnetb0.json" else 0)
+    for layer in undone:
+        assert len(expected[layer]) == 1
+        expected[layer] = [1, 1, expected[layer][0]]
+    got = {layer: shapes[names[imported.outputs[layer]]] for layer in expected}
+    assert got == expected
+    assert len(expected) == len([layer for layer in imported.outputs if imported.outputs[layer] != INPUT]) + sum(
+        1 for layer in expected if imported.outputs[layer] == INPUT)
 
 
 @pytest.mark.parametrize("name", KERAS)
@@ -41,8 +90,10 @@ def test_keras_application_counts_equal_keras(name):
 
 
 @pytest.mark.parametrize("name, lines", [
-    ("keras_resnet50.json", 40), ("keras_vgg16.json", 26), ("keras_mobilenet.json", 39),
-    ("keras_densenet121.json", 48), ("keras_xception.json", 43), ("onnx_resnet50.onnx", 39),
+    # Keras's GlobalAveragePooling2D gives (None, C): `gap` then `flatten` (one line more than
+    # before Keras's shapes were kept exactly)
+    ("keras_resnet50.json", 41), ("keras_vgg16.json", 26), ("keras_mobilenet.json", 39),
+    ("keras_densenet121.json", 49), ("keras_xception.json", 44), ("onnx_resnet50.onnx", 39),
 ])
 def test_written_spec_reads_like_the_zoo(name, lines, tmp_path, run_cli):
     """The written spec's length, and summarize of the written spec == summarize of the file."""

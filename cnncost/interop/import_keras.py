@@ -1,6 +1,8 @@
 """Read a Keras model's configuration (a `.keras` archive's config.json or a
 `model.to_json()` file; Keras 3 and Keras 2 layouts, Sequential and functional) without
-Keras or TensorFlow, by asking each layer entry which Keras classes it reads."""
+Keras or TensorFlow, by asking each layer entry which Keras classes it reads. An entry's
+`from_keras(cfg, ins)` gets the layer's config plus `_readers`: the (class, config) of
+the layers reading its output (global pooling flattens unless a Reshape undoes it)."""
 from __future__ import annotations
 
 import json
@@ -88,6 +90,17 @@ def read_keras(path: str, input_shape=None) -> Imported:
     steps: list[Step] = []
     used = {layer.get("name") or layer.get("config", {}).get("name") for layer in layers}
     alias: dict[str, str] = {}  # a layer that maps to nothing stands for its input
+    readers: dict = {}  # layer name -> [(class, config)] of the layers reading its output
+    for k, layer in enumerate(layers):
+        if sequential:
+            sources = [layers[k - 1].get("name") or layers[k - 1].get("config", {}).get("name")] if k else []
+        else:
+            try:
+                sources = _inbound(layer)[0]
+            except Unmappable:
+                sources = []
+        for s in sources:
+            readers.setdefault(s, []).append((layer["class_name"], layer.get("config", {})))
     shape = None
     previous = INPUT
     for layer in layers:
@@ -121,7 +134,7 @@ def read_keras(path: str, input_shape=None) -> Imported:
             elif entry is None:
                 raise Unmappable("")
             else:
-                made = list(entry.from_keras(cfg, ins))
+                made = list(entry.from_keras({**cfg, "_readers": readers.get(name, [])}, ins))
                 act = cfg.get("activation")
                 if act not in (None, "linear"):
                     if not isinstance(act, str) or act not in activations:
@@ -158,4 +171,4 @@ def read_keras(path: str, input_shape=None) -> Imported:
         output = alias.get(out_name, out_name)
     stem = os.path.splitext(os.path.basename(path))[0]
     return Imported(config.get("name") or stem, os.path.basename(path), "Keras config reader",
-                    shape, steps, output)
+                    shape, steps, output, dict(alias))

@@ -43,6 +43,9 @@ class Imported:
     input_shape: tuple
     steps: list = field(default_factory=list)
     output: str = ""
+    # each source layer's name -> the step giving its output (INPUT for the input; a layer
+    # that maps to nothing, such as Dropout, -> the step it passes on)
+    outputs: dict = field(default_factory=dict)
 
 
 class Unsupported:
@@ -306,6 +309,24 @@ class _Writer:
                 break
             n -= 1
         return n
+
+
+def flat_spec(model: Imported) -> tuple[str, dict]:
+    """One named line per step, nothing folded (no post-ops, blocks, repeats or defs), so
+    every step's output shape can be read off the built graph by name: the text, and each
+    step's spec name (tests compare them with the framework's per-layer shapes)."""
+    taken: set = set()
+    names = {INPUT: spec_name("x_input", taken)}
+    out = [f"network {spec_name(model.name, set())}", f"input {_dims(model.input_shape)}",
+           f"{names[INPUT]} = identity"]
+    for step in model.steps:
+        names[step.name] = spec_name(step.name, taken)
+        refs = [names[i] for i in step.inputs]
+        words = [step.kind] + ([step.args] if step.args else [])
+        words += refs if REGISTRY[step.kind].merge else [f"from={refs[0]}"]
+        out.append(f"{names[step.name]} = {' '.join(words)}")
+    out.append(f"output {names[model.output]}")
+    return "\n".join(out) + "\n", names
 
 
 def write_spec(model: Imported) -> str:
