@@ -320,3 +320,44 @@ def test_onnx_node_lines(tmp_path, node, line):
     onnx.save(model, str(path))
     assert model_spec(str(path)).splitlines()[-1] == f"n = {line}"
     cnncost.load(str(path))
+
+
+def _open_input(tmp_path, name="keras_cropping.json"):
+    """A fixture whose input layer leaves the height and width open: (None, None, 3)."""
+    config = json.loads((MODELS / name).read_text())
+    config["config"]["layers"][0]["config"]["batch_shape"] = [None, None, None, 3]
+    path = tmp_path / "open.json"
+    path.write_text(json.dumps(config))
+    return path
+
+
+@pytest.mark.parametrize("command", ["summarize", "compare", "check", "explain", "graph", "verify", "train",
+                                     "sweep", "export"])
+def test_open_input_size_commands_say_resolution_and_take_it(command, tmp_path, run_cli):
+    """Every command reading a model file: an open input size is a clear error naming
+    --in and --resolution (exit 2); with --resolution 32 the model is 32x32x3."""
+    path = str(_open_input(tmp_path))
+    args = [command, path] + ([path] if command == "compare" else ["--to", "pytorch"] if command == "export" else [])
+    code, out, err = run_cli(*args)
+    assert code == 2 and "Traceback" not in err
+    assert "(None, None, 3): its size is left open" in err and "--in HxWxC" in err and "--resolution R" in err
+    code, out, err = run_cli(*args, "--resolution", "32")
+    if command == "check":  # built at 32x32x3; a model file has no `expect` lines
+        assert code == 2 and "no `expect` lines to check" in err and "left open" not in err
+    else:
+        assert code == 0, err
+        assert "32x32x3" in out or "(N, 3, 32, 32)" in out, out
+
+
+def test_open_input_size_in_python_and_import(tmp_path, run_cli):
+    path = _open_input(tmp_path)
+    graph = cnncost.load(str(path), resolution=32)
+    t = cnncost.analyze(graph).totals
+    # conv1 3x3x3x8 + 8 on 32x32 same; crops to 29x29 then 25x25; conv2 3x3 s2 valid: 12x12x16
+    assert [n.shape for n in graph.nodes] == [(32, 32, 3), (32, 32, 8), (32, 32, 8), (29, 29, 8), (25, 25, 8),
+                                              (12, 12, 16), (1, 1, 16), (16,)]
+    assert (t.params, t.macs) == (EXPECTED["keras_cropping.json"]["params"], 32 * 32 * 216 + 12 * 12 * 16 * 72)
+    code, out, _ = run_cli("import", str(path), "--in", "40x36x3")
+    assert code == 0 and "input 40x36x3" in out
+    with pytest.raises(cnncost.CnnCostError, match="left open"):
+        cnncost.load(str(path), resolution="0.5")  # a scale of an open size is no size

@@ -39,14 +39,24 @@ def read_config(path: str) -> dict:
                                hint="give a .keras file or the JSON of model.to_json()") from None
 
 
-def _input_shape(cfg: dict, given):
+OPEN_INPUT_HINT = ("give the input size: --in HxWxC with `cnncost import` (e.g. --in 224x224x3); "
+                   "--resolution R with summarize, compare, check, explain, graph, verify (an R x R input); "
+                   "cnncost.load(path, resolution=R) in Python")
+
+
+def _input_shape(path: str, cfg: dict, given, size=None):
+    """The input's (h, w, c); `given`: --in HxWxC; `size`: --resolution R for an open
+    height and width (the channels stay the model's)."""
     shape = cfg.get("batch_shape") or cfg.get("batch_input_shape") or cfg.get("build_input_shape")
     shape = tuple(shape[1:]) if shape else ()
     if given:
         shape = tuple(given)
+    elif size and len(shape) == 3 and shape[2] is not None:
+        shape = tuple(size if d is None else d for d in shape[:2]) + shape[2:]
     if not shape or any(d is None for d in shape):
-        raise ModelImportError(f"the model's input shape is {shape or 'not given'}",
-                               hint="give the input size with --in HxWxC (e.g. --in 224x224x3)")
+        shown = "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")" if shape else "not given"
+        raise ModelImportError(f"{path}: the model's input shape (height, width, channels) is {shown}: "
+                               "its size is left open", hint=OPEN_INPUT_HINT)
     return shape
 
 
@@ -74,7 +84,7 @@ def _inbound(layer: dict):
     return [_history(t) for t in node], [None] * len(node)  # Keras 2
 
 
-def read_keras(path: str, input_shape=None) -> Imported:
+def read_keras(path: str, input_shape=None, size=None) -> Imported:
     data = read_config(path)
     if "class_name" not in data and "config" in data:
         data = data["config"]
@@ -107,13 +117,13 @@ def read_keras(path: str, input_shape=None) -> Imported:
         cls, cfg = layer["class_name"], layer.get("config", {})
         name = layer.get("name") or cfg.get("name")
         if cls == "InputLayer":
-            shape = _input_shape(cfg, input_shape)
+            shape = _input_shape(path, cfg, input_shape, size)
             alias[name] = INPUT
             continue
         if sequential:
             if shape is None:
-                shape = _input_shape({**cfg, "build_input_shape": config.get("build_input_shape")
-                                      or cfg.get("batch_input_shape") or cfg.get("batch_shape")}, input_shape)
+                shape = _input_shape(path, {**cfg, "build_input_shape": config.get("build_input_shape")
+                                      or cfg.get("batch_input_shape") or cfg.get("batch_shape")}, input_shape, size)
             sources, ins = [previous], [None]
         else:
             try:
@@ -159,8 +169,7 @@ def read_keras(path: str, input_shape=None) -> Imported:
         previous = inputs[0]
     unsupported.check(path)
     if shape is None:
-        raise ModelImportError(f"{path}: no input layer and no input shape",
-                               hint="give the input size with --in HxWxC")
+        raise ModelImportError(f"{path}: no input layer and no input shape", hint=OPEN_INPUT_HINT)
     if sequential:
         output = previous
     else:

@@ -161,7 +161,6 @@ class Crop(Layer):
     """
 
     name = "crop"
-    aliases = ("cropping",)
     category = "reshape"
     positional = ("crop",)
     required = ("crop",)
