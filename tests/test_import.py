@@ -11,7 +11,7 @@ import pytest
 import cnncost
 from cnncost.interop.import_file import model_spec, ops_page
 from cnncost.interop.import_keras import read_keras
-from cnncost.interop.spec_writer import INPUT, flat_spec
+from cnncost.interop.spec_writer import INPUT, flat_spec, write_spec
 from conftest import REPO, check_golden
 
 MODELS = REPO / "tests" / "data" / "models"
@@ -361,3 +361,70 @@ def test_open_input_size_in_python_and_import(tmp_path, run_cli):
     assert code == 0 and "input 40x36x3" in out
     with pytest.raises(cnncost.CnnCostError, match="left open"):
         cnncost.load(str(path), resolution="0.5")  # a scale of an open size is no size
+
+
+NESTED = ["keras_residual_in_concat.json", "keras_concat_in_residual.json", "keras_cropping.json",
+          "keras_sequential.json"]
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_small_keras_models_write_golden_specs(name, run_cli):
+    """The spec written for each small model (blocks nested in branches, Cropping2D, a
+    Sequential model), checked by eye; summarize of it equals Keras's counts and shape."""
+    text = model_spec(str(MODELS / name))
+    check_golden(REPO / "tests" / "golden" / "import" / name.replace(".json", ".spec"), text)
+    expected = EXPECTED[name]
+    t, shape = totals("written.spec", text)
+    assert (t.params + t.buffers, t.trainable, list(shape)) == (
+        expected["params"], expected["trainable"], expected["output_shape"])
+
+
+@pytest.mark.parametrize("name", KERAS + ["onnx_small.onnx", "onnx_resnet50.onnx"])
+def test_written_spec_equals_the_flat_spec(name):
+    """Independent of the blocks, repeats and defs the writer finds: the written spec and
+    one named line per step give the same totals and the same output shape."""
+    from cnncost.interop.import_file import read_model
+
+    imported = read_model(str(MODELS / name))
+    flat = cnncost.load("<flat>", text=flat_spec(imported)[0])
+    written = cnncost.load("<written>", text=write_spec(imported))
+    a, b = cnncost.analyze(flat).totals, cnncost.analyze(written).totals
+    assert (a.params, a.buffers, a.macs, a.other_ops, flat.nodes[flat.output].shape) == \
+        (b.params, b.buffers, b.macs, b.other_ops, written.nodes[written.output].shape)
+
+
+def _steps(*rows):
+    """An Imported model on a 8x8x4 input from (name, kind, args, inputs) rows."""
+    from cnncost.interop.spec_writer import Imported, Step
+
+    steps = [Step(n, k, a, tuple(i.split()) if i else (INPUT,)) for n, k, a, i in rows]
+    return Imported("nested", "hand.json", "hand", (8, 8, 4), steps, steps[-1].name)
+
+
+NESTINGS = {
+    # a residual inside a residual's body
+    "residual_in_residual": _steps(("c1", "conv", "3x3 4 same", ""), ("c2", "conv", "1x1 4", "c1"),
+                                   ("inner", "add", "", "c1 c2"), ("c3", "conv", "1x1 4", "inner"),
+                                   ("outer", "add", "", f"{INPUT} c3")),
+    # a concat inside a concat's branch, beside a plain branch
+    "concat_in_concat": _steps(("a", "conv", "1x1 2", ""), ("b1", "conv", "1x1 2", "a"),
+                               ("b2", "conv", "3x3 2 same", "a"), ("ab", "concat", "", "b1 b2"),
+                               ("c", "conv", "3x3 3 same", ""), ("cat", "concat", "", "ab c")),
+    # a mul (squeeze-excite) whose input is the branch's previous line, inside a residual
+    "se_in_residual": _steps(("e", "conv", "1x1 8", ""), ("sq", "gap", "", "e"), ("fc1", "conv", "1x1 8", "sq"),
+                             ("gate", "sigmoid", "", "fc1"), ("se", "mul", "", "e gate"),
+                             ("p", "conv", "1x1 4", "se"), ("out", "add", "", f"{INPUT} p"), ("act", "relu", "", "out")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NESTINGS))
+def test_nested_blocks_are_written_nested(name):
+    imported = NESTINGS[name]
+    text = write_spec(imported)
+    check_golden(REPO / "tests" / "golden" / "import" / f"{name}.spec", text)
+    assert "from=" not in text and "x_input" not in text
+    flat = cnncost.load("<flat>", text=flat_spec(imported)[0])
+    written = cnncost.load("<written>", text=text)
+    a, b = cnncost.analyze(flat).totals, cnncost.analyze(written).totals
+    assert (a.params, a.macs, a.other_ops, flat.nodes[flat.output].shape) == \
+        (b.params, b.macs, b.other_ops, written.nodes[written.output].shape)
