@@ -171,6 +171,7 @@ class Crop(Layer):
     # torch's slice is a view of its input; its backward (slice_backward) makes a fresh
     # input-sized zero gradient, so the gradient is not a view
     shares_storage = True
+    strided_view = True  # x[:, :, t:H-b, l:W-r] is not contiguous: a flatten after it copies
 
     def shape(self, a, ins):
         h, w, c = spatial(ins[0], self.name)
