@@ -214,6 +214,11 @@ def test_keras_sequential_and_frozen_layers_become_freeze(tmp_path):
     ("MaxPooling2D", {"pool_size": [3, 3], "strides": [1, 1], "padding": "same"}, "maxpool 3x3 s1 same"),
     ("AveragePooling2D", {"pool_size": [2, 2], "strides": None, "padding": "valid"}, "avgpool 2x2"),
     ("ZeroPadding2D", {"padding": [[0, 1], [2, 3]]}, "pad (0, 1, 2, 3)"),
+    ("Cropping2D", {"cropping": [[0, 1], [2, 3]], "data_format": "channels_last"}, "crop (0, 1, 2, 3)"),
+    ("Cropping2D", {"cropping": [[1, 1], [1, 1]]}, "crop 1"),
+    ("Cropping2D", {"cropping": 2}, "crop 2"),
+    ("GlobalAveragePooling2D", {"keepdims": True}, "gap"),
+    ("GlobalMaxPooling2D", {"keepdims": False}, "flatten"),  # gmp, then Keras's (None, C)
     ("UpSampling2D", {"size": [2, 2], "interpolation": "nearest"}, "upsample 2"),
     ("LeakyReLU", {"negative_slope": 0.2}, "leakyrelu alpha=0.2"),
     ("ReLU", {"max_value": 6.0, "negative_slope": 0.0, "threshold": 0.0}, "relu6"),
@@ -428,3 +433,27 @@ def test_nested_blocks_are_written_nested(name):
     a, b = cnncost.analyze(flat).totals, cnncost.analyze(written).totals
     assert (a.params, a.macs, a.other_ops, flat.nodes[flat.output].shape) == \
         (b.params, b.macs, b.other_ops, written.nodes[written.output].shape)
+
+
+@pytest.mark.parametrize("starts, ends, axes, line, shape", [
+    ([1, 0], [2**63 - 1, -1], [2, 3], "crop (1, 0, 0, 1)", (3, 3, 8)),  # x[:, :, 1:, :-1]
+    ([-3], [3], [-2], "crop (1, 1, 0, 0)", (2, 4, 8)),  # negative axis and start
+    ([0, 1], [4, 3], [3, 2], "crop (1, 1, 0, 0)", (2, 4, 8)),  # axes in any order; width whole
+])
+def test_onnx_slice_of_height_and_width_is_a_crop(tmp_path, starts, ends, axes, line, shape):
+    from onnx import helper
+
+    path = _onnx_file(tmp_path, [helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["y"], name="n")],
+                      [("starts", starts, "i"), ("ends", ends, "i"), ("axes", axes, "i")], 8)
+    assert model_spec(str(path)).splitlines()[-1] == f"n = {line}"
+    t, out = totals(path)
+    assert (t.params, t.macs, out) == (0, 0, shape)
+
+
+def test_onnx_slice_of_channels_and_height_is_unmapped(tmp_path):
+    from onnx import helper
+
+    path = _onnx_file(tmp_path, [helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["y"], name="n")],
+                      [("starts", [0, 1], "i"), ("ends", [4, 3], "i"), ("axes", [1, 2], "i")], 8)
+    with pytest.raises(cnncost.CnnCostError, match="Slice x1: n"):
+        cnncost.load(str(path))
