@@ -218,7 +218,6 @@ def test_keras_sequential_and_frozen_layers_become_freeze(tmp_path):
     ("Cropping2D", {"cropping": [[1, 1], [1, 1]]}, "crop 1"),
     ("Cropping2D", {"cropping": 2}, "crop 2"),
     ("GlobalAveragePooling2D", {"keepdims": True}, "gap"),
-    ("GlobalMaxPooling2D", {"keepdims": False}, "flatten"),  # gmp, then Keras's (None, C)
     ("UpSampling2D", {"size": [2, 2], "interpolation": "nearest"}, "upsample 2"),
     ("LeakyReLU", {"negative_slope": 0.2}, "leakyrelu alpha=0.2"),
     ("ReLU", {"max_value": 6.0, "negative_slope": 0.0, "threshold": 0.0}, "relu6"),
@@ -235,6 +234,18 @@ def test_keras_layer_lines(cls, cfg, line, tmp_path):
     path.write_text(json.dumps(config))
     assert model_spec(str(path)).splitlines()[-1] == f"lay = {line}"
     cnncost.load(str(path))  # and it builds
+
+
+@pytest.mark.parametrize("cls, kind", [("GlobalMaxPooling2D", "gmp"), ("GlobalAveragePooling2D", "gap")])
+def test_keras_global_pooling_without_keepdims_is_a_vector(cls, kind, tmp_path):
+    """keepdims=False (Keras's default): (None, C), so the pooling then a flatten."""
+    config = {"class_name": "Sequential", "config": {"name": "one", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_shape": [None, 16, 16, 4], "name": "inp"}},
+        {"class_name": cls, "config": {"name": "lay", "keepdims": False}}]}}
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(config))
+    assert model_spec(str(path)).splitlines()[-2:] == [f"lay = {kind}", "lay_flatten = flatten"]
+    assert totals(path)[1] == (4,)
 
 
 def test_unmapped_keras_layers_are_listed(tmp_path):
