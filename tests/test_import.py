@@ -468,3 +468,21 @@ def test_onnx_slice_of_channels_and_height_is_unmapped(tmp_path):
                       [("starts", [0, 1], "i"), ("ends", [4, 3], "i"), ("axes", [1, 2], "i")], 8)
     with pytest.raises(cnncost.CnnCostError, match="Slice x1: n"):
         cnncost.load(str(path))
+
+
+def test_keras2_sequential_without_input_layer(tmp_path):
+    """Keras 2 writes a Sequential model's input size as the first layer's
+    batch_input_shape, with no InputLayer: the same counts and shapes."""
+    config = json.loads((MODELS / "keras_sequential.json").read_text())
+    layers = config["config"]["layers"]
+    assert layers[0]["class_name"] == "InputLayer"
+    first = {**layers[1], "config": {**layers[1]["config"], "batch_input_shape": layers[0]["config"]["batch_shape"]}}
+    keras2 = {"class_name": "Sequential", "keras_version": "2.15.0",
+              "config": {"name": config["config"]["name"], "layers": [first, *layers[2:]]}}
+    path = tmp_path / "k2seq.json"
+    path.write_text(json.dumps(keras2))
+    expected = EXPECTED["keras_sequential.json"]
+    t, shape = totals(path)
+    assert (t.params, list(shape)) == (expected["params"], expected["output_shape"])
+    assert model_spec(str(path)).split("\n\n", 1)[1] == model_spec(str(MODELS / "keras_sequential.json")).split(
+        "\n\n", 1)[1]
