@@ -17,8 +17,9 @@ from .values import NumberError, read_number
 MODEL_EXTENSIONS = (".onnx", ".keras", ".json")  # read by cnncost.interop into spec text
 
 
-def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
-    """(text, display name, zoo entry) for a path or a zoo name."""
+def read_spec(source: str, size=None) -> tuple[str, str, zoo.ZooEntry | None]:
+    """(text, display name, zoo entry) for a path or a zoo name. `size`: the input's height
+    and width for a model file that leaves them open (--resolution R)."""
     if os.path.isdir(source):
         raise SpecFileError(f"{source} is a directory, not a spec file",
                             hint="give a .spec file or a zoo name (see `cnncost zoo`)")
@@ -29,7 +30,7 @@ def read_spec(source: str) -> tuple[str, str, zoo.ZooEntry | None]:
         if os.path.splitext(source)[1].lower() in MODEL_EXTENSIONS:
             from .interop.import_file import model_spec
 
-            return model_spec(source), source, None
+            return model_spec(source, size=size), source, None
         try:
             with open(source, "rb") as handle:
                 data = handle.read(MAX_SPEC_CHARS + 1)
@@ -106,7 +107,8 @@ def load(source: str, params: Mapping[str, Any] | None = None, *, width=None, de
     source = os.fspath(source)
     entry = None
     if text is None:
-        text, display, entry = read_spec(source)
+        size = parse_resolution(resolution) if os.path.splitext(source)[1].lower() in MODEL_EXTENSIONS else None
+        text, display, entry = read_spec(source, size if isinstance(size, int) else None)
     else:
         display = source
     # A variant's settings are defaults: --width, --depth-mult and --resolution override them.

@@ -57,7 +57,7 @@ def _layer(draw, shape):
     h, w, c = shape
     kind = draw(st.sampled_from(["conv", "conv", "dwconv", "sepconv", "deconv", "maxpool", "avgpool",
                                  "minpool", "l2pool", "gap", "gmp", "adaptive", "bn", "lrn", "rescale",
-                                 "normalize", "dropout", "identity", "shuffle", "pad", "upsample",
+                                 "normalize", "dropout", "identity", "shuffle", "pad", "crop", "upsample",
                                  "slice", "act", "se", "pixelshuffle", "pixelunshuffle"]))
     if kind in ("conv", "dwconv", "sepconv"):
         got = _window(draw, shape)
@@ -131,6 +131,11 @@ def _layer(draw, shape):
             before, after = draw(st.integers(0, 2)), draw(st.integers(1, 2))
             return f"pad channels=({before}, {after})", (h, w, c + before + after)
         return f"pad ({', '.join(map(str, p))}){mode}", (h + p[0] + p[1], w + p[2] + p[3], c)
+    if kind == "crop":
+        t, b, l, r = (draw(st.integers(0, 2)) for _ in range(4))
+        if t + b >= h or l + r >= w:
+            return None
+        return f"crop ({t}, {b}, {l}, {r})", (h - t - b, w - l - r, c)
     if kind == "upsample":
         if h * w > 100:
             return None

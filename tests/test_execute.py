@@ -292,6 +292,7 @@ SPATIAL = {  # may change height, width or channels
     "pixelshuffle": lambda draw: ["if in.c % 4 == 0:", "    pixelshuffle 2"],
     "pixelunshuffle": lambda draw: ["if in.h % 2 == 0 and in.w % 2 == 0:", "    pixelunshuffle 2"],
     "slice": _one_of("slice 0:max(1, in.c // 2)", "slice in.c // 2:in.c"),
+    "crop": _one_of("crop 1", "crop (1, 2)", "crop (0, 1, 2, 0)", "crop (2, 0, 0, 3)"),
 }
 ACTIVATIONS = ("relu", "relu6", "leakyrelu", "sigmoid", "hsigmoid", "tanh", "swish", "hswish", "gelu", "softmax")
 KEEPING = {  # keep the shape

@@ -16,6 +16,7 @@ OPTIONS = [  # forms beyond each kind's example line
     "input 10x10x3\nupsample size=(7, 9) bilinear\n",
     "input 8x8x3\nupsample 2 bilinear\n",
     "input 8x8x3\npad 2 reflect\n",
+    "input 8x9x3\ncrop (0, 1, 2, 3)\n",
     "input 8x8x3\npad (1, 2, 3, 0) replicate\n",
     "input 8x8x16\nmaxpool 1 s2\npad channels=(8, 8)\n",  # ResNet's option-A shortcut
     "input 8x8x4\npixelunshuffle 2\npixelshuffle 2\n",

@@ -10,11 +10,17 @@ import pytest
 
 import cnncost
 from cnncost.interop.import_file import model_spec, ops_page
+from cnncost.interop.import_keras import read_keras
+from cnncost.interop.spec_writer import INPUT, flat_spec, write_spec
 from conftest import REPO, check_golden
 
 MODELS = REPO / "tests" / "data" / "models"
 EXPECTED = json.loads((MODELS / "expected.json").read_text())
-KERAS = sorted(p.name for p in MODELS.glob("keras_*.json"))
+# every Keras layer's output shape as Keras gives it (batch axis dropped), by fixture
+LAYER_SHAPES = json.loads((MODELS / "layer_shapes_keras.json").read_text())
+KERAS = sorted(p.name for p in MODELS.glob("keras*.json"))
+SMALL_KERAS = ("keras2_mobilenet.json", "keras_concat_in_residual.json", "keras_cropping.json",
+               "keras_residual_in_concat.json", "keras_sequential.json")  # make_fixtures.small_keras_models
 
 
 def totals(path_or_text, text=None):
@@ -23,9 +29,52 @@ def totals(path_or_text, text=None):
 
 
 def test_every_keras_application_is_a_fixture():
-    assert KERAS == sorted(f"keras_{n}.json" for n in (
+    assert [n for n in KERAS if n not in SMALL_KERAS] == sorted(f"keras_{n}.json" for n in (
         "mobilenet", "mobilenetv2", "resnet50", "vgg16", "densenet121", "efficientnetb0", "inceptionv3",
         "xception"))
+    assert set(SMALL_KERAS) <= set(KERAS)
+    assert set(KERAS) <= set(EXPECTED) and set(KERAS) == set(LAYER_SHAPES)
+
+
+def _unflattened(config) -> list:
+    """Global pooling layers (keepdims=False) whose every reader is a Reshape to (1, 1, C)."""
+    layers = config["config"]["layers"]
+    readers: dict = {}
+    for layer in layers:
+        for node in layer.get("inbound_nodes", []):
+            args = node["args"][0] if isinstance(node, dict) and isinstance(node["args"][0], list) else \
+                node["args"] if isinstance(node, dict) else node
+            for t in args:
+                source = t["config"]["keras_history"][0] if isinstance(t, dict) else t[0]
+                readers.setdefault(source, []).append(layer)
+    return [layer["config"]["name"] for layer in layers if layer["class_name"].startswith("Global")
+            and not layer["config"].get("keepdims") and readers.get(layer["config"]["name"])
+            and all(r["class_name"] == "Reshape" and r["config"]["target_shape"][:2] == [1, 1]
+                    for r in readers[layer["config"]["name"]])]
+
+
+@pytest.mark.parametrize("name", KERAS)
+def test_keras_layer_shapes_equal_keras(name):
+    """Every Keras layer's output shape, as Keras gives it (global pooling with keepdims=False
+    is (C,), not 1x1xC), equals the shape of the step the importer made of it."""
+    imported = read_keras(str(MODELS / name))
+    text, names = flat_spec(imported)
+    graph = cnncost.load("<flat>", text=text)
+    shapes = {}
+    for n in graph.nodes:  # a composite's (sepconv's) statement gives its last part's output
+        shapes[n.name.split(".")[0]] = list(n.shape)
+    expected = dict(LAYER_SHAPES[name])
+    # one exception, counted: global pooling read only by a Reshape back to (1, 1, C)
+    # (EfficientNet's squeeze-excite) is imported as the 1x1xC map the pair makes
+    undone = _unflattened(json.loads((MODELS / name).read_text()))
+    assert len(undone) == (16 if name == "keras_efficientnetb0.json" else 0)
+    for layer in undone:
+        assert len(expected[layer]) == 1
+        expected[layer] = [1, 1, expected[layer][0]]
+    got = {layer: shapes[names[imported.outputs[layer]]] for layer in expected}
+    assert got == expected
+    assert len(expected) == len([layer for layer in imported.outputs if imported.outputs[layer] != INPUT]) + sum(
+        1 for layer in expected if imported.outputs[layer] == INPUT)
 
 
 @pytest.mark.parametrize("name", KERAS)
@@ -41,8 +90,10 @@ def test_keras_application_counts_equal_keras(name):
 
 
 @pytest.mark.parametrize("name, lines", [
-    ("keras_resnet50.json", 40), ("keras_vgg16.json", 26), ("keras_mobilenet.json", 39),
-    ("keras_densenet121.json", 48), ("keras_xception.json", 43), ("onnx_resnet50.onnx", 39),
+    # Keras's GlobalAveragePooling2D gives (None, C): `gap` then `flatten` (one line more than
+    # before Keras's shapes were kept exactly)
+    ("keras_resnet50.json", 41), ("keras_vgg16.json", 26), ("keras_mobilenet.json", 39),
+    ("keras_densenet121.json", 49), ("keras_xception.json", 44), ("onnx_resnet50.onnx", 39),
 ])
 def test_written_spec_reads_like_the_zoo(name, lines, tmp_path, run_cli):
     """The written spec's length, and summarize of the written spec == summarize of the file."""
@@ -163,6 +214,10 @@ def test_keras_sequential_and_frozen_layers_become_freeze(tmp_path):
     ("MaxPooling2D", {"pool_size": [3, 3], "strides": [1, 1], "padding": "same"}, "maxpool 3x3 s1 same"),
     ("AveragePooling2D", {"pool_size": [2, 2], "strides": None, "padding": "valid"}, "avgpool 2x2"),
     ("ZeroPadding2D", {"padding": [[0, 1], [2, 3]]}, "pad (0, 1, 2, 3)"),
+    ("Cropping2D", {"cropping": [[0, 1], [2, 3]], "data_format": "channels_last"}, "crop (0, 1, 2, 3)"),
+    ("Cropping2D", {"cropping": [[1, 1], [1, 1]]}, "crop 1"),
+    ("Cropping2D", {"cropping": 2}, "crop 2"),
+    ("GlobalAveragePooling2D", {"keepdims": True}, "gap"),
     ("UpSampling2D", {"size": [2, 2], "interpolation": "nearest"}, "upsample 2"),
     ("LeakyReLU", {"negative_slope": 0.2}, "leakyrelu alpha=0.2"),
     ("ReLU", {"max_value": 6.0, "negative_slope": 0.0, "threshold": 0.0}, "relu6"),
@@ -179,6 +234,18 @@ def test_keras_layer_lines(cls, cfg, line, tmp_path):
     path.write_text(json.dumps(config))
     assert model_spec(str(path)).splitlines()[-1] == f"lay = {line}"
     cnncost.load(str(path))  # and it builds
+
+
+@pytest.mark.parametrize("cls, kind", [("GlobalMaxPooling2D", "gmp"), ("GlobalAveragePooling2D", "gap")])
+def test_keras_global_pooling_without_keepdims_is_a_vector(cls, kind, tmp_path):
+    """keepdims=False (Keras's default): (None, C), so the pooling then a flatten."""
+    config = {"class_name": "Sequential", "config": {"name": "one", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_shape": [None, 16, 16, 4], "name": "inp"}},
+        {"class_name": cls, "config": {"name": "lay", "keepdims": False}}]}}
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(config))
+    assert model_spec(str(path)).splitlines()[-2:] == [f"lay = {kind}", "lay_flatten = flatten"]
+    assert totals(path)[1] == (4,)
 
 
 def test_unmapped_keras_layers_are_listed(tmp_path):
@@ -269,3 +336,153 @@ def test_onnx_node_lines(tmp_path, node, line):
     onnx.save(model, str(path))
     assert model_spec(str(path)).splitlines()[-1] == f"n = {line}"
     cnncost.load(str(path))
+
+
+def _open_input(tmp_path, name="keras_cropping.json"):
+    """A fixture whose input layer leaves the height and width open: (None, None, 3)."""
+    config = json.loads((MODELS / name).read_text())
+    config["config"]["layers"][0]["config"]["batch_shape"] = [None, None, None, 3]
+    path = tmp_path / "open.json"
+    path.write_text(json.dumps(config))
+    return path
+
+
+@pytest.mark.parametrize("command", ["summarize", "compare", "check", "explain", "graph", "verify", "train",
+                                     "sweep", "export"])
+def test_open_input_size_commands_say_resolution_and_take_it(command, tmp_path, run_cli):
+    """Every command reading a model file: an open input size is a clear error naming
+    --in and --resolution (exit 2); with --resolution 32 the model is 32x32x3."""
+    path = str(_open_input(tmp_path))
+    args = [command, path] + ([path] if command == "compare" else ["--to", "pytorch"] if command == "export" else [])
+    code, out, err = run_cli(*args)
+    assert code == 2 and "Traceback" not in err
+    assert "(None, None, 3): its size is left open" in err and "--in HxWxC" in err and "--resolution R" in err
+    code, out, err = run_cli(*args, "--resolution", "32")
+    if command == "check":  # built at 32x32x3; a model file has no `expect` lines
+        assert code == 2 and "no `expect` lines to check" in err and "left open" not in err
+    else:
+        assert code == 0, err
+        assert "32x32x3" in out or "(N, 3, 32, 32)" in out, out
+
+
+def test_open_input_size_in_python_and_import(tmp_path, run_cli):
+    path = _open_input(tmp_path)
+    graph = cnncost.load(str(path), resolution=32)
+    t = cnncost.analyze(graph).totals
+    # conv1 3x3x3x8 + 8 on 32x32 same; crops to 29x29 then 25x25; conv2 3x3 s2 valid: 12x12x16
+    assert [n.shape for n in graph.nodes] == [(32, 32, 3), (32, 32, 8), (32, 32, 8), (29, 29, 8), (25, 25, 8),
+                                              (12, 12, 16), (1, 1, 16), (16,)]
+    assert (t.params, t.macs) == (EXPECTED["keras_cropping.json"]["params"], 32 * 32 * 216 + 12 * 12 * 16 * 72)
+    code, out, _ = run_cli("import", str(path), "--in", "40x36x3")
+    assert code == 0 and "input 40x36x3" in out
+    with pytest.raises(cnncost.CnnCostError, match="left open"):
+        cnncost.load(str(path), resolution="0.5")  # a scale of an open size is no size
+
+
+NESTED = ["keras_residual_in_concat.json", "keras_concat_in_residual.json", "keras_cropping.json",
+          "keras_sequential.json"]
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_small_keras_models_write_golden_specs(name, run_cli):
+    """The spec written for each small model (blocks nested in branches, Cropping2D, a
+    Sequential model), checked by eye; summarize of it equals Keras's counts and shape."""
+    text = model_spec(str(MODELS / name))
+    check_golden(REPO / "tests" / "golden" / "import" / name.replace(".json", ".spec"), text)
+    expected = EXPECTED[name]
+    t, shape = totals("written.spec", text)
+    assert (t.params + t.buffers, t.trainable, list(shape)) == (
+        expected["params"], expected["trainable"], expected["output_shape"])
+
+
+@pytest.mark.parametrize("name", KERAS + ["onnx_small.onnx", "onnx_resnet50.onnx"])
+def test_written_spec_equals_the_flat_spec(name):
+    """Independent of the blocks, repeats and defs the writer finds: the written spec and
+    one named line per step give the same totals and the same output shape."""
+    from cnncost.interop.import_file import read_model
+
+    imported = read_model(str(MODELS / name))
+    flat = cnncost.load("<flat>", text=flat_spec(imported)[0])
+    written = cnncost.load("<written>", text=write_spec(imported))
+    a, b = cnncost.analyze(flat).totals, cnncost.analyze(written).totals
+    assert (a.params, a.buffers, a.macs, a.other_ops, flat.nodes[flat.output].shape) == \
+        (b.params, b.buffers, b.macs, b.other_ops, written.nodes[written.output].shape)
+
+
+def _steps(*rows):
+    """An Imported model on a 8x8x4 input from (name, kind, args, inputs) rows."""
+    from cnncost.interop.spec_writer import Imported, Step
+
+    steps = [Step(n, k, a, tuple(i.split()) if i else (INPUT,)) for n, k, a, i in rows]
+    return Imported("nested", "hand.json", "hand", (8, 8, 4), steps, steps[-1].name)
+
+
+NESTINGS = {
+    # a residual inside a residual's body
+    "residual_in_residual": _steps(("c1", "conv", "3x3 4 same", ""), ("c2", "conv", "1x1 4", "c1"),
+                                   ("inner", "add", "", "c1 c2"), ("c3", "conv", "1x1 4", "inner"),
+                                   ("outer", "add", "", f"{INPUT} c3")),
+    # a concat inside a concat's branch, beside a plain branch
+    "concat_in_concat": _steps(("a", "conv", "1x1 2", ""), ("b1", "conv", "1x1 2", "a"),
+                               ("b2", "conv", "3x3 2 same", "a"), ("ab", "concat", "", "b1 b2"),
+                               ("c", "conv", "3x3 3 same", ""), ("cat", "concat", "", "ab c")),
+    # a mul (squeeze-excite) whose input is the branch's previous line, inside a residual
+    "se_in_residual": _steps(("e", "conv", "1x1 8", ""), ("sq", "gap", "", "e"), ("fc1", "conv", "1x1 8", "sq"),
+                             ("gate", "sigmoid", "", "fc1"), ("se", "mul", "", "e gate"),
+                             ("p", "conv", "1x1 4", "se"), ("out", "add", "", f"{INPUT} p"), ("act", "relu", "", "out")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NESTINGS))
+def test_nested_blocks_are_written_nested(name):
+    imported = NESTINGS[name]
+    text = write_spec(imported)
+    check_golden(REPO / "tests" / "golden" / "import" / f"{name}.spec", text)
+    assert "from=" not in text and "x_input" not in text
+    flat = cnncost.load("<flat>", text=flat_spec(imported)[0])
+    written = cnncost.load("<written>", text=text)
+    a, b = cnncost.analyze(flat).totals, cnncost.analyze(written).totals
+    assert (a.params, a.macs, a.other_ops, flat.nodes[flat.output].shape) == \
+        (b.params, b.macs, b.other_ops, written.nodes[written.output].shape)
+
+
+@pytest.mark.parametrize("starts, ends, axes, line, shape", [
+    ([1, 0], [2**63 - 1, -1], [2, 3], "crop (1, 0, 0, 1)", (3, 3, 8)),  # x[:, :, 1:, :-1]
+    ([-3], [3], [-2], "crop (1, 1, 0, 0)", (2, 4, 8)),  # negative axis and start
+    ([0, 1], [4, 3], [3, 2], "crop (1, 1, 0, 0)", (2, 4, 8)),  # axes in any order; width whole
+])
+def test_onnx_slice_of_height_and_width_is_a_crop(tmp_path, starts, ends, axes, line, shape):
+    from onnx import helper
+
+    path = _onnx_file(tmp_path, [helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["y"], name="n")],
+                      [("starts", starts, "i"), ("ends", ends, "i"), ("axes", axes, "i")], 8)
+    assert model_spec(str(path)).splitlines()[-1] == f"n = {line}"
+    t, out = totals(path)
+    assert (t.params, t.macs, out) == (0, 0, shape)
+
+
+def test_onnx_slice_of_channels_and_height_is_unmapped(tmp_path):
+    from onnx import helper
+
+    path = _onnx_file(tmp_path, [helper.make_node("Slice", ["x", "starts", "ends", "axes"], ["y"], name="n")],
+                      [("starts", [0, 1], "i"), ("ends", [4, 3], "i"), ("axes", [1, 2], "i")], 8)
+    with pytest.raises(cnncost.CnnCostError, match="Slice x1: n"):
+        cnncost.load(str(path))
+
+
+def test_keras2_sequential_without_input_layer(tmp_path):
+    """Keras 2 writes a Sequential model's input size as the first layer's
+    batch_input_shape, with no InputLayer: the same counts and shapes."""
+    config = json.loads((MODELS / "keras_sequential.json").read_text())
+    layers = config["config"]["layers"]
+    assert layers[0]["class_name"] == "InputLayer"
+    first = {**layers[1], "config": {**layers[1]["config"], "batch_input_shape": layers[0]["config"]["batch_shape"]}}
+    keras2 = {"class_name": "Sequential", "keras_version": "2.15.0",
+              "config": {"name": config["config"]["name"], "layers": [first, *layers[2:]]}}
+    path = tmp_path / "k2seq.json"
+    path.write_text(json.dumps(keras2))
+    expected = EXPECTED["keras_sequential.json"]
+    t, shape = totals(path)
+    assert (t.params, list(shape)) == (expected["params"], expected["output_shape"])
+    assert model_spec(str(path)).split("\n\n", 1)[1] == model_spec(str(MODELS / "keras_sequential.json")).split(
+        "\n\n", 1)[1]

@@ -98,6 +98,11 @@ CASES = [
     # ResNet option A (CIFAR): subsample with a 1x1 pool of stride 2, zero channels each side
     ("32x32x16", "maxpool 1 s2\npad channels=(8, 8)", (16, 16, 32), 0, 0, 0),
     ("4x4x3", "pad 1 channels=2", (6, 6, 7), 0, 0, 0),
+    # ---- crop: (H - t - b) x (W - l - r) x C, no params, no ops
+    ("5x5x3", "crop 1", (3, 3, 3), 0, 0, 0),
+    ("5x6x3", "crop (1, 2)", (3, 2, 3), 0, 0, 0),
+    ("7x7x2", "crop (0, 1, 2, 3)", (6, 2, 2), 0, 0, 0),
+    ("5x5x3", "crop (4, 0, 0, 4)", (1, 1, 3), 0, 0, 0),
     # LeNet-5 (LeCun et al. 1998): C3's connection table (Table I: 6 maps of 3 inputs, 9 of
     # 4, 1 of 6 = 60 kernels of 5x5) gives 60*25 + 16 = 1,516 params, 10*10*60*25 MACs
     ("14x14x6", "conv 5x5 16 table=((0,1,2),(1,2,3),(2,3,4),(3,4,5),(0,4,5),(0,1,5),(0,1,2,3),"

@@ -34,6 +34,9 @@ def _torch(kind, attrs, x):
             y = F.interpolate(t, size=attrs["size"], mode=mode)
         else:
             y = F.interpolate(t, scale_factor=tuple(float(f) for f in attrs["factor"]), mode=mode)
+    elif kind == "crop":
+        top, bottom, left, right = attrs["crop"]
+        y = t[:, :, top:t.shape[2] - bottom, left:t.shape[3] - right]
     else:  # pad
         top, bottom, left, right = attrs.get("pad", (0, 0, 0, 0))
         before, after = attrs.get("channels", (0, 0))
@@ -56,6 +59,8 @@ CASES = [
     ("pad", {"pad": (1, 2, 3, 0), "mode": "replicate"}, (2, 4, 4, 3)),
     ("pad", {"pad": (0, 0, 0, 0), "channels": (2, 1)}, (1, 3, 3, 2)),
     ("pad", {"pad": (1, 1, 1, 1), "channels": (1, 1)}, (1, 3, 3, 2)),
+    ("crop", {"crop": (1, 0, 2, 1)}, (2, 4, 6, 3)),
+    ("crop", {"crop": (0, 2, 0, 0)}, (1, 3, 3, 2)),
 ]
 
 

@@ -109,6 +109,10 @@ SEED_TEXTS = {
     "torch_kinds": "input 8x8x16\nconv 1x1 16\npixelshuffle 2\nconv 3x3 8 p1\npad 1 reflect\nconv 3x3 8\n"
                    "pad (1, 1, 0, 2) replicate\nconv 1x1 16\npixelunshuffle 2\nupsample 2 bilinear\n"
                    "conv 1x1 4\nupsample 1.5\nconv 1x1 4\npad channels=(2, 2)\nconv 1x1 4\n",
+    # a crop is a view (its reader saves the uncropped storage); a flatten of it copies
+    "crop_views": "input 10x10x3\nconv 3x3 8 same\ncrop (1, 0, 2, 1)\nconv 3x3 4\ncrop 1\nconv 1x1 4\n",
+    "crop_then_flatten": "input 10x10x3\nconv 3x3 8 same relu\ncrop (1, 0, 2, 1)\nbn\nmaxpool 2x2\n"
+                         "crop (0, 1, 1, 0)\nflatten\nfc 3\n",
 }
 
 

@@ -30,9 +30,8 @@ def check(spec, params, width, depth_mult, resolution, fmt):
         graph = load_from_options(spec, params, width, depth_mult, resolution)
         if not graph.expectations and not (graph.values and graph.values.expects):
             from ..errors import Span  # located at the spec's last line, where one could go
-            from ..load import read_spec
 
-            lines = read_spec(spec)[0].splitlines()
+            lines = list(graph.lines)  # the text built (a model file's written spec)
             last = max((i for i, line in enumerate(lines, 1) if line.strip()), default=1)
             text = lines[last - 1] if lines else ""
             raise CnnCostError("no `expect` lines to check",

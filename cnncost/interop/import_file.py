@@ -8,7 +8,9 @@ from .spec_writer import Imported, ModelImportError, write_spec
 EXTENSIONS = (".onnx", ".keras", ".json")
 
 
-def read_model(path: str, input_shape=None) -> Imported:
+def read_model(path: str, input_shape=None, size=None) -> Imported:
+    """`input_shape`: --in HxWxC; `size`: --resolution R, the height and width of a Keras
+    input that leaves them open (its channels are the model's)."""
     ext = os.path.splitext(path)[1].lower()
     if ext == ".onnx":
         from .import_onnx import read_onnx
@@ -17,14 +19,14 @@ def read_model(path: str, input_shape=None) -> Imported:
     if ext in (".keras", ".json"):
         from .import_keras import read_keras
 
-        return read_keras(path, input_shape)
+        return read_keras(path, input_shape, size)
     raise ModelImportError(f"{path}: not a model file cnncost reads",
                            hint="cnncost imports " + ", ".join(EXTENSIONS) + " files")
 
 
-def model_spec(path: str, input_shape=None) -> str:
+def model_spec(path: str, input_shape=None, size=None) -> str:
     """The spec text cnncost writes for a model file."""
-    return write_spec(read_model(path, input_shape))
+    return write_spec(read_model(path, input_shape, size))
 
 
 def parse_shape(text: str | None):

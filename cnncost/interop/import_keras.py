@@ -1,6 +1,8 @@
 """Read a Keras model's configuration (a `.keras` archive's config.json or a
 `model.to_json()` file; Keras 3 and Keras 2 layouts, Sequential and functional) without
-Keras or TensorFlow, by asking each layer entry which Keras classes it reads."""
+Keras or TensorFlow, by asking each layer entry which Keras classes it reads. An entry's
+`from_keras(cfg, ins)` gets the layer's config plus `_readers`: the (class, config) of
+the layers reading its output (global pooling flattens unless a Reshape undoes it)."""
 from __future__ import annotations
 
 import json
@@ -37,14 +39,24 @@ def read_config(path: str) -> dict:
                                hint="give a .keras file or the JSON of model.to_json()") from None
 
 
-def _input_shape(cfg: dict, given):
+OPEN_INPUT_HINT = ("give the input size: --in HxWxC with `cnncost import` (e.g. --in 224x224x3); "
+                   "--resolution R with summarize, compare, check, explain, graph, verify (an R x R input); "
+                   "cnncost.load(path, resolution=R) in Python")
+
+
+def _input_shape(path: str, cfg: dict, given, size=None):
+    """The input's (h, w, c); `given`: --in HxWxC; `size`: --resolution R for an open
+    height and width (the channels stay the model's)."""
     shape = cfg.get("batch_shape") or cfg.get("batch_input_shape") or cfg.get("build_input_shape")
     shape = tuple(shape[1:]) if shape else ()
     if given:
         shape = tuple(given)
+    elif size and len(shape) == 3 and shape[2] is not None:
+        shape = tuple(size if d is None else d for d in shape[:2]) + shape[2:]
     if not shape or any(d is None for d in shape):
-        raise ModelImportError(f"the model's input shape is {shape or 'not given'}",
-                               hint="give the input size with --in HxWxC (e.g. --in 224x224x3)")
+        shown = "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")" if shape else "not given"
+        raise ModelImportError(f"{path}: the model's input shape (height, width, channels) is {shown}: "
+                               "its size is left open", hint=OPEN_INPUT_HINT)
     return shape
 
 
@@ -72,7 +84,7 @@ def _inbound(layer: dict):
     return [_history(t) for t in node], [None] * len(node)  # Keras 2
 
 
-def read_keras(path: str, input_shape=None) -> Imported:
+def read_keras(path: str, input_shape=None, size=None) -> Imported:
     data = read_config(path)
     if "class_name" not in data and "config" in data:
         data = data["config"]
@@ -88,19 +100,30 @@ def read_keras(path: str, input_shape=None) -> Imported:
     steps: list[Step] = []
     used = {layer.get("name") or layer.get("config", {}).get("name") for layer in layers}
     alias: dict[str, str] = {}  # a layer that maps to nothing stands for its input
+    readers: dict = {}  # layer name -> [(class, config)] of the layers reading its output
+    for k, layer in enumerate(layers):
+        if sequential:
+            sources = [layers[k - 1].get("name") or layers[k - 1].get("config", {}).get("name")] if k else []
+        else:
+            try:
+                sources = _inbound(layer)[0]
+            except Unmappable:
+                sources = []
+        for s in sources:
+            readers.setdefault(s, []).append((layer["class_name"], layer.get("config", {})))
     shape = None
     previous = INPUT
     for layer in layers:
         cls, cfg = layer["class_name"], layer.get("config", {})
         name = layer.get("name") or cfg.get("name")
         if cls == "InputLayer":
-            shape = _input_shape(cfg, input_shape)
+            shape = _input_shape(path, cfg, input_shape, size)
             alias[name] = INPUT
             continue
         if sequential:
             if shape is None:
-                shape = _input_shape({**cfg, "build_input_shape": config.get("build_input_shape")
-                                      or cfg.get("batch_input_shape") or cfg.get("batch_shape")}, input_shape)
+                shape = _input_shape(path, {**cfg, "build_input_shape": config.get("build_input_shape")
+                                      or cfg.get("batch_input_shape") or cfg.get("batch_shape")}, input_shape, size)
             sources, ins = [previous], [None]
         else:
             try:
@@ -121,7 +144,7 @@ def read_keras(path: str, input_shape=None) -> Imported:
             elif entry is None:
                 raise Unmappable("")
             else:
-                made = list(entry.from_keras(cfg, ins))
+                made = list(entry.from_keras({**cfg, "_readers": readers.get(name, [])}, ins))
                 act = cfg.get("activation")
                 if act not in (None, "linear"):
                     if not isinstance(act, str) or act not in activations:
@@ -146,8 +169,7 @@ def read_keras(path: str, input_shape=None) -> Imported:
         previous = inputs[0]
     unsupported.check(path)
     if shape is None:
-        raise ModelImportError(f"{path}: no input layer and no input shape",
-                               hint="give the input size with --in HxWxC")
+        raise ModelImportError(f"{path}: no input layer and no input shape", hint=OPEN_INPUT_HINT)
     if sequential:
         output = previous
     else:
@@ -158,4 +180,4 @@ def read_keras(path: str, input_shape=None) -> Imported:
         output = alias.get(out_name, out_name)
     stem = os.path.splitext(os.path.basename(path))[0]
     return Imported(config.get("name") or stem, os.path.basename(path), "Keras config reader",
-                    shape, steps, output)
+                    shape, steps, output, dict(alias))

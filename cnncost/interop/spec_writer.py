@@ -43,6 +43,9 @@ class Imported:
     input_shape: tuple
     steps: list = field(default_factory=list)
     output: str = ""
+    # each source layer's name -> the step giving its output (INPUT for the input; a layer
+    # that maps to nothing, such as Dropout, -> the step it passes on)
+    outputs: dict = field(default_factory=dict)
 
 
 class Unsupported:
@@ -152,35 +155,47 @@ class _Writer:
         return self.input_name if i == -1 else self.names[i]
 
     # ------------------------------------------------------------------ blocks
-    def _chain(self, r: int):
-        """Lines of the single-input chain ending at line r, and the line it starts from."""
-        chain = []
-        while r >= 0 and not REGISTRY[self.lines[r][0].kind].merge and len(self.reads[r]) == 1 \
-                and self.used[r] == 1 and not self.lines[r][0].frozen:
-            chain.append(r)
-            r = self.reads[r][0]
+    # A unit is ("line", i) or ("block", a, branches): the merge at line a of branches that
+    # all start from one tensor, each branch a list of units (blocks nest in branches).
+    def _chain(self, r: int, blocks: dict):
+        """Units of the single-input chain ending at line r (lines, and blocks found before,
+        each read only by the next unit), and the line it starts from."""
+        chain, need = [], 1  # a block's input is read once by each of its branches
+        while r >= 0 and self.used[r] == need and not self.lines[r][0].frozen:
+            if r in blocks:
+                unit = ("block", r, blocks[r][1])
+                chain.append(unit)
+                r = blocks[r][0]
+                need = self._reads_from(unit, r)
+            elif not REGISTRY[self.lines[r][0].kind].merge and len(self.reads[r]) == 1:
+                chain.append(("line", r))
+                r, need = self.reads[r][0], 1
+            else:
+                break
         return chain[::-1], r
 
-    def _block(self, a: int, taken: set):
-        """(entry line, branches) when line a merges chains that all start from the line
-        just before them, else None."""
+    def _reads_from(self, unit, x: int) -> int:
+        """How often the lines of a unit read line x."""
+        return sum(self.reads[m].count(x) for m in self._members(unit))
+
+    def _block(self, a: int, blocks: dict):
+        """(entry line, branches) when line a merges chains that all start from one line,
+        else None. Whether the block stands alone (its input read by nothing else) is
+        checked apart: an inner block shares its input with the branches beside it."""
         head = self.lines[a][0]
         if not REGISTRY[head.kind].merge or head.frozen or len(self.reads[a]) < 2:
             return None
         branches, starts = [], set()
         for r in self.reads[a]:
-            chain, start = self._chain(r)
+            chain, start = self._chain(r, blocks)
             branches.append(chain)
             starts.add(start)
         if len(starts) != 1:
             return None
-        x = starts.pop()
-        region = sorted(i for chain in branches for i in chain)
-        if region != list(range(x + 1, a)) or taken & set(region):
-            return None
-        if self.used[x] != len(branches):
-            return None
-        return x, branches
+        return starts.pop(), branches
+
+    def _unit_reads(self, unit) -> tuple:
+        return (self._blocks[unit[1]][0],) if unit[0] == "block" else self.reads[unit[1]]
 
     # ------------------------------------------------------------------ text
     def line_text(self, i: int, previous, named=True) -> str:
@@ -196,21 +211,38 @@ class _Writer:
         return (f"{self.names[i]} = " if named else "") + " ".join(words)
 
     def items(self):
-        """Top-level items: ("line", i) or ("block", a, branches)."""
-        blocks, taken = {}, set()
+        """Top-level units, in an order where each block comes right after its input."""
+        blocks: dict = {}  # every merge of chains from one line, standing alone or not
         for a in range(len(self.lines)):
-            found = self._block(a, taken)
+            found = self._block(a, blocks)
             if found:
                 blocks[a] = found
-                taken |= {i for chain in found[1] for i in chain}
-                if len(self.lines[a]) > 1:  # the line after the block is its last post-op
-                    self.taken.discard(self.names[a])
-                    self.names[a] = spec_name(self.lines[a][-1].name, self.taken)
-        out = []
-        for i in range(len(self.lines)):
-            if i in taken:
+        self._blocks = blocks
+        top, inside = [], set()
+        for a in sorted(blocks, reverse=True):  # outermost first: a block read by nothing else
+            unit = ("block", a, blocks[a][1])
+            if a in inside or self._reads_from(unit, blocks[a][0]) != self.used[blocks[a][0]]:
                 continue
-            out.append(("block", i, blocks[i][1]) if i in blocks else ("line", i))
+            top.append(a)
+            inside |= self._members(unit) - {a}
+        written = set(top) | {i for i in inside if i in blocks}
+        for a in written:
+            if len(self.lines[a]) > 1:  # the line after the block is its last post-op
+                self.taken.discard(self.names[a])
+                self.names[a] = spec_name(self.lines[a][-1].name, self.taken)
+        units = [("block", i, blocks[i][1]) if i in top else ("line", i)
+                 for i in range(len(self.lines)) if i not in inside]
+        # topological order over units, following the last unit's reader when one is ready
+        done, out, last = {-1}, [], -1
+        pending = list(units)
+        while pending:
+            ready = [u for u in pending if all(r in done for r in self._unit_reads(u))]
+            follow = [u for u in ready if self._unit_reads(u)[:1] == (last,)]
+            unit = (follow or ready)[0]
+            pending.remove(unit)
+            out.append(unit)
+            done.add(unit[1])
+            last = unit[1]
         return out
 
     def item_text(self, item, previous, named=True) -> list:
@@ -221,7 +253,7 @@ class _Writer:
         head = line[0]
         out = []
         if REGISTRY[head.kind].residual_merge and len(branches) == 2:
-            body, short = sorted(branches, key=len, reverse=True)
+            body, short = sorted(branches, key=lambda chain: len(self._lines_of(chain)), reverse=True)
             out.append("residual:")
             out += ["    " + t for t in self._chain_text(body, named)]
             if short:
@@ -239,11 +271,18 @@ class _Writer:
             out[0] = f"{self.names[a]} = {out[0]}"
         return out
 
+    def _lines_of(self, chain) -> list:
+        return [m for unit in chain for m in self._members(unit)]
+
     def _chain_text(self, chain, named):
+        """The statements of a branch: its first reads the block's input, each next one
+        the one before it."""
         out, previous = [], None
-        for k, i in enumerate(chain):
-            out.append(self.line_text(i, self.reads[i][0] if k == 0 else previous, named))
-            previous = i
+        for k, unit in enumerate(chain):
+            if k == 0:
+                previous = self._unit_reads(unit)[0]
+            out += self.item_text(unit, previous, named)
+            previous = unit[1]
         return out
 
     def write(self) -> str:
@@ -277,15 +316,20 @@ class _Writer:
         from .spec_fold import fold_defs
 
         header = out.index("") + 1
+        if self.input_name and not any(re.search(rf"\b{self.input_name}\b", line) for line in out[header + 1:]):
+            del out[header]  # the input is read only by blocks, which read it unnamed
         out = out[:header] + fold_defs(out[header:], self.taken | {self.input_name})
         return "\n".join(out).rstrip("\n") + "\n"
 
     def _readers(self, i: int) -> set:
         return {j for j, reads in enumerate(self.reads) if i in reads}
 
-    @staticmethod
-    def _members(item) -> set:
-        return {item[1]} | ({i for chain in item[2] for i in chain} if item[0] == "block" else set())
+    @classmethod
+    def _members(cls, item) -> set:
+        """The lines of a unit: a line, or a block's merge and every line of its branches."""
+        if item[0] == "line":
+            return {item[1]}
+        return {item[1]} | {m for chain in item[2] for unit in chain for m in cls._members(unit)}
 
     def _repeats(self, items, k) -> int:
         """How many items from k are the same block, read in sequence and referenced by
@@ -306,6 +350,24 @@ class _Writer:
                 break
             n -= 1
         return n
+
+
+def flat_spec(model: Imported) -> tuple[str, dict]:
+    """One named line per step, nothing folded (no post-ops, blocks, repeats or defs), so
+    every step's output shape can be read off the built graph by name: the text, and each
+    step's spec name (tests compare them with the framework's per-layer shapes)."""
+    taken: set = set()
+    names = {INPUT: spec_name("x_input", taken)}
+    out = [f"network {spec_name(model.name, set())}", f"input {_dims(model.input_shape)}",
+           f"{names[INPUT]} = identity"]
+    for step in model.steps:
+        names[step.name] = spec_name(step.name, taken)
+        refs = [names[i] for i in step.inputs]
+        words = [step.kind] + ([step.args] if step.args else [])
+        words += refs if REGISTRY[step.kind].merge else [f"from={refs[0]}"]
+        out.append(f"{names[step.name]} = {' '.join(words)}")
+    out.append(f"output {names[model.output]}")
+    return "\n".join(out) + "\n", names
 
 
 def write_spec(model: Imported) -> str:

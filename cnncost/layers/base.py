@@ -211,6 +211,8 @@ class Layer:
     # ---- training (passes/training.py; docs/how-to/training-cost.md)
     shares_storage: ClassVar[bool] = False  # output lives in the input's storage (a view, in-place)
     gradient_is_view: ClassVar[bool] = False  # its backward hands on a view of the output's gradient
+    strided_view: ClassVar[bool] = False  # its view is not contiguous (slicing rows and columns)
+    copies_strided: ClassVar[bool] = False  # a view of a contiguous input only: torch's reshape copies a strided one
 
     def backward_macs(self, a: Attrs, ins: list[Shape], out: Shape) -> tuple:
         """(MACs of the input gradient, MACs of the weight gradient) per sample. A kind

@@ -59,6 +59,7 @@ class Flatten(Layer):
         raise Unmappable(f"reshape of {ins[0]} to {out} (HxWxC)")
     shares_storage = True  # a view
     gradient_is_view = True
+    copies_strided = True  # torch.flatten of a cropped (non-contiguous) view copies it
 
     def saved(self, a, ins, out, grads):
         return ()

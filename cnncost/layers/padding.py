@@ -1,11 +1,11 @@
-"""Padding: `pad` with zeros, reflection or replication, and zero channels (ResNet's
-option-A shortcut)."""
+"""Padding and its inverse: `pad` with zeros, reflection or replication, and zero
+channels (ResNet's option-A shortcut); `crop`, which removes rows and columns at the edges."""
 from __future__ import annotations
 
 from .. import dims
 from ..errors import ShapeError, SpecValueError
 from .base import Layer, RFStep, register, spatial
-from .options import PAD, Option, mode_option, takes, whole
+from .options import PAD, Option, mode_option, padding, takes, whole
 
 
 CHANNEL_PAD = Option("channels", lambda v: _two(v, "channel padding"),
@@ -138,3 +138,113 @@ class ZeroPad(Layer):
             raise Unsupported("Keras has only zero padding of height and width (ZeroPadding2D)")
         t, b, l, r = a["pad"]
         return KerasCode((("", call("layers.ZeroPadding2D", ((t, b), (l, r)))),))
+
+
+CROP = Option("crop", lambda v: padding(v, "crop"),
+              "crop C removes C rows and columns on each side; crop (h, w) h rows at the top and "
+              "bottom and w columns at the left and right; crop (top, bottom, left, right) as written",
+              "the rows and columns to remove (e.g. 1, or (top, bottom, left, right))")
+
+
+def _crop_words(t, b, l, r) -> str:
+    """The spec argument of `crop`, spelled as `pad` spells its widths."""
+    return f"{t}" if t == b == l == r else f"({t}, {b}, {l}, {r})"
+
+
+@register
+class Crop(Layer):
+    """Cropping `crop C`, `crop (h, w)` or `crop (top, bottom, left, right)`: removes rows
+    and columns at the edges (Keras's Cropping2D, PyTorch's `x[:, :, t:H-b, l:W-r]`, an
+    ONNX Slice of the height and width): no parameters, no ops.
+
+    out = (H - t - b) x (W - l - r) x C; at least one row and one column must remain
+    """
+
+    name = "crop"
+    category = "reshape"
+    positional = ("crop",)
+    required = ("crop",)
+    options = takes(CROP)
+    example = "crop 1"
+    keras_class = "Cropping2D"
+    temporary_copies = 0  # a view of its input (NumPy and PyTorch slicing)
+    # torch's slice is a view of its input; its backward (slice_backward) makes a fresh
+    # input-sized zero gradient, so the gradient is not a view
+    shares_storage = True
+    strided_view = True  # x[:, :, t:H-b, l:W-r] is not contiguous: a flatten after it copies
+
+    def shape(self, a, ins):
+        h, w, c = spatial(ins[0], self.name)
+        t, b, l, r = a["crop"]
+        oh, ow = h - t - b, w - l - r
+        for axis, size, cut, left in (("height", h, (t, b), oh), ("width", w, (l, r), ow)):
+            if dims.known_below(left, 1):
+                raise ShapeError(f"crop removes {cut[0]} + {cut[1]} of the input's {size} {axis}: nothing is left",
+                                 hint=f"crop less than {size} in all along the {axis}")
+        return (oh, ow, c)
+
+    def rf(self, a, ins):
+        t, _b, l, _r = a["crop"]
+        return RFStep((1, 1), (1, 1), (1, 1), (-t, -l))  # output row 0 is input row t
+
+    def run(self, a, xs, tape):
+        t, b, l, r = a["crop"]
+        x = xs[0]
+        return x[:, t:x.shape[1] - b, l:x.shape[2] - r, :]
+
+    def saved(self, a, ins, out, grads):
+        """derivatives.yaml: slice.Tensor's backward is slice_backward(grad, sizes, ...):
+        only sizes are kept."""
+        return ()
+
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    keras_classes = ("Cropping2D",)
+
+    def from_keras(self, cfg, ins):
+        from .spelling import Unmappable, two
+
+        if cfg.get("data_format", "channels_last") not in ("channels_last", None):
+            raise Unmappable("data_format=channels_first")
+        c = cfg["cropping"]
+        if isinstance(c, int):
+            c = ((c, c), (c, c))
+        (t, b), (l, r) = (two(x) if not isinstance(x, (list, tuple)) or len(x) == 2 else x for x in c)
+        return [("crop", _crop_words(t, b, l, r))]
+
+    def from_onnx(self, node, ins):
+        """An ONNX Slice of the height and/or width with step 1 (the Slice entry hands
+        those here; starts and ends may be negative or past the end, as ONNX allows)."""
+        from .spelling import Unmappable
+
+        starts, ends, axes, steps = node.const(1), node.const(2), node.const(3), node.const(4)
+        if starts is None or ends is None:
+            raise Unmappable("Slice with starts or ends that are not constant")
+        axes = [int(x) % 4 for x in axes] if axes is not None else list(range(len(starts)))
+        if steps is not None and any(int(s) != 1 for s in steps):
+            raise Unmappable("Slice with a step other than 1")
+        h, w, _c = ins[0]
+        cut = {2: [0, 0], 3: [0, 0]}
+        for axis, lo, hi in zip(axes, starts, ends):
+            if axis not in cut:
+                raise Unmappable("Slice of the height or width together with another axis")
+            size = h if axis == 2 else w
+            lo, hi = int(lo), int(hi)
+            lo = max(0, lo + size) if lo < 0 else min(lo, size)
+            hi = max(0, hi + size) if hi < 0 else min(hi, size)
+            cut[axis] = [lo, size - hi]
+        (t, b), (l, r) = cut[2], cut[3]
+        return [("crop", _crop_words(t, b, l, r))]
+
+    def pytorch(self, a, ins, out):
+        """Slicing `x[:, :, t:H-b, l:W-r]` (a view; PyTorch has no crop module)."""
+        from ..interop.export_code import TorchCode
+
+        t, b, l, r = a["crop"]
+        h, w, _c = ins[0]
+        return TorchCode(None, f"{{0}}[:, :, {t}:{h - b}, {l}:{w - r}]")
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        t, b, l, r = a["crop"]
+        return KerasCode((("", call("layers.Cropping2D", ((t, b), (l, r)))),))

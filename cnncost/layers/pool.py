@@ -239,7 +239,17 @@ class _GlobalPool(_Pool):
 
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     def from_keras(self, cfg, ins):
-        return [(self.name, "")]  # keepdims=False: a C-vector, which cnncost keeps as 1x1xC
+        """keepdims=False (Keras's default) gives a C-vector, (None, C): cnncost's 1x1xC
+        then `flatten`, so the imported shapes are Keras's; except when the vector is only
+        read by a Reshape back to (1, 1, C) (EfficientNet's squeeze-excite), where the
+        pair is the 1x1xC map itself (`_readers`: the reading layers, from the importer)."""
+        if cfg.get("data_format", "channels_last") not in ("channels_last", None):
+            from .spelling import Unmappable
+
+            raise Unmappable("data_format=channels_first")
+        readers = cfg.get("_readers") or [("", {})]
+        unflattened = all(cls == "Reshape" and list(c.get("target_shape", ()))[:2] == [1, 1] for cls, c in readers)
+        return [(self.name, "")] + ([] if cfg.get("keepdims") or unflattened else [("flatten", "")])
 
     def from_onnx(self, node, ins):
         from .spelling import Unmappable

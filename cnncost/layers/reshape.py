@@ -190,6 +190,10 @@ class Slice(Layer):
             return [("slice", f"{lo}:{lo + int(size)}") for lo, size in zip(starts, sizes)]
 
         starts, ends, axes = node.const(1), node.const(2), node.const(3)
+        if axes is not None and len(axes) and all(int(x) % 4 in (2, 3) for x in axes):
+            from .padding import Crop  # a Slice of the height and width is a crop
+
+            return Crop().from_onnx(node, ins)
         steps = node.const(4)
         c = ins[0][-1]
         if starts is None or ends is None or len(starts) != 1 or (axes is not None and int(axes[0]) % 4 != 1) \

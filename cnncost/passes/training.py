@@ -97,6 +97,7 @@ def train_pass(graph: Graph, precision: str = "fp32", optimizer: str = "sgd") ->
     nodes = graph.nodes
     needs = [False] * len(nodes)  # does the node's output need a gradient?
     storage = list(range(len(nodes)))  # the node owning each output's storage
+    strided = [False] * len(nodes)  # is the output a non-contiguous view (a crop)?
     facts, saved_by = [], {}  # storage key -> [size (Affine), savers (node ids)]
     for node, c in zip(nodes, counts):
         layer = REGISTRY[node.kind]
@@ -104,8 +105,9 @@ def train_pass(graph: Graph, precision: str = "fp32", optimizer: str = "sgd") ->
         trained = bool(c.params) and not node.frozen
         grads = Grads(tuple(needs[i] for i in node.inputs), trained)
         needs[node.id] = trained or any(grads.inputs)
-        if layer.shares_storage and node.inputs:
+        if layer.shares_storage and node.inputs and not (layer.copies_strided and strided[node.inputs[0]]):
             storage[node.id] = storage[node.inputs[0]]
+            strided[node.id] = strided[node.inputs[0]] or layer.strided_view
         try:
             back_in, back_w = layer.backward_macs(node.attrs, ins, node.shape)
             items = layer.saved(node.attrs, ins, node.shape, grads) if needs[node.id] else ()

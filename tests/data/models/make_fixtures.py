@@ -43,6 +43,8 @@ def keras_fixtures(expected: dict) -> None:
     os.environ.setdefault("KERAS_BACKEND", "torch")
     import keras
 
+    shapes: dict = {}
+
     for name in KERAS_APPS:
         model = getattr(keras.applications, name)(weights=None)
         config = _strip(json.loads(model.to_json()))
@@ -54,6 +56,98 @@ def keras_fixtures(expected: dict) -> None:
             "non_trainable": int(model.count_params()) - trainable,
             "output_shape": list(model.output_shape[1:])}
         print(name, model.count_params(), file=sys.stderr)
+        _record(model, f"keras_{name.lower()}.json", expected, shapes, config=None)
+    for stem, model in small_keras_models(keras):
+        config = _strip(json.loads(model.to_json()))
+        _write(os.path.join(HERE, f"{stem}.json"), json.dumps(config, separators=(",", ":")))
+        _record(model, f"{stem}.json", expected, shapes, config)
+    # Keras 2's layout of a functional model (inbound_nodes as [[layer, node, index, kwargs]],
+    # batch_input_shape), converted from Keras 3's: Keras 2 is not installable beside Keras 3
+    with open(os.path.join(HERE, "keras_mobilenet.json")) as handle:  # the same layers, so the same shapes
+        config = json.load(handle)
+    _write(os.path.join(HERE, "keras2_mobilenet.json"), json.dumps(keras2_layout(config), separators=(",", ":")))
+    expected["keras2_mobilenet.json"] = {**expected["keras_mobilenet.json"],
+                                        "source": expected["keras_mobilenet.json"]["source"]
+                                        + ", converted to Keras 2's layout by keras2_layout()"}
+    shapes["keras2_mobilenet.json"] = shapes["keras_mobilenet.json"]
+    _write(os.path.join(HERE, "layer_shapes_keras.json"),
+           json.dumps(shapes, separators=(",", ":"), sort_keys=True) + "\n")
+
+
+def _record(model, stem, expected, shapes, config) -> None:
+    """Keras's totals and every layer's output shape (batch axis dropped)."""
+    import keras
+
+    trainable = sum(int(w.numpy().size) for w in model.trainable_weights)
+    if config is not None:
+        expected[stem] = {"source": f"keras {keras.__version__} {model.name} (make_fixtures.small_keras_models)",
+                          "params": int(model.count_params()), "trainable": trainable,
+                          "non_trainable": int(model.count_params()) - trainable,
+                          "output_shape": list(model.output_shape[1:])}
+    shapes[stem] = {layer.name: list(layer.output.shape[1:]) for layer in model.layers}
+
+
+def keras2_layout(config: dict) -> dict:
+    """A Keras 3 functional config in Keras 2's layout."""
+    layers = []
+    for layer in config["config"]["layers"]:
+        layer = json.loads(json.dumps(layer))
+        nodes = []
+        for node in layer.get("inbound_nodes", []):
+            args = node["args"][0] if isinstance(node["args"][0], list) else node["args"]
+            nodes.append([[t["config"]["keras_history"][0], 0, 0, {}] for t in args])
+        layer["inbound_nodes"] = nodes
+        if layer["class_name"] == "InputLayer":
+            layer["config"]["batch_input_shape"] = layer["config"].pop("batch_shape")
+        layers.append(layer)
+    return {"class_name": "Functional", "config": {**config["config"], "layers": layers}, "keras_version": "2.15.0",
+            "backend": "tensorflow"}
+
+
+def small_keras_models(keras):
+    """Small models for what keras.applications does not show: Cropping2D, global pooling
+    as the output (keepdims=False), a Sequential model, and blocks nested in branches."""
+    from keras import layers
+
+    x = inp = keras.Input((32, 30, 3), name="image")
+    x = layers.Conv2D(8, 3, padding="same", activation="relu", name="conv1")(x)
+    x = layers.Cropping2D(((1, 2), (3, 0)), name="crop_a")(x)
+    x = layers.Cropping2D(2, name="crop_b")(x)
+    x = layers.Conv2D(16, 3, strides=2, name="conv2")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    yield "keras_cropping", keras.Model(inp, x, name="cropping")
+
+    yield "keras_sequential", keras.Sequential([
+        keras.Input((28, 28, 1)), layers.ZeroPadding2D(2, name="pad"),
+        layers.Conv2D(6, 5, activation="tanh", name="c1"), layers.AveragePooling2D(2, name="s2"),
+        layers.Conv2D(16, 5, activation="tanh", name="c3"), layers.MaxPooling2D(2, name="s4"),
+        layers.Cropping2D(((0, 1), (1, 0)), name="crop"), layers.Flatten(name="flat"),
+        layers.Dense(84, activation="tanh", name="f6"), layers.Dense(10, activation="softmax", name="out")],
+        name="sequential_lenet")
+
+    # a residual block inside each branch of a concat
+    x = inp = keras.Input((16, 16, 8), name="image")
+    branches = []
+    for b, k in (("a", 1), ("b", 3)):
+        y = layers.Conv2D(8, k, padding="same", use_bias=False, name=f"{b}_conv1")(x)
+        y = layers.BatchNormalization(name=f"{b}_bn1")(y)
+        y = layers.ReLU(name=f"{b}_relu")(y)
+        y = layers.Conv2D(8, k, padding="same", name=f"{b}_conv2")(y)
+        branches.append(layers.Add(name=f"{b}_add")([x, y]))
+    x = layers.Concatenate(name="cat")(branches)
+    x = layers.Conv2D(4, 1, name="head")(x)
+    yield "keras_residual_in_concat", keras.Model(inp, x, name="residual_in_concat")
+
+    # a concat inside the body of a residual, twice in a row (folded into a repeat)
+    x = inp = keras.Input((16, 16, 16), name="image")
+    for n in (1, 2):
+        a = layers.Conv2D(8, 1, activation="relu", name=f"block{n}_a")(x)
+        b = layers.Conv2D(8, 3, padding="same", activation="relu", name=f"block{n}_b")(x)
+        y = layers.Concatenate(name=f"block{n}_cat")([a, b])
+        y = layers.Conv2D(16, 1, name=f"block{n}_proj")(y)
+        x = layers.Add(name=f"block{n}_add")([x, y])
+        x = layers.ReLU(name=f"block{n}_out")(x)
+    yield "keras_concat_in_residual", keras.Model(inp, x, name="concat_in_residual")
 
 
 def torch_resnet50():
@@ -162,7 +256,12 @@ if __name__ == "__main__":
     if "--onnx-only" in sys.argv:
         with open(os.path.join(HERE, "expected.json")) as handle:
             expected = json.load(handle)
+    elif "--keras-only" in sys.argv:
+        with open(os.path.join(HERE, "expected.json")) as handle:
+            expected = json.load(handle)
+        keras_fixtures(expected)
     else:
         keras_fixtures(expected)
-    onnx_fixtures(expected)
+    if "--keras-only" not in sys.argv:
+        onnx_fixtures(expected)
     _write(os.path.join(HERE, "expected.json"), json.dumps(expected, indent=1, sort_keys=True) + "\n")
