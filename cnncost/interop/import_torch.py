@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..layers import REGISTRY
 from ..layers.spelling import Unmappable
-from .import_onnx import hwc
+from .import_onnx import Around, Op, hwc, onnx_patterns
 from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
 
 META_METHODS = ("size", "dim")
@@ -73,10 +73,12 @@ def _module_view(m, out):
     if name == "Softmax":
         return View(name, {"axis": 1 if m.dim in (1, -3) else m.dim}, out=out)
     if name == "LocalResponseNorm":
-        return View(name, {"size": m.size}, out=out)
+        return View(name, {"size": m.size, "alpha": m.alpha, "beta": m.beta, "k": m.k}, out=out)
     if name == "ZeroPad2d":
         l, r, t, b = m.padding if isinstance(m.padding, (tuple, list)) else (m.padding,) * 4
         return View(name, {"pads": [0, 0, t, l, 0, 0, b, r]}, out=out)
+    if name == "ChannelShuffle":
+        return View(name, {"groups": m.groups}, out=out)
     if name in ("BatchNorm2d", "BatchNorm1d") and not m.affine:
         raise Unmappable("affine=False")
     return View(name, {}, out=out)
@@ -123,6 +125,46 @@ def _call_view(node, out, value):
     return View(name, {}, out=out)
 
 
+def _op_name(node, submodules) -> str:
+    """A node's name for the entries' ONNX pattern hooks: the ONNX op torch.onnx writes
+    for the tensor methods that patterns are made of, else the module class or call name."""
+    if node.op == "call_module":
+        return type(submodules[node.target]).__name__
+    name = getattr(node.target, "__name__", str(node.target))
+    return {"view": "Reshape", "reshape": "Reshape", "transpose": "Transpose", "permute": "Transpose",
+            "contiguous": "Identity"}.get(name, name)
+
+
+def _perm(node, rank: int) -> list:
+    """Transpose's perm of x.transpose(a, b) / x.permute(...)."""
+    args = [a for a in node.args[1:] if isinstance(a, int)]
+    if getattr(node.target, "__name__", str(node.target)) == "permute":
+        dims = list(node.args[1]) if len(node.args) == 2 and isinstance(node.args[1], (list, tuple)) else args
+        return [d % rank for d in dims]
+    perm = list(range(rank))
+    if len(args) == 2:
+        a, b = (d % rank for d in args)
+        perm[a], perm[b] = perm[b], perm[a]
+    return perm
+
+
+def _around(traced, submodules, torch):
+    """The fx graph as the ONNX pattern hooks see a graph (layers.spelling.follow)."""
+    ops, shapes = {}, {}
+    for node in traced.graph.nodes:
+        meta = node.meta.get("tensor_meta")
+        if node.op in ("placeholder", "output") or meta is None or not hasattr(meta, "shape"):
+            continue
+        shape = list(meta.shape)
+        shapes[node.name] = shape
+        name = _op_name(node, submodules)
+        inputs = [a.name for a in node.all_input_nodes]
+        ops[node] = Op(name, node.name, inputs, [node.name],
+                       {"perm": _perm(node, len(shape))} if name == "Transpose" else {}, shape)
+    outputs = [a.name for n in traced.graph.nodes if n.op == "output" for a in n.all_input_nodes]
+    return ops, Around(list(ops.values()), {}, {}, outputs, shapes)
+
+
 def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported:  # noqa: A002
     import torch
     from torch.fx import symbolic_trace
@@ -146,6 +188,9 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
     producer, steps, calls = {}, [], {}
     submodules = dict(traced.named_modules())
     output = None
+    patterns = onnx_patterns()
+    ops, around = _around(traced, submodules, torch)
+    matched_nodes = set()
     for node in traced.graph.nodes:
         meta = node.meta.get("tensor_meta")
         if node.op == "placeholder":
@@ -162,6 +207,20 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
                 data += [x for x in a if isinstance(x, torch.fx.Node) and x in producer]
         if not data or meta is None or not hasattr(meta, "shape"):
             continue  # constants, attributes and size arithmetic
+        if id(ops[node]) in matched_nodes:
+            continue  # read with the pattern it belongs to
+        op = ops[node]
+        matched = next((m for entry in patterns.get(op.op, ()) if (m := entry.match_onnx(op, around))), None)
+        if matched:  # a pattern one entry reads as its layer (channel shuffle's view, transpose, view)
+            matched_nodes.update(id(n) for n in matched.nodes)
+            last = next(n for n in ops if ops[n] is matched.nodes[-1])
+            label, source = node.name, producer[data[0]]
+            for kind, args in matched.lines:
+                steps.append(Step(label if not steps or steps[-1].name != label else f"{label}_{kind}", kind, args,
+                                  (source,)))
+                source = steps[-1].name
+            producer[last] = source
+            continue
         out = hwc(list(meta.shape))
         ins = [hwc(list(d.meta["tensor_meta"].shape)) for d in data]
         try:
