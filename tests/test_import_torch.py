@@ -86,3 +86,56 @@ def test_from_torch_lists_unsupported_calls(torch):
         cnncost.from_torch(Odd(), input=(8, 8, 3))
     assert "2 PyTorch calls cnncost cannot map" in err.value.message
     assert "ELU x1: elu" in err.value.message and "erf x1: erf" in err.value.message
+
+
+def _channel_shuffle(x, groups: int):
+    """torchvision 0.28 shufflenetv2.py's channel_shuffle (fx sees view, transpose, contiguous, view)."""
+    batchsize, num_channels, height, width = x.size()
+    x = x.view(batchsize, groups, num_channels // groups, height, width)
+    x = x.transpose(1, 2).contiguous()
+    return x.view(batchsize, -1, height, width)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("how", ["function", "module", "permute"])
+def test_from_torch_reads_channel_shuffle(torch, how):
+    nn = torch.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.shuffle = nn.Conv2d(3, 12, 3, padding=1), nn.ChannelShuffle(3)
+
+        def forward(self, x):
+            x = self.conv(x)
+            if how == "module":
+                return self.shuffle(x)
+            if how == "permute":
+                n, c, h, w = x.shape
+                return x.reshape(n, 3, c // 3, h, w).permute(0, 2, 1, 3, 4).reshape(n, c, h, w)
+            return _channel_shuffle(x, 3)
+
+    net = Net()
+    graph = cnncost.from_torch(net, input=(8, 8, 3))
+    shuffles = [n for n in graph.nodes if n.kind == "shuffle"]
+    assert [n.attrs["shuffle_groups"] for n in shuffles] == [3]
+    assert [n.kind for n in graph.nodes] == ["input", "conv", "shuffle"]
+    t = cnncost.analyze(graph).totals
+    assert (t.params, t.macs) == (sum(p.numel() for p in net.parameters()), 8 * 8 * 12 * 27)
+    # and the NumPy shuffle is torch's: channel j of the output is channel (j % 3) * 4 + j // 3
+    from cnncost.layers import REGISTRY
+
+    x = torch.arange(12.0).view(1, 12, 1, 1)
+    ours = REGISTRY["shuffle"].run({"shuffle_groups": 3}, [x.numpy().transpose(0, 2, 3, 1)], None)
+    assert _channel_shuffle(x, 3).flatten().tolist() == ours.flatten().tolist() == \
+        [(j % 3) * 4 + j // 3 for j in range(12)]
+
+
+@pytest.mark.torch
+def test_from_torch_reads_lrn_settings(torch):
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.LocalResponseNorm(3, alpha=2e-4, beta=0.7, k=2.0))
+    graph = cnncost.from_torch(net, input=(8, 8, 3))
+    node = graph.nodes[-1]
+    assert node.kind == "lrn"
+    assert (node.attrs["size"], float(node.attrs["alpha"]), float(node.attrs["beta"]), float(node.attrs["k"])) == \
+        (3, 2e-4, 0.7, 2.0)
