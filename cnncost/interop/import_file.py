@@ -43,7 +43,8 @@ def parse_shape(text: str | None):
 
 def ops_page() -> str:
     """docs/interop-ops.md: every ONNX op, Keras class and PyTorch module or function the
-    importers map, read from the layer entries (tests/test_import.py keeps it current)."""
+    importers map, and the patterns read as one layer (`onnx_patterns`), read from the
+    layer entries (tests/test_import.py keeps it current)."""
     from ..layers import REGISTRY
 
     rows = []
@@ -58,6 +59,8 @@ def ops_page() -> str:
         torch = ", ".join(x for x in (", ".join(f"`nn.{m}`" for m in cols[3]),
                                       ", ".join(f"`{f}`" for f in cols[4])) if x)
         rows.append(f"| `{kind}` | {onnx} | {', '.join(x for x in (keras, acts) if x)} | {torch} |")
+    patterns = [f"| `{kind}` | `{start}` | {what} |" for kind in sorted(REGISTRY)
+                for start, what in getattr(REGISTRY[kind], "onnx_patterns", {}).items()]
     return "\n".join([
         "# Operators and classes the importers map",
         "",
@@ -69,4 +72,15 @@ def ops_page() -> str:
         "",
         "| cnncost kind | ONNX op | Keras class | PyTorch |",
         "|---|---|---|---|",
-        *rows, ""])
+        *rows, "",
+        "## Patterns read as one layer",
+        "",
+        "Some modules are written by torch's exporter as several nodes. The entry's `match_onnx`",
+        "hook is offered each node of the op below and the nodes after it, and reads the pattern",
+        "as one layer when the nodes and their constants are exactly its form; the torch.fx",
+        "reader offers it the same view of its graph (`x.view` is a `Reshape`, `x.transpose` a",
+        "`Transpose`, `contiguous` an `Identity`). Anything else stays unsupported.",
+        "",
+        "| cnncost kind | starts at | pattern |",
+        "|---|---|---|",
+        *patterns, ""])

@@ -103,9 +103,10 @@ class BatchNorm(Layer):
 
 @register
 class LocalResponseNorm(Layer):
-    """Local response normalisation `lrn [size=5] [alpha=0.0001] [beta=0.75] [k=1]`
-    (AlexNet, GoogLeNet v1): x / (k + alpha/size * sum of squares over size neighbouring
-    channels)**beta, PyTorch's formula; no parameters.
+    """Local response normalisation `lrn [size=5] [alpha=A] [beta=B] [k=K]` (AlexNet): no parameters.
+
+    x / (k + alpha/size * sum of squares over `size` neighbouring channels)**beta, PyTorch's
+    formula and defaults.
 
     other ops: size squares-and-adds per element plus 3 (scale, power, divide)
     """
