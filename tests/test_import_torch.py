@@ -139,3 +139,84 @@ def test_from_torch_reads_lrn_settings(torch):
     assert node.kind == "lrn"
     assert (node.attrs["size"], float(node.attrs["alpha"]), float(node.attrs["beta"]), float(node.attrs["k"])) == \
         (3, 2e-4, 0.7, 2.0)
+
+
+def _shape_branching(torch):
+    """A module torch.fx cannot trace (an `if` on the input's shape); torch.export can."""
+    nn = torch.nn
+
+    class Block(nn.Module):
+        def __init__(self, k):
+            super().__init__()
+            self.conv, self.bn = nn.Conv2d(8, 8, k, padding=k // 2, bias=False), nn.BatchNorm2d(8)
+
+        def forward(self, x):
+            return torch.relu(self.bn(self.conv(x)) + x)
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.stem, self.blocks = nn.Conv2d(3, 8, 3, stride=2), nn.Sequential(Block(3), Block(5))
+            self.big, self.pool, self.fc = nn.Conv2d(8, 8, 1), nn.MaxPool2d(2), nn.Linear(8, 10)
+
+        def forward(self, x):
+            x = self.stem(x)
+            if x.shape[-1] > 100:  # not taken for this input: its conv is not in the network run
+                x = self.big(x)
+            x = self.pool(self.blocks(x))
+            x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
+            return nn.functional.dropout(self.fc(x), 0.2, training=self.training)
+
+    return Net()
+
+
+SHAPE_BRANCHING_SPEC = """network same
+input 16x16x3
+conv 3x3 8 s2
+residual:
+    conv 3x3 8 p1 nobias bn
+relu
+residual:
+    conv 5x5 8 p2 nobias bn
+relu
+maxpool 2x2
+adaptiveavgpool 1x1
+flatten
+fc 10
+dropout 0.2
+"""
+
+
+@pytest.mark.torch
+def test_from_torch_falls_back_to_torch_export(torch):
+    net = _shape_branching(torch)
+    with pytest.raises(torch.fx.proxy.TraceError):
+        torch.fx.symbolic_trace(net)
+    graph = cnncost.from_torch(net, input=(16, 16, 3))
+    spec = cnncost.load("<same>", text=SHAPE_BRANCHING_SPEC)
+    mine, theirs = cnncost.analyze(graph).totals, cnncost.analyze(spec).totals
+    assert (mine.params, mine.buffers, mine.macs, mine.other_ops) == \
+        (theirs.params, theirs.buffers, theirs.macs, theirs.other_ops)
+    assert graph.nodes[graph.output].shape == spec.nodes[spec.output].shape == (10,)
+    # what runs: every parameter but the untaken branch's conv
+    assert mine.params == sum(p.numel() for p in net.parameters()) - 8 * 8 - 8
+    names = [node.name for node in graph.nodes]  # module paths from nn_module_stack
+    assert {"stem", "pool", "fc_"} <= set(names)
+    assert any(n.endswith("blocks_0_conv") for n in names) and any(n.endswith("blocks_1_conv") for n in names)
+    assert "blocks_1_relu" in names  # a call in Block.forward: the path and the call
+
+
+@pytest.mark.torch
+def test_from_torch_says_when_neither_tracer_can(torch):
+    class ValueBranching(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(3, 4, 3)
+
+        def forward(self, x):
+            y = self.conv(x)
+            return y.relu() if y.sum() > 0 else y.sigmoid()  # on the values: neither can trace it
+
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.from_torch(ValueBranching(), input=(8, 8, 3))
+    assert "neither torch.fx nor torch.export can trace ValueBranching" in err.value.message

@@ -172,10 +172,13 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
 
     h, w, c = input
     try:
-        traced = symbolic_trace(module)
-    except Exception as err:  # fx refuses data-dependent control flow
-        raise ModelImportError(f"torch.fx cannot trace {type(module).__name__}: {err}",
-                               hint="cnncost.from_torch traces the forward with torch.fx") from None
+        traced, why = symbolic_trace(module), ""
+    except Exception as err:  # fx refuses data-dependent control flow: torch.export fixes it for this input
+        traced, why = None, f"torch.fx: {str(err).splitlines()[0] if str(err) else repr(err)}"
+    if traced is None:
+        from .import_aten import read_aten
+
+        return read_aten(module, input, name, why=why)
     was_training = module.training
     module.eval()
     try:

@@ -35,6 +35,7 @@ class Flatten(Layer):
     onnx_ops = ("Flatten", "Reshape")
     torch_modules = ("Flatten",)
     torch_functions = ("flatten", "view", "reshape")
+    torch_aten_ops = ("flatten", "view", "reshape")
 
     def from_keras(self, cfg, ins):
         from .spelling import Unmappable
@@ -146,6 +147,7 @@ class Dense(Layer):
     onnx_ops = ("Gemm", "MatMul")
     onnx_patterns = {"MatMul": "MatMul by a constant (K, N) matrix, then Add of a constant N-vector: fc N with bias"}
     torch_modules = ("Linear",)
+    torch_aten_ops = ("linear",)
 
     def from_keras(self, cfg, ins):
         return [("fc", f"{cfg['units']}" + ("" if cfg.get("use_bias", True) else " nobias"))]

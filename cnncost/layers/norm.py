@@ -68,6 +68,7 @@ class BatchNorm(Layer):
     keras_classes = ("BatchNormalization",)
     onnx_ops = ("BatchNormalization",)
     torch_modules = ("BatchNorm2d", "BatchNorm1d")
+    torch_aten_ops = ("batch_norm",)
 
     def from_keras(self, cfg, ins):
         from .spelling import join

@@ -37,6 +37,7 @@ class Dropout(Layer):
     onnx_ops = ("Dropout",)
     torch_modules = ("Dropout", "Dropout2d")
     torch_functions = ("dropout",)
+    torch_aten_ops = ("dropout",)
 
     def from_keras(self, cfg, ins):
         return [("dropout", f"{cfg.get('rate', 0.5):g}")]
@@ -83,6 +84,7 @@ class Identity(Layer):
     onnx_ops = ("Identity",)
     torch_modules = ("Identity",)
     torch_functions = ("contiguous",)
+    torch_aten_ops = ("clone", "contiguous", "alias")
 
     def from_onnx(self, node, ins):
         return []  # a name for the same tensor
@@ -202,6 +204,7 @@ class Slice(Layer):
 
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     onnx_ops = ("Slice", "Split")
+    torch_aten_ops = ("slice",)
 
     def from_onnx(self, node, ins):
         """Slice of a channel range; Split into channel ranges, one step per output."""
