@@ -38,6 +38,14 @@ def test_fx_round_trip(trips, name):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("name", SPECS)
+def test_torch_export_round_trip(trips, name):
+    """The torch.export reader (from_torch's fallback) on every zoo module: as torch.fx,
+    it sees the whole module (googlenet_aux's training heads too)."""
+    assert trips[name]["export"] == trips[name]["zoo"]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", SPECS)
 def test_onnx_round_trip(trips, name):
     """alexnet_caffe and inception_v1 included: torch.onnx writes their
     nn.LocalResponseNorm as arithmetic, which the lrn entry's pattern hook reads."""

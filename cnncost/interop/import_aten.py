@@ -13,7 +13,8 @@ from __future__ import annotations
 from ..layers import REGISTRY
 from ..layers.spelling import Unmappable
 from .import_onnx import hwc
-from .import_torch import View, _pair
+from .import_onnx import onnx_patterns
+from .import_torch import View, _pair, around_graph
 from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
 
 
@@ -83,13 +84,14 @@ def _aten_view(name, args, out, shape_of):
     if name == "slice":  # input, dim, start, end, step
         return View("Slice", {}, out=out, consts=[None, [_arg(args, 2, 0)], [_arg(args, 3, 2**63 - 1)],
                                                   [_arg(args, 1, 0)], [_arg(args, 4, 1)]])
-    if name == "constant_pad_nd":  # input, (left, right, top, bottom), value
+    if name in ("constant_pad_nd", "pad"):  # input, (left, right, top, bottom)[, mode], value
         pads = list(args[1])
         if len(pads) != 4:
             raise Unmappable(f"padding of {len(pads) // 2} axes")
         l, r, t, b = pads
-        return View("Pad", {"pads": [0, 0, t, l, 0, 0, b, r], "mode": "constant"}, out=out,
-                    consts=[None, None, [_arg(args, 2, 0)]])
+        mode, value = ("constant", _arg(args, 2, 0)) if name == "constant_pad_nd" else \
+            (_arg(args, 2, "constant"), _arg(args, 3, 0))
+        return View("Pad", {"pads": [0, 0, t, l, 0, 0, b, r], "mode": mode}, out=out, consts=[None, None, [value]])
     return View(name, {}, out=out)
 
 
@@ -130,7 +132,13 @@ def read_aten(module, input, name=None, why="") -> Imported:  # noqa: A002
     producer, steps, calls, output = {}, [], {}, None
 
     def shape_of(node):
-        return list(node.meta["val"].shape)
+        return list(node.meta["val"].shape) if hasattr(node.meta.get("val"), "shape") else None
+
+    def op_name(node):
+        return getattr(node.target, "_opname", str(node.target)).rstrip("_")  # relu_ is relu
+
+    patterns, matched_nodes = onnx_patterns(), set()
+    ops, around = around_graph(graph, op_name, shape_of)
 
     for node in graph.nodes:
         if node.op == "placeholder":
@@ -145,8 +153,21 @@ def read_aten(module, input, name=None, why="") -> Imported:  # noqa: A002
         value = node.meta.get("val")
         if node.op != "call_function" or not data or not hasattr(value, "shape"):
             continue  # parameters, buffers and size arithmetic
-        op = getattr(node.target, "_opname", str(node.target)).rstrip("_")  # relu_ is relu
+        if node in ops and id(ops[node]) in matched_nodes:
+            continue  # read with the pattern it belongs to
+        op = op_name(node)
         label = _label(node, op, leaves, calls)
+        matched = next((m for entry in patterns.get(ops[node].op, ()) if (m := entry.match_onnx(ops[node], around))),
+                       None)
+        if matched:  # a pattern one entry reads as its layer (F.local_response_norm's arithmetic)
+            matched_nodes.update(id(n) for n in matched.nodes)
+            last = next(n for n in ops if ops[n] is matched.nodes[-1])
+            source = producer[data[0]]
+            for kind, args in matched.lines:
+                steps.append(Step(label if source == producer[data[0]] else f"{label}_{kind}", kind, args, (source,)))
+                source = steps[-1].name
+            producer[last] = source
+            continue
         ins = [hwc(shape_of(d)) for d in data]
         try:
             entry = table.get(op)

@@ -125,44 +125,59 @@ def _call_view(node, out, value):
     return View(name, {}, out=out)
 
 
-def _op_name(node, submodules) -> str:
-    """A node's name for the entries' ONNX pattern hooks: the ONNX op torch.onnx writes
-    for the tensor methods that patterns are made of, else the module class or call name."""
+# the ONNX op torch.onnx writes for the calls the entries' patterns are made of (the
+# pattern hooks read a torch.fx or aten graph as they read an ONNX graph)
+AS_ONNX = {"view": "Reshape", "reshape": "Reshape", "_unsafe_view": "Reshape", "transpose": "Transpose",
+           "permute": "Transpose", "contiguous": "Identity", "clone": "Identity", "pad": "Pad",
+           "constant_pad_nd": "Pad", "avg_pool3d": "AveragePool", "squeeze": "Squeeze", "mul": "Mul",
+           "add": "Add", "pow": "Pow", "div": "Div"}
+
+
+def _call_name(node, submodules) -> str:
+    """A torch.fx node's call: the module class, the function or method name."""
     if node.op == "call_module":
         return type(submodules[node.target]).__name__
-    name = getattr(node.target, "__name__", str(node.target))
-    return {"view": "Reshape", "reshape": "Reshape", "transpose": "Transpose", "permute": "Transpose",
-            "contiguous": "Identity"}.get(name, name)
+    return getattr(node.target, "__name__", str(node.target))
 
 
-def _perm(node, rank: int) -> list:
+def _perm(name, args, rank: int) -> list:
     """Transpose's perm of x.transpose(a, b) / x.permute(...)."""
-    args = [a for a in node.args[1:] if isinstance(a, int)]
-    if getattr(node.target, "__name__", str(node.target)) == "permute":
-        dims = list(node.args[1]) if len(node.args) == 2 and isinstance(node.args[1], (list, tuple)) else args
+    ints = [a for a in args[1:] if isinstance(a, int)]
+    if name == "permute":
+        dims = list(args[1]) if len(args) == 2 and isinstance(args[1], (list, tuple)) else ints
         return [d % rank for d in dims]
     perm = list(range(rank))
-    if len(args) == 2:
-        a, b = (d % rank for d in args)
+    if len(ints) == 2:
+        a, b = (d % rank for d in ints)
         perm[a], perm[b] = perm[b], perm[a]
     return perm
 
 
-def _around(traced, submodules, torch):
-    """The fx graph as the ONNX pattern hooks see a graph (layers.spelling.follow)."""
-    ops, shapes = {}, {}
-    for node in traced.graph.nodes:
-        meta = node.meta.get("tensor_meta")
-        if node.op in ("placeholder", "output") or meta is None or not hasattr(meta, "shape"):
+def around_graph(graph, name_of, shape_of):
+    """A torch.fx (or aten) graph as the entries' ONNX pattern hooks see a graph: each call
+    an Op named as torch.onnx would write it (AS_ONNX), a number argument a constant."""
+    import numpy as np
+
+    ops, shapes, consts = {}, {}, {}
+    for node in graph.nodes:
+        shape = shape_of(node)
+        if node.op in ("placeholder", "output", "get_attr") or shape is None:
             continue
-        shape = list(meta.shape)
         shapes[node.name] = shape
-        name = _op_name(node, submodules)
-        inputs = [a.name for a in node.all_input_nodes]
-        ops[node] = Op(name, node.name, inputs, [node.name],
-                       {"perm": _perm(node, len(shape))} if name == "Transpose" else {}, shape)
-    outputs = [a.name for n in traced.graph.nodes if n.op == "output" for a in n.all_input_nodes]
-    return ops, Around(list(ops.values()), {}, {}, outputs, shapes)
+        name = name_of(node)
+        inputs = []
+        for i, arg in enumerate(node.args):
+            if hasattr(arg, "name") and hasattr(arg, "op"):
+                inputs.append(arg.name)
+            elif isinstance(arg, (int, float)) and not isinstance(arg, bool):
+                inputs.append(f"{node.name}:{i}")
+                consts[inputs[-1]] = np.array([arg])
+        onnx = AS_ONNX.get(name, name)
+        attrs = {"perm": _perm(name, list(node.args), len(shape))} if onnx == "Transpose" else \
+            {"kernel_shape": list(node.args[1])} if onnx == "AveragePool" else {}
+        ops[node] = Op(onnx, node.name, inputs, [node.name], attrs, shape)
+    outputs = [a.name for n in graph.nodes if n.op == "output" for a in n.all_input_nodes]
+    return ops, Around(list(ops.values()), consts, {}, outputs, shapes)
 
 
 def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported:  # noqa: A002
@@ -192,7 +207,9 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
     submodules = dict(traced.named_modules())
     output = None
     patterns = onnx_patterns()
-    ops, around = _around(traced, submodules, torch)
+    ops, around = around_graph(traced.graph, lambda n: _call_name(n, submodules),
+                               lambda n: list(n.meta["tensor_meta"].shape)
+                               if hasattr(n.meta.get("tensor_meta"), "shape") else None)
     matched_nodes = set()
     for node in traced.graph.nodes:
         meta = node.meta.get("tensor_meta")

@@ -150,7 +150,8 @@ class LocalResponseNorm(Layer):
                                   at.get("bias", at.get("k", 1.0))))]
 
     def match_onnx(self, op, around):
-        """torch.onnx writes F.local_response_norm on NCHW (torch/nn/functional.py) as
+        """torch.onnx (and torch.export's aten graph) write F.local_response_norm on NCHW
+        (torch/nn/functional.py) as
         div = x*x viewed (N, 1, C, H, W), padded by size//2 and (size-1)//2 channels,
         averaged over `size` channels (AveragePool kernel (size, 1, 1)), viewed back,
         then x / (div*alpha + k)**beta: the nodes and their constants give the four."""
@@ -159,7 +160,8 @@ class LocalResponseNorm(Layer):
         x = op.inputs[0]
         if op.op != "Mul" or op.inputs[1] != x:
             return None
-        chain = follow(around, op, "Reshape", "Pad", "AveragePool", "If?", "Reshape", "Mul", "Add", "Pow", "Div")
+        chain = follow(around, op, "Reshape", "Pad", "AveragePool", "If?", "Squeeze?", "Reshape", "Mul", "Add", "Pow",
+                       "Div")  # If (ONNX) or Squeeze (aten): the squeeze of the pooled channel axis
         if chain is None or chain[-1].inputs != [x, chain[-2].outputs[0]]:
             return None
         pool, mul, add, power = chain[2], chain[-4], chain[-3], chain[-2]
