@@ -228,3 +228,28 @@ def test_from_torch_says_when_neither_tracer_can(torch):
     with pytest.raises(cnncost.CnnCostError) as err:
         cnncost.from_torch(ValueBranching(), input=(8, 8, 3))
     assert "neither torch.fx nor torch.export can trace ValueBranching" in err.value.message
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("branching", [False, True])
+def test_from_torch_reads_matmul_by_a_parameter(torch, branching):
+    """torch.matmul(x, w) + b is fc 20 with its bias through torch.fx, and through
+    torch.export (a shape `if` makes fx fail)."""
+    nn = torch.nn
+
+    class MatMul(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight, self.bias = nn.Parameter(torch.zeros(48, 20)), nn.Parameter(torch.zeros(20))
+            self.fc = nn.Linear(20, 10)
+
+        def forward(self, x):
+            if branching and x.shape[-1] > 100:
+                x = x * 2
+            return self.fc(torch.relu(torch.matmul(torch.flatten(x, 1), self.weight) + self.bias))
+
+    net = MatMul()
+    graph = cnncost.from_torch(net, input=(4, 4, 3))
+    assert [n.kind for n in graph.nodes] == ["input", "flatten", "fc", "relu", "fc"]
+    t = cnncost.analyze(graph).totals
+    assert (t.params, t.macs) == (sum(p.numel() for p in net.parameters()), 48 * 20 + 20 * 10)

@@ -138,7 +138,8 @@ def read_aten(module, input, name=None, why="") -> Imported:  # noqa: A002
         return getattr(node.target, "_opname", str(node.target)).rstrip("_")  # relu_ is relu
 
     patterns, matched_nodes = onnx_patterns(), set()
-    ops, around = around_graph(graph, op_name, shape_of)
+    ops, around = around_graph(graph, op_name, shape_of, {n: shape_of(n) for n in graph.nodes if n.op == "placeholder"
+                                                          and n.name not in user_inputs and shape_of(n)})
 
     for node in graph.nodes:
         if node.op == "placeholder":

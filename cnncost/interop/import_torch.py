@@ -130,7 +130,7 @@ def _call_view(node, out, value):
 AS_ONNX = {"view": "Reshape", "reshape": "Reshape", "_unsafe_view": "Reshape", "transpose": "Transpose",
            "permute": "Transpose", "contiguous": "Identity", "clone": "Identity", "pad": "Pad",
            "constant_pad_nd": "Pad", "avg_pool3d": "AveragePool", "squeeze": "Squeeze", "mul": "Mul",
-           "add": "Add", "pow": "Pow", "div": "Div"}
+           "add": "Add", "pow": "Pow", "div": "Div", "matmul": "MatMul", "mm": "MatMul"}
 
 
 def _call_name(node, submodules) -> str:
@@ -153,9 +153,10 @@ def _perm(name, args, rank: int) -> list:
     return perm
 
 
-def around_graph(graph, name_of, shape_of):
+def around_graph(graph, name_of, shape_of, weights):
     """A torch.fx (or aten) graph as the entries' ONNX pattern hooks see a graph: each call
-    an Op named as torch.onnx would write it (AS_ONNX), a number argument a constant."""
+    an Op named as torch.onnx would write it (AS_ONNX), a number argument a constant, a
+    parameter (`weights`: node -> shape) an initializer."""
     import numpy as np
 
     ops, shapes, consts = {}, {}, {}
@@ -177,7 +178,7 @@ def around_graph(graph, name_of, shape_of):
             {"kernel_shape": list(node.args[1])} if onnx == "AveragePool" else {}
         ops[node] = Op(onnx, node.name, inputs, [node.name], attrs, shape)
     outputs = [a.name for n in graph.nodes if n.op == "output" for a in n.all_input_nodes]
-    return ops, Around(list(ops.values()), consts, {}, outputs, shapes)
+    return ops, Around(list(ops.values()), consts, {n.name: s for n, s in weights.items()}, outputs, shapes)
 
 
 def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported:  # noqa: A002
@@ -207,9 +208,11 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
     submodules = dict(traced.named_modules())
     output = None
     patterns = onnx_patterns()
-    ops, around = around_graph(traced.graph, lambda n: _call_name(n, submodules),
-                               lambda n: list(n.meta["tensor_meta"].shape)
-                               if hasattr(n.meta.get("tensor_meta"), "shape") else None)
+    def shape_of(n):
+        return list(n.meta["tensor_meta"].shape) if hasattr(n.meta.get("tensor_meta"), "shape") else None
+
+    ops, around = around_graph(traced.graph, lambda n: _call_name(n, submodules), shape_of,
+                               {n: shape_of(n) for n in traced.graph.nodes if n.op == "get_attr" and shape_of(n)})
     matched_nodes = set()
     for node in traced.graph.nodes:
         meta = node.meta.get("tensor_meta")
