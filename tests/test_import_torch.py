@@ -253,3 +253,19 @@ def test_from_torch_reads_matmul_by_a_parameter(torch, branching):
     assert [n.kind for n in graph.nodes] == ["input", "flatten", "fc", "relu", "fc"]
     t = cnncost.analyze(graph).totals
     assert (t.params, t.macs) == (sum(p.numel() for p in net.parameters()), 48 * 20 + 20 * 10)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("size, alpha, beta, k", [(3, 2e-4, 0.7, 2.0), (5, 1e-4, 0.75, 1.0), (4, 1e-3, 0.5, 0.5)])
+def test_lrn_settings_run_as_torch(torch, size, alpha, beta, k):
+    """The settings an import reads are the ones the NumPy run uses: lrn equals
+    nn.LocalResponseNorm with them (channels last against torch's channels first)."""
+    import numpy as np
+
+    from cnncost.layers import REGISTRY
+
+    x = np.random.RandomState(0).randn(1, 5, 5, 7).astype(np.float32)
+    ours = REGISTRY["lrn"].run({"size": size, "alpha": alpha, "beta": beta, "k": k}, [x], None)
+    module = torch.nn.LocalResponseNorm(size, alpha=alpha, beta=beta, k=k)
+    theirs = module(torch.from_numpy(x).permute(0, 3, 1, 2)).permute(0, 2, 3, 1).numpy()
+    assert np.abs(ours - theirs).max() < 1e-5
