@@ -7,6 +7,10 @@ Cases, each a fresh `cnncost` process (what a user waits for):
 - the same with the weights in the file (written here with torch, ~100 MB), when torch is installed
 - `cnncost summarize` of tests/data/models/keras_resnet50.json (Keras 3 config)
 - `cnncost import` of both (the spec text only)
+- `cnncost summarize` of the pattern fixtures: onnx_lrn.onnx (LocalResponseNorm as torch.onnx's
+  arithmetic) and onnx_shuffle.onnx (a ShuffleNet v2 unit), beside onnx_small.onnx
+- with torch: the ResNet-50 module read in process by the torch.fx reader and by the
+  torch.export reader (from_torch's fallback where fx cannot trace)
 Beside them, onnx-tool's `model_profile` of the file with weights, when `pip install onnx-tool`
 worked (it needs the weights: a file with external data dropped does not load).
 """
@@ -55,6 +59,34 @@ def with_weights(folder: str) -> str | None:
     return path
 
 
+def torch_readers(runs: int):
+    """(torch.fx reader, torch.export reader) seconds on the torch ResNet-50, or None."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    import importlib.util
+
+    sys.path.insert(0, REPO)
+    from cnncost.interop.import_aten import read_aten
+    from cnncost.interop.import_torch import read_torch
+
+    torch.set_num_threads(1)
+    spec = importlib.util.spec_from_file_location("make_fixtures", os.path.join(MODELS, "make_fixtures.py"))
+    fixtures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixtures)
+    module = fixtures.torch_resnet50().eval()
+    out = []
+    for read in (read_torch, read_aten):
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            read(module, (224, 224, 3))
+            times.append(time.perf_counter() - start)
+        out.append(statistics.median(times))
+    return out
+
+
 def onnx_tool_profile(path: str, runs: int) -> float | None:
     try:
         import onnx_tool
@@ -82,6 +114,13 @@ def main() -> None:
     print(f"  import    onnx_resnet50.onnx                {timed(cli + ['import', onnx_file], runs):6.2f} s")
     print(f"  summarize keras_resnet50.json               {timed(cli + ['summarize', keras_file], runs):6.2f} s")
     print(f"  import    keras_resnet50.json               {timed(cli + ['import', keras_file], runs):6.2f} s")
+    for stem in ("onnx_small", "onnx_lrn", "onnx_shuffle"):
+        path = os.path.join(MODELS, f"{stem}.onnx")
+        print(f"  summarize {stem + '.onnx':32s}  {timed(cli + ['summarize', path], runs):6.2f} s")
+    readers = torch_readers(runs)
+    if readers:
+        print(f"  from_torch resnet50, torch.fx reader        {readers[0]:6.2f} s (in process)")
+        print(f"  from_torch resnet50, torch.export reader    {readers[1]:6.2f} s (in process)")
     with tempfile.TemporaryDirectory() as folder:
         full = with_weights(folder)
         if full is None:

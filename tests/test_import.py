@@ -486,3 +486,85 @@ def test_keras2_sequential_without_input_layer(tmp_path):
     assert (t.params, list(shape)) == (expected["params"], expected["output_shape"])
     assert model_spec(str(path)).split("\n\n", 1)[1] == model_spec(str(MODELS / "keras_sequential.json")).split(
         "\n\n", 1)[1]
+# ---- patterns one entry reads as its layer (layers' match_onnx hooks)
+@pytest.mark.parametrize("name, lines, macs", [
+    # ShuffleNet v2 unit: conv1 8*8*24*27, two 1x1 convs 64*12*12, depthwise 64*12*9
+    ("onnx_shuffle.onnx", ["Slice = slice 0:12", "Reshape = shuffle 2"], 8 * 8 * 24 * 27 + 2 * 64 * 144 + 64 * 12 * 9),
+    # nn.LocalResponseNorm(3, alpha=2e-4, beta=0.7, k=2) and (5): Mul, Pad, AveragePool, Pow, Div
+    ("onnx_lrn.onnx", ["conv1 = conv 5x5 16 s2 relu lrn size=3 alpha=0.0002 beta=0.7 k=2", "lrn2 = lrn"],
+     6 * 6 * 16 * 75),
+    # torch.matmul(x, w) + b: MatMul then Add of the bias vector
+    ("onnx_matmul.onnx", ["MatMul = fc 20 relu", "fc_ = fc 10"], 48 * 20 + 20 * 10),
+])
+def test_onnx_patterns_import_exactly(name, lines, macs):
+    text = model_spec(str(MODELS / name))
+    for line in lines:
+        assert line in [t.strip() for t in text.splitlines()]
+    t, shape = totals(MODELS / name)
+    expected = EXPECTED[name]
+    out = expected["output_shape"]
+    assert (t.params, t.buffers, t.macs) == (expected["params"], expected["buffers"], macs)
+    assert list(shape) == (out[1:] + out[:1] if len(out) == 3 else out)  # torch's CHW is HxWxC
+
+
+def _shuffle_graph(tmp_path, perm, back):
+    """x (1x8x4x4) -> Reshape (1, 2, 4, 4, 4) -> Transpose perm -> Reshape back."""
+    from onnx import helper
+
+    return _onnx_file(tmp_path, [
+        helper.make_node("Reshape", ["x", "split"], ["r"], name="r"),
+        helper.make_node("Transpose", ["r"], ["t"], perm=perm, name="t"),
+        helper.make_node("Reshape", ["t", "back"], ["y"], name="s"),
+    ], [("split", [1, 2, 4, 4, 4], "i"), ("back", back, "i")], 8)
+
+
+@pytest.mark.parametrize("perm, back, line", [
+    ([0, 2, 1, 3, 4], [1, 8, 4, 4], "r = shuffle 2"),
+    ([0, 2, 1, 3, 4], [1, -1, 4, 4], "r = shuffle 2"),
+    ([0, 1, 2, 4, 3], [1, 8, 4, 4], None),  # swaps H and W: not a channel shuffle
+    ([0, 2, 1, 3, 4], [1, 4, 8, 4], None),  # not viewed back as the input
+])
+def test_onnx_channel_shuffle_pattern(tmp_path, run_cli, perm, back, line):
+    path = _shuffle_graph(tmp_path, perm, back)
+    if line:
+        assert model_spec(str(path)).splitlines()[-1] == line
+        assert totals(path)[1] == (4, 4, 8)
+        return
+    code, _, err = run_cli("import", str(path))
+    assert code == 2 and "Reshape x2: r, s" in err and "Transpose x1: t" in err
+
+
+@pytest.mark.parametrize("bias, line", [([10], "m = fc 10"), ([1, 10], "m = fc 10"), (None, "m = fc 10 nobias")])
+def test_onnx_matmul_and_bias_add_is_fc(tmp_path, bias, line):
+    from onnx import helper
+
+    nodes = [helper.make_node("Flatten", ["x"], ["f"], name="flat"),
+             helper.make_node("MatMul", ["f", "w"], ["m" if bias else "y"], name="m")]
+    if bias:
+        nodes.append(helper.make_node("Add", ["b", "m"], ["y"], name="a"))
+    path = _onnx_file(tmp_path, nodes, [("w", (128, 10), "f")] + ([("b", tuple(bias), "f")] if bias else []), 10)
+    assert model_spec(str(path)).splitlines()[-1] == line
+    t, shape = totals(path)
+    assert (t.params, t.macs, shape) == (128 * 10 + (10 if bias else 0), 1280, (10,))
+
+
+def test_onnx_matmul_of_a_map_is_not_fc(tmp_path, run_cli):
+    """x @ W on NCHW multiplies along W: no cnncost kind; it is listed, never counted as an fc."""
+    from onnx import helper
+
+    path = _onnx_file(tmp_path, [helper.make_node("MatMul", ["x", "w"], ["y"], name="m")], [("w", (4, 4), "f")], 8)
+    code, _, err = run_cli("import", str(path))
+    assert code == 2 and "MatMul x1: m (MatMul giving (4, 4, 8) (fc maps a vector))" in err
+
+
+@pytest.mark.parametrize("attrs, line", [
+    ({"size": 5}, "n = lrn"),
+    ({"size": 3, "alpha": 2e-4, "beta": 0.7, "bias": 2.0}, "n = lrn size=3 alpha=0.0002 beta=0.7 k=2"),
+])
+def test_onnx_lrn_node(tmp_path, attrs, line):
+    from onnx import helper
+
+    path = _onnx_file(tmp_path, [helper.make_node("LRN", ["x"], ["y"], name="n", **attrs)], [], 8)
+    assert model_spec(str(path)).splitlines()[-1] == line
+    t, _ = totals(path)
+    assert t.other_ops == 4 * 4 * 8 * (attrs["size"] + 3)

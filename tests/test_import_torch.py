@@ -18,9 +18,6 @@ from cnncost import zoo
 from conftest import REPO
 
 SPECS = sorted({entry.spec for name, entry in zoo.entries().items() if name not in PYTORCH_REFUSES})
-# torch.onnx writes nn.LocalResponseNorm as its arithmetic (Mul, Pad, AveragePool, Pow,
-# Div, ...), not as an ONNX LRN node: those imports stop and name the ops.
-LRN_DECOMPOSED = {"alexnet_caffe", "inception_v1"}
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +38,17 @@ def test_fx_round_trip(trips, name):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("name", SPECS)
+def test_torch_export_round_trip(trips, name):
+    """The torch.export reader (from_torch's fallback) on every zoo module: as torch.fx,
+    it sees the whole module (googlenet_aux's training heads too)."""
+    assert trips[name]["export"] == trips[name]["zoo"]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", SPECS)
 def test_onnx_round_trip(trips, name):
-    if name in LRN_DECOMPOSED:
-        message = trips[name]["onnx"]
-        assert "cannot map" in message and "Div x2" in message and "/lrn1/" in message
-        return
+    """alexnet_caffe and inception_v1 included: torch.onnx writes their
+    nn.LocalResponseNorm as arithmetic, which the lrn entry's pattern hook reads."""
     assert trips[name]["onnx"] == trips[name]["zoo_inference"]  # the ONNX exporter drops training-only heads
 
 
@@ -91,3 +94,178 @@ def test_from_torch_lists_unsupported_calls(torch):
         cnncost.from_torch(Odd(), input=(8, 8, 3))
     assert "2 PyTorch calls cnncost cannot map" in err.value.message
     assert "ELU x1: elu" in err.value.message and "erf x1: erf" in err.value.message
+
+
+def _channel_shuffle(x, groups: int):
+    """torchvision 0.28 shufflenetv2.py's channel_shuffle (fx sees view, transpose, contiguous, view)."""
+    batchsize, num_channels, height, width = x.size()
+    x = x.view(batchsize, groups, num_channels // groups, height, width)
+    x = x.transpose(1, 2).contiguous()
+    return x.view(batchsize, -1, height, width)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("how", ["function", "module", "permute"])
+def test_from_torch_reads_channel_shuffle(torch, how):
+    nn = torch.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.shuffle = nn.Conv2d(3, 12, 3, padding=1), nn.ChannelShuffle(3)
+
+        def forward(self, x):
+            x = self.conv(x)
+            if how == "module":
+                return self.shuffle(x)
+            if how == "permute":
+                n, c, h, w = x.shape
+                return x.reshape(n, 3, c // 3, h, w).permute(0, 2, 1, 3, 4).reshape(n, c, h, w)
+            return _channel_shuffle(x, 3)
+
+    net = Net()
+    graph = cnncost.from_torch(net, input=(8, 8, 3))
+    shuffles = [n for n in graph.nodes if n.kind == "shuffle"]
+    assert [n.attrs["shuffle_groups"] for n in shuffles] == [3]
+    assert [n.kind for n in graph.nodes] == ["input", "conv", "shuffle"]
+    t = cnncost.analyze(graph).totals
+    assert (t.params, t.macs) == (sum(p.numel() for p in net.parameters()), 8 * 8 * 12 * 27)
+    # and the NumPy shuffle is torch's: channel j of the output is channel (j % 3) * 4 + j // 3
+    from cnncost.layers import REGISTRY
+
+    x = torch.arange(12.0).view(1, 12, 1, 1)
+    ours = REGISTRY["shuffle"].run({"shuffle_groups": 3}, [x.numpy().transpose(0, 2, 3, 1)], None)
+    assert _channel_shuffle(x, 3).flatten().tolist() == ours.flatten().tolist() == \
+        [(j % 3) * 4 + j // 3 for j in range(12)]
+
+
+@pytest.mark.torch
+def test_from_torch_reads_lrn_settings(torch):
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.LocalResponseNorm(3, alpha=2e-4, beta=0.7, k=2.0))
+    graph = cnncost.from_torch(net, input=(8, 8, 3))
+    node = graph.nodes[-1]
+    assert node.kind == "lrn"
+    assert (node.attrs["size"], float(node.attrs["alpha"]), float(node.attrs["beta"]), float(node.attrs["k"])) == \
+        (3, 2e-4, 0.7, 2.0)
+
+
+def _shape_branching(torch):
+    """A module torch.fx cannot trace (an `if` on the input's shape); torch.export can."""
+    nn = torch.nn
+
+    class Block(nn.Module):
+        def __init__(self, k):
+            super().__init__()
+            self.conv, self.bn = nn.Conv2d(8, 8, k, padding=k // 2, bias=False), nn.BatchNorm2d(8)
+
+        def forward(self, x):
+            return torch.relu(self.bn(self.conv(x)) + x)
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.stem, self.blocks = nn.Conv2d(3, 8, 3, stride=2), nn.Sequential(Block(3), Block(5))
+            self.big, self.pool, self.fc = nn.Conv2d(8, 8, 1), nn.MaxPool2d(2), nn.Linear(8, 10)
+
+        def forward(self, x):
+            x = self.stem(x)
+            if x.shape[-1] > 100:  # not taken for this input: its conv is not in the network run
+                x = self.big(x)
+            x = self.pool(self.blocks(x))
+            x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
+            return nn.functional.dropout(self.fc(x), 0.2, training=self.training)
+
+    return Net()
+
+
+SHAPE_BRANCHING_SPEC = """network same
+input 16x16x3
+conv 3x3 8 s2
+residual:
+    conv 3x3 8 p1 nobias bn
+relu
+residual:
+    conv 5x5 8 p2 nobias bn
+relu
+maxpool 2x2
+adaptiveavgpool 1x1
+flatten
+fc 10
+dropout 0.2
+"""
+
+
+@pytest.mark.torch
+def test_from_torch_falls_back_to_torch_export(torch):
+    net = _shape_branching(torch)
+    with pytest.raises(torch.fx.proxy.TraceError):
+        torch.fx.symbolic_trace(net)
+    graph = cnncost.from_torch(net, input=(16, 16, 3))
+    spec = cnncost.load("<same>", text=SHAPE_BRANCHING_SPEC)
+    mine, theirs = cnncost.analyze(graph).totals, cnncost.analyze(spec).totals
+    assert (mine.params, mine.buffers, mine.macs, mine.other_ops) == \
+        (theirs.params, theirs.buffers, theirs.macs, theirs.other_ops)
+    assert graph.nodes[graph.output].shape == spec.nodes[spec.output].shape == (10,)
+    # what runs: every parameter but the untaken branch's conv
+    assert mine.params == sum(p.numel() for p in net.parameters()) - 8 * 8 - 8
+    names = [node.name for node in graph.nodes]  # module paths from nn_module_stack
+    assert {"stem", "pool", "fc_"} <= set(names)
+    assert any(n.endswith("blocks_0_conv") for n in names) and any(n.endswith("blocks_1_conv") for n in names)
+    assert "blocks_1_relu" in names  # a call in Block.forward: the path and the call
+
+
+@pytest.mark.torch
+def test_from_torch_says_when_neither_tracer_can(torch):
+    class ValueBranching(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(3, 4, 3)
+
+        def forward(self, x):
+            y = self.conv(x)
+            return y.relu() if y.sum() > 0 else y.sigmoid()  # on the values: neither can trace it
+
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.from_torch(ValueBranching(), input=(8, 8, 3))
+    assert "neither torch.fx nor torch.export can trace ValueBranching" in err.value.message
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("branching", [False, True])
+def test_from_torch_reads_matmul_by_a_parameter(torch, branching):
+    """torch.matmul(x, w) + b is fc 20 with its bias through torch.fx, and through
+    torch.export (a shape `if` makes fx fail)."""
+    nn = torch.nn
+
+    class MatMul(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight, self.bias = nn.Parameter(torch.zeros(48, 20)), nn.Parameter(torch.zeros(20))
+            self.fc = nn.Linear(20, 10)
+
+        def forward(self, x):
+            if branching and x.shape[-1] > 100:
+                x = x * 2
+            return self.fc(torch.relu(torch.matmul(torch.flatten(x, 1), self.weight) + self.bias))
+
+    net = MatMul()
+    graph = cnncost.from_torch(net, input=(4, 4, 3))
+    assert [n.kind for n in graph.nodes] == ["input", "flatten", "fc", "relu", "fc"]
+    t = cnncost.analyze(graph).totals
+    assert (t.params, t.macs) == (sum(p.numel() for p in net.parameters()), 48 * 20 + 20 * 10)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("size, alpha, beta, k", [(3, 2e-4, 0.7, 2.0), (5, 1e-4, 0.75, 1.0), (4, 1e-3, 0.5, 0.5)])
+def test_lrn_settings_run_as_torch(torch, size, alpha, beta, k):
+    """The settings an import reads are the ones the NumPy run uses: lrn equals
+    nn.LocalResponseNorm with them (channels last against torch's channels first)."""
+    import numpy as np
+
+    from cnncost.layers import REGISTRY
+
+    x = np.random.RandomState(0).randn(1, 5, 5, 7).astype(np.float32)
+    ours = REGISTRY["lrn"].run({"size": size, "alpha": alpha, "beta": beta, "k": k}, [x], None)
+    module = torch.nn.LocalResponseNorm(size, alpha=alpha, beta=beta, k=k)
+    theirs = module(torch.from_numpy(x).permute(0, 3, 1, 2)).permute(0, 2, 3, 1).numpy()
+    assert np.abs(ours - theirs).max() < 1e-5

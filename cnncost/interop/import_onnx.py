@@ -18,6 +18,16 @@ def onnx_ops() -> dict:
     return {op: layer for layer in REGISTRY.values() for op in getattr(layer, "onnx_ops", ())}
 
 
+def onnx_patterns() -> dict:
+    """ONNX op -> the entries whose `match_onnx` recognises a pattern starting there
+    (their `onnx_patterns`: start op -> what the pattern is)."""
+    table: dict = {}
+    for layer in REGISTRY.values():
+        for op in getattr(layer, "onnx_patterns", {}):
+            table.setdefault(op, []).append(layer)
+    return table
+
+
 def hwc(dims) -> tuple | None:
     """An NCHW (or NC) shape without the batch, as cnncost writes it."""
     if dims is None or any(d is None for d in dims):
@@ -44,6 +54,59 @@ class Node:
     def const(self, i: int):
         """The values of constant input i (a list), or None."""
         return self._consts[i] if i < len(self._consts) else None
+
+
+class Op:
+    """One node as a pattern hook sees it: op, name, inputs, outputs, attrs and the NCHW
+    shape of its first output (None when unknown)."""
+
+    def __init__(self, op, name, inputs, outputs, attrs, shape):
+        self.op, self.name, self.inputs, self.outputs = op, name, list(inputs), list(outputs)
+        self.attrs, self.shape = attrs, shape
+
+
+class Around:
+    """The graph around a node, for an entry's `match_onnx` hook: who reads a tensor, the
+    constants' values and the initializers' shapes. A node reads the tensors named in
+    its inputs and in its subgraphs (an `If`'s branches)."""
+
+    def __init__(self, ops, consts, weights, outputs, shapes):
+        self._readers: dict = {}
+        self._shapes = shapes
+        for op in ops:
+            for name in set(op.inputs) | op.attrs.pop("_reads", set()):
+                self._readers.setdefault(name, []).append(op)
+        self._consts, self._weights, self._outputs = consts, weights, set(outputs)
+
+    def next(self, op):
+        """The one node reading `op`'s output (shape queries aside), or None."""
+        if not op.outputs or op.outputs[0] in self._outputs:
+            return None
+        readers = [r for r in self._readers.get(op.outputs[0], ()) if r.op not in SHAPE_ONLY]
+        return readers[0] if len(readers) == 1 else None
+
+    def shape(self, tensor):
+        """A tensor's NCHW shape (a list), or None when unknown."""
+        return self._shapes.get(tensor)
+
+    def const(self, tensor):
+        """A constant tensor's values (a flat list), or None."""
+        value = self._consts.get(tensor)
+        return None if value is None else value.reshape(-1).tolist()
+
+    def weight(self, tensor):
+        """An initializer's shape (its values may be absent), or None."""
+        return self._weights.get(tensor)
+
+
+def _subgraph_reads(attribute_values) -> set:
+    names: set = set()
+    for value in attribute_values:
+        for sub in value if isinstance(value, list) else [value]:
+            if hasattr(sub, "node"):  # a GraphProto
+                for n in sub.node:
+                    names.update(n.input)
+    return names
 
 
 def module_path(node_name: str, op: str) -> str:
@@ -156,15 +219,33 @@ def read_onnx(path: str, input_shape=None) -> Imported:
         folded = _fold(onnx, numpy_helper, model, inits, shapes, consts)
         if not folded:
             break
-    table = onnx_ops()
+    table, patterns = onnx_ops(), onnx_patterns()
+    nodes = list(graph.node)
+    attrs_of = [{a.name: onnx.helper.get_attribute_value(a) for a in node.attribute} for node in nodes]
+    ops = [Op(node.op_type, node.name, node.input, [o for o in node.output if o],
+              {**attrs, "_reads": _subgraph_reads(attrs.values())}, shapes.get(node.output[0]))
+           for node, attrs in zip(nodes, attrs_of)]
+    around = Around(ops, consts, {name: list(t.dims) for name, t in inits.items()},
+                    [o.name for o in graph.output], shapes)
     unsupported = Unsupported("ONNX nodes")
     producer = {inputs[0].name: INPUT}  # data tensor -> step name
-    steps, taken = [], set()
-    for node in graph.node:
+    steps, taken, matched_nodes = [], set(), set()
+    for node, attrs, op in zip(nodes, attrs_of, ops):
         data = [i for i in node.input if i in producer]
-        if not data or node.op_type in SHAPE_ONLY:
-            continue  # constants and shape arithmetic (its results are read from inference)
-        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        if id(op) in matched_nodes or not data or node.op_type in SHAPE_ONLY:
+            continue  # part of a pattern read, constants and shape arithmetic (read from inference)
+        matched = next((m for entry in patterns.get(node.op_type, ()) if (m := entry.match_onnx(op, around))), None)
+        if matched:  # a pattern one entry reads as its layer (torch's LocalResponseNorm, channel shuffle)
+            matched_nodes.update(id(n) for n in matched.nodes)
+            source = producer[data[0]]
+            base = module_path(node.name, node.op_type)
+            for kind, args in matched.lines:
+                name = base if base not in taken else f"{base}_{len(taken)}"
+                taken.add(name)
+                steps.append(Step(name, kind, args, (source,)))
+                source = name
+            producer[matched.nodes[-1].outputs[0]] = source
+            continue
         view = Node(node, attrs, [list(inits[i].dims) if i in inits else None for i in node.input],
                     [None if consts.get(i) is None else consts[i].reshape(-1).tolist() for i in node.input],
                     hwc(shapes.get(node.output[0])), data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..layers import REGISTRY
 from ..layers.spelling import Unmappable
-from .import_onnx import hwc
+from .import_onnx import Around, Op, hwc, onnx_patterns
 from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
 
 META_METHODS = ("size", "dim")
@@ -73,10 +73,12 @@ def _module_view(m, out):
     if name == "Softmax":
         return View(name, {"axis": 1 if m.dim in (1, -3) else m.dim}, out=out)
     if name == "LocalResponseNorm":
-        return View(name, {"size": m.size}, out=out)
+        return View(name, {"size": m.size, "alpha": m.alpha, "beta": m.beta, "k": m.k}, out=out)
     if name == "ZeroPad2d":
         l, r, t, b = m.padding if isinstance(m.padding, (tuple, list)) else (m.padding,) * 4
         return View(name, {"pads": [0, 0, t, l, 0, 0, b, r]}, out=out)
+    if name == "ChannelShuffle":
+        return View(name, {"groups": m.groups}, out=out)
     if name in ("BatchNorm2d", "BatchNorm1d") and not m.affine:
         raise Unmappable("affine=False")
     return View(name, {}, out=out)
@@ -123,6 +125,62 @@ def _call_view(node, out, value):
     return View(name, {}, out=out)
 
 
+# the ONNX op torch.onnx writes for the calls the entries' patterns are made of (the
+# pattern hooks read a torch.fx or aten graph as they read an ONNX graph)
+AS_ONNX = {"view": "Reshape", "reshape": "Reshape", "_unsafe_view": "Reshape", "transpose": "Transpose",
+           "permute": "Transpose", "contiguous": "Identity", "clone": "Identity", "pad": "Pad",
+           "constant_pad_nd": "Pad", "avg_pool3d": "AveragePool", "squeeze": "Squeeze", "mul": "Mul",
+           "add": "Add", "pow": "Pow", "div": "Div", "matmul": "MatMul", "mm": "MatMul"}
+
+
+def _call_name(node, submodules) -> str:
+    """A torch.fx node's call: the module class, the function or method name."""
+    if node.op == "call_module":
+        return type(submodules[node.target]).__name__
+    return getattr(node.target, "__name__", str(node.target))
+
+
+def _perm(name, args, rank: int) -> list:
+    """Transpose's perm of x.transpose(a, b) / x.permute(...)."""
+    ints = [a for a in args[1:] if isinstance(a, int)]
+    if name == "permute":
+        dims = list(args[1]) if len(args) == 2 and isinstance(args[1], (list, tuple)) else ints
+        return [d % rank for d in dims]
+    perm = list(range(rank))
+    if len(ints) == 2:
+        a, b = (d % rank for d in ints)
+        perm[a], perm[b] = perm[b], perm[a]
+    return perm
+
+
+def around_graph(graph, name_of, shape_of, weights):
+    """A torch.fx (or aten) graph as the entries' ONNX pattern hooks see a graph: each call
+    an Op named as torch.onnx would write it (AS_ONNX), a number argument a constant, a
+    parameter (`weights`: node -> shape) an initializer."""
+    import numpy as np
+
+    ops, shapes, consts = {}, {}, {}
+    for node in graph.nodes:
+        shape = shape_of(node)
+        if node.op in ("placeholder", "output", "get_attr") or shape is None:
+            continue
+        shapes[node.name] = shape
+        name = name_of(node)
+        inputs = []
+        for i, arg in enumerate(node.args):
+            if hasattr(arg, "name") and hasattr(arg, "op"):
+                inputs.append(arg.name)
+            elif isinstance(arg, (int, float)) and not isinstance(arg, bool):
+                inputs.append(f"{node.name}:{i}")
+                consts[inputs[-1]] = np.array([arg])
+        onnx = AS_ONNX.get(name, name)
+        attrs = {"perm": _perm(name, list(node.args), len(shape))} if onnx == "Transpose" else \
+            {"kernel_shape": list(node.args[1])} if onnx == "AveragePool" else {}
+        ops[node] = Op(onnx, node.name, inputs, [node.name], attrs, shape)
+    outputs = [a.name for n in graph.nodes if n.op == "output" for a in n.all_input_nodes]
+    return ops, Around(list(ops.values()), consts, {n.name: s for n, s in weights.items()}, outputs, shapes)
+
+
 def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported:  # noqa: A002
     import torch
     from torch.fx import symbolic_trace
@@ -130,10 +188,13 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
 
     h, w, c = input
     try:
-        traced = symbolic_trace(module)
-    except Exception as err:  # fx refuses data-dependent control flow
-        raise ModelImportError(f"torch.fx cannot trace {type(module).__name__}: {err}",
-                               hint="cnncost.from_torch traces the forward with torch.fx") from None
+        traced, why = symbolic_trace(module), ""
+    except Exception as err:  # fx refuses data-dependent control flow: torch.export fixes it for this input
+        traced, why = None, f"torch.fx: {str(err).splitlines()[0] if str(err) else repr(err)}"
+    if traced is None:
+        from .import_aten import read_aten
+
+        return read_aten(module, input, name, why=why)
     was_training = module.training
     module.eval()
     try:
@@ -146,6 +207,13 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
     producer, steps, calls = {}, [], {}
     submodules = dict(traced.named_modules())
     output = None
+    patterns = onnx_patterns()
+    def shape_of(n):
+        return list(n.meta["tensor_meta"].shape) if hasattr(n.meta.get("tensor_meta"), "shape") else None
+
+    ops, around = around_graph(traced.graph, lambda n: _call_name(n, submodules), shape_of,
+                               {n: shape_of(n) for n in traced.graph.nodes if n.op == "get_attr" and shape_of(n)})
+    matched_nodes = set()
     for node in traced.graph.nodes:
         meta = node.meta.get("tensor_meta")
         if node.op == "placeholder":
@@ -162,6 +230,20 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
                 data += [x for x in a if isinstance(x, torch.fx.Node) and x in producer]
         if not data or meta is None or not hasattr(meta, "shape"):
             continue  # constants, attributes and size arithmetic
+        if id(ops[node]) in matched_nodes:
+            continue  # read with the pattern it belongs to
+        op = ops[node]
+        matched = next((m for entry in patterns.get(op.op, ()) if (m := entry.match_onnx(op, around))), None)
+        if matched:  # a pattern one entry reads as its layer (channel shuffle's view, transpose, view)
+            matched_nodes.update(id(n) for n in matched.nodes)
+            last = next(n for n in ops if ops[n] is matched.nodes[-1])
+            label, source = node.name, producer[data[0]]
+            for kind, args in matched.lines:
+                steps.append(Step(label if not steps or steps[-1].name != label else f"{label}_{kind}", kind, args,
+                                  (source,)))
+                source = steps[-1].name
+            producer[last] = source
+            continue
         out = hwc(list(meta.shape))
         ins = [hwc(list(d.meta["tensor_meta"].shape)) for d in data]
         try:

@@ -115,6 +115,7 @@ def _reads(name, keras=(), keras_classes=(), onnx=(), torch=(), functions=(), fr
     cls = type(_entry(name))
     cls.keras_activations, cls.keras_classes, cls.onnx_ops = keras, keras_classes, onnx
     cls.torch_modules, cls.torch_functions = torch, functions
+    cls.torch_aten_ops = functions + (("_softmax",) if name == "softmax" else ())  # aten's names are F's
     if from_keras:
         cls.from_keras = from_keras
     if from_onnx:

@@ -195,6 +195,7 @@ class Conv(_Conv):
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     keras_classes = ("Conv2D",)
     onnx_ops = ("Conv",)
+    torch_aten_ops = ("conv2d",)
     torch_modules = ("Conv2d",)  # read through the ONNX hook (the torch importer views a module as its ONNX node)
 
     def from_keras(self, cfg, ins):

@@ -112,6 +112,7 @@ class TransposedConv(_Conv):
     keras_classes = ("Conv2DTranspose",)
     onnx_ops = ("ConvTranspose",)
     torch_modules = ("ConvTranspose2d",)
+    torch_aten_ops = ("conv_transpose2d",)
 
     def from_keras(self, cfg, ins):
         from .spelling import dims, join, keras_window, two

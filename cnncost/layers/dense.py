@@ -35,6 +35,7 @@ class Flatten(Layer):
     onnx_ops = ("Flatten", "Reshape")
     torch_modules = ("Flatten",)
     torch_functions = ("flatten", "view", "reshape")
+    torch_aten_ops = ("flatten", "view", "reshape")
 
     def from_keras(self, cfg, ins):
         from .spelling import Unmappable
@@ -145,7 +146,9 @@ class Dense(Layer):
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     keras_classes = ("Dense",)
     onnx_ops = ("Gemm", "MatMul")
+    onnx_patterns = {"MatMul": "MatMul by a constant (K, N) matrix, then Add of a constant N-vector: fc N with bias"}
     torch_modules = ("Linear",)
+    torch_aten_ops = ("linear",)
 
     def from_keras(self, cfg, ins):
         return [("fc", f"{cfg['units']}" + ("" if cfg.get("use_bias", True) else " nobias"))]
@@ -156,9 +159,26 @@ class Dense(Layer):
         weight = node.weights[1]
         if weight is None or len(weight) != 2 or node.attrs.get("transA", 0):
             raise Unmappable(f"{node.op} without a constant 2-D weight")
+        if node.op == "MatMul" and node.out is not None and len(node.out) != 1:
+            raise Unmappable(f"MatMul giving {node.out} (fc maps a vector)")
         units = weight[0] if node.attrs.get("transB", 0) else weight[1]
         bias = node.op == "Gemm" and node.has_input(2)
         return [("fc", f"{units}" + ("" if bias else " nobias"))]
+
+    def match_onnx(self, op, around):
+        """x @ W + b, as torch.onnx writes torch.matmul(x, w) + b (and nn.Linear on more
+        than two axes): one fc with its bias. MatMul alone is fc nobias (from_onnx)."""
+        from .spelling import Matched
+
+        weight, source = around.weight(op.inputs[1]), around.shape(op.inputs[0])
+        add = around.next(op)
+        if weight is None or len(weight) != 2 or source is None or len(source) != 2 or add is None \
+                or add.op != "Add":
+            return None
+        other = [i for i in add.inputs if i != op.outputs[0]]
+        if len(other) != 1 or around.weight(other[0]) not in ([weight[1]], [1, weight[1]]):
+            return None
+        return Matched((op, add), [("fc", f"{weight[1]}")])
     # ---- training
     def backward_macs(self, a, ins, out):
         """addmm backward: grad_input = grad @ W (N*C per sample), grad_W = grad^T @ x

@@ -55,6 +55,7 @@ class Add(_Merge):
     keras_classes = ("Add",)
     onnx_ops = ("Add", "Sum")
     torch_functions = ("add", "iadd")
+    torch_aten_ops = ("add",)
 
     def from_keras(self, cfg, ins):
         return [("add", "")]
@@ -102,6 +103,7 @@ class Concat(_Merge):
     keras_classes = ("Concatenate",)
     onnx_ops = ("Concat",)
     torch_functions = ("cat", "concat")
+    torch_aten_ops = ("cat", "concat")
 
     def from_keras(self, cfg, ins):
         from .spelling import Unmappable
@@ -166,6 +168,7 @@ class Mul(_Merge):
     keras_classes = ("Multiply",)
     onnx_ops = ("Mul",)
     torch_functions = ("mul", "imul")
+    torch_aten_ops = ("mul",)
 
     def from_keras(self, cfg, ins):
         return [("mul", "")]

@@ -4,9 +4,14 @@ from __future__ import annotations
 from .. import dims
 from ..errors import ShapeError
 from .base import Layer, register
-from .options import Option, positive, takes
+from .options import Option, fraction, positive, takes
 
 SIZE = Option("size", lambda v: positive(v, "size"), "lrn size=N: the neighbours each value is normalised over")
+LRN_ALPHA = Option("alpha", lambda v: fraction(v, "alpha", 0), "lrn alpha=0.0001: the scale of the sum of squares")
+LRN_BETA = Option("beta", lambda v: fraction(v, "beta", 0), "lrn beta=0.75: the power of the divisor")
+LRN_K = Option("k", lambda v: fraction(v, "k", 0), "lrn k=1: the constant added before the power")
+# PyTorch's LocalResponseNorm defaults (also ONNX LRN's and Caffe's): the spec writes only the others
+LRN_DEFAULTS = {"size": 5, "alpha": 1e-4, "beta": 0.75, "k": 1.0}
 
 
 @register
@@ -63,6 +68,7 @@ class BatchNorm(Layer):
     keras_classes = ("BatchNormalization",)
     onnx_ops = ("BatchNormalization",)
     torch_modules = ("BatchNorm2d", "BatchNorm1d")
+    torch_aten_ops = ("batch_norm",)
 
     def from_keras(self, cfg, ins):
         from .spelling import join
@@ -98,15 +104,18 @@ class BatchNorm(Layer):
 
 @register
 class LocalResponseNorm(Layer):
-    """Local response normalisation `lrn [size=5]` (AlexNet, GoogLeNet v1): no parameters.
+    """Local response normalisation `lrn [size=5] [alpha=A] [beta=B] [k=K]` (AlexNet): no parameters.
+
+    x / (k + alpha/size * sum of squares over `size` neighbouring channels)**beta, PyTorch's
+    formula and defaults.
 
     other ops: size squares-and-adds per element plus 3 (scale, power, divide)
     """
 
     name = "lrn"
     category = "norm"
-    options = takes(SIZE)
-    defaults = {"size": 5}
+    options = takes(SIZE, LRN_ALPHA, LRN_BETA, LRN_K)
+    defaults = LRN_DEFAULTS
     example = "lrn size=5"
     keras_class = None
     keras_none = "Keras has no LRN layer; Keras code writes it as a Lambda (tf.nn.local_response_normalization)"
@@ -126,15 +135,43 @@ class LocalResponseNorm(Layer):
     def run(self, a, xs, tape):
         from ..execute.kernels import local_response_norm
 
-        return local_response_norm(xs[0], a["size"])
+        return local_response_norm(xs[0], a["size"], float(a["alpha"]), float(a["beta"]), float(a["k"]))
 
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     onnx_ops = ("LRN",)
+    onnx_patterns = {"Mul": "torch's LocalResponseNorm as arithmetic: Mul, Reshape, Pad, AveragePool, "
+                            "Reshape, Mul, Add, Pow, Div"}
     torch_modules = ("LocalResponseNorm",)
 
     def from_onnx(self, node, ins):
-        size = node.attrs.get("size", 5)
-        return [("lrn", "" if size == 5 else f"size={size}")]
+        """ONNX LRN (attribute `bias` is PyTorch's k) or a torch module viewed as one."""
+        at = node.attrs
+        return [("lrn", _lrn_args(at.get("size", 5), at.get("alpha", 1e-4), at.get("beta", 0.75),
+                                  at.get("bias", at.get("k", 1.0))))]
+
+    def match_onnx(self, op, around):
+        """torch.onnx (and torch.export's aten graph) write F.local_response_norm on NCHW
+        (torch/nn/functional.py) as
+        div = x*x viewed (N, 1, C, H, W), padded by size//2 and (size-1)//2 channels,
+        averaged over `size` channels (AveragePool kernel (size, 1, 1)), viewed back,
+        then x / (div*alpha + k)**beta: the nodes and their constants give the four."""
+        from .spelling import Matched, follow
+
+        x = op.inputs[0]
+        if op.op != "Mul" or op.inputs[1] != x:
+            return None
+        chain = follow(around, op, "Reshape", "Pad", "AveragePool", "If?", "Squeeze?", "Reshape", "Mul", "Add", "Pow",
+                       "Div")  # If (ONNX) or Squeeze (aten): the squeeze of the pooled channel axis
+        if chain is None or chain[-1].inputs != [x, chain[-2].outputs[0]]:
+            return None
+        pool, mul, add, power = chain[2], chain[-4], chain[-3], chain[-2]
+        size = pool.attrs.get("kernel_shape", [0])[0]
+        alpha, k, beta = (_scalar(around, n) for n in (mul, add, power))
+        pads = around.const(chain[1].inputs[1]) if len(chain[1].inputs) > 1 else None
+        if None in (alpha, k, beta) or not size or (pads is not None and list(pads) != [0, 0, size // 2, 0, 0] +
+                                                     [0, 0, (size - 1) // 2, 0, 0]):
+            return None
+        return Matched((op, *chain), [("lrn", _lrn_args(size, alpha, beta, k))])
     # ---- training
     def saved(self, a, ins, out, grads):
         """torch.nn.functional.local_response_norm is made of autograd ops: x*x saves
@@ -149,13 +186,37 @@ class LocalResponseNorm(Layer):
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call
 
-        return TorchCode(call("nn.LocalResponseNorm", a["size"]))  # alpha, beta, k: PyTorch's defaults
+        return TorchCode(call("nn.LocalResponseNorm", a["size"], **_lrn_given(a)))
 
     def keras(self, a, ins, out):
         from ..interop.export_code import KerasCode, call
 
         # Keras 3 has no LRN layer: the file defines one (PyTorch's formula and defaults)
-        return KerasCode((("", call("LocalResponseNorm", a["size"])),), helpers=("LocalResponseNorm",))
+        return KerasCode((("", call("LocalResponseNorm", a["size"], **_lrn_given(a))),), helpers=("LocalResponseNorm",))
+
+
+def _lrn_given(a) -> dict:
+    """alpha, beta and k where they are not PyTorch's defaults (None: left out)."""
+    return {key: None if a[key] == LRN_DEFAULTS[key] else float(a[key]) for key in ("alpha", "beta", "k")}
+
+
+def _lrn_args(size, alpha, beta, k) -> str:
+    """`size=3 alpha=0.0002` for the settings that differ from the defaults; a float32
+    constant of the file (9.9999997e-05) is written as the number it stands for."""
+    from .spelling import join
+
+    words = [f"size={int(size)}" if int(size) != 5 else ""]
+    for key, value in (("alpha", alpha), ("beta", beta), ("k", k)):
+        shown = f"{float(value):.6g}"
+        words.append("" if float(shown) == LRN_DEFAULTS[key] else f"{key}={shown}")
+    return join(*words)
+
+
+def _scalar(around, op):
+    """The one constant operand of a binary node (Mul, Add, Pow), or None."""
+    values = [around.const(i) for i in op.inputs]
+    found = [v[0] for v in values if v is not None and len(v) == 1]
+    return found[0] if len(found) == 1 else None
 
 
 @register

@@ -84,6 +84,7 @@ class ZeroPad(Layer):
     onnx_ops = ("Pad",)
     torch_modules = ("ZeroPad2d",)
     torch_functions = ("pad",)
+    torch_aten_ops = ("constant_pad_nd", "pad")
 
     def from_keras(self, cfg, ins):
         from .spelling import two

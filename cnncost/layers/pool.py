@@ -164,6 +164,7 @@ class MaxPool(_WindowPool):
     onnx_ops = ("MaxPool",)
     torch_modules = ("MaxPool2d",)
     torch_functions = ("max_pool2d",)
+    torch_aten_ops = ("max_pool2d",)
 
 
 @register
@@ -188,6 +189,7 @@ class AvgPool(_WindowPool):
     onnx_ops = ("AveragePool",)
     torch_modules = ("AvgPool2d",)
     torch_functions = ("avg_pool2d",)
+    torch_aten_ops = ("avg_pool2d",)
 
 
 @register
@@ -296,6 +298,7 @@ class GlobalAvgPool(_GlobalPool):
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     keras_classes = ("GlobalAveragePooling2D",)
     onnx_ops = ("GlobalAveragePool", "ReduceMean")
+    torch_aten_ops = ("mean",)  # x.mean((2, 3)), read as ReduceMean
 
 
 @register
@@ -406,6 +409,7 @@ class AdaptiveAvgPool(_AdaptivePool):
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     torch_modules = ("AdaptiveAvgPool2d",)
     torch_functions = ("adaptive_avg_pool2d",)
+    torch_aten_ops = ("adaptive_avg_pool2d",)
 
 
 @register
@@ -421,3 +425,4 @@ class AdaptiveMaxPool(_AdaptivePool):
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     torch_modules = ("AdaptiveMaxPool2d",)
     torch_functions = ("adaptive_max_pool2d",)
+    torch_aten_ops = ("adaptive_max_pool2d",)

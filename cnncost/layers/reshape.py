@@ -37,6 +37,7 @@ class Dropout(Layer):
     onnx_ops = ("Dropout",)
     torch_modules = ("Dropout", "Dropout2d")
     torch_functions = ("dropout",)
+    torch_aten_ops = ("dropout",)
 
     def from_keras(self, cfg, ins):
         return [("dropout", f"{cfg.get('rate', 0.5):g}")]
@@ -83,6 +84,7 @@ class Identity(Layer):
     onnx_ops = ("Identity",)
     torch_modules = ("Identity",)
     torch_functions = ("contiguous",)
+    torch_aten_ops = ("clone", "contiguous", "alias")
 
     def from_onnx(self, node, ins):
         return []  # a name for the same tensor
@@ -128,8 +130,37 @@ class Shuffle(Layer):
         x, g = xs[0], a["shuffle_groups"]
         return x.reshape(*x.shape[:3], g, -1).swapaxes(3, 4).reshape(x.shape)
 
+    # ---- import hooks (cnncost.interop): the framework layers this kind is read from
+    onnx_patterns = {"Reshape": "channel shuffle: Reshape to (N, G, C/G, H, W), Transpose (0, 2, 1, 3, 4), "
+                                "Reshape to (N, C, H, W); in torch.fx view, transpose(1, 2), view"}
+    torch_modules = ("ChannelShuffle",)
+
+    def from_onnx(self, node, ins):
+        """nn.ChannelShuffle (torch.onnx cannot export it; torch.fx sees the module)."""
+        return [("shuffle", str(node.attrs["groups"]))]
+
+    def match_onnx(self, op, around):
+        """ShuffleNet's channel_shuffle (torchvision shufflenetv2.py): channels viewed as
+        (G, C/G), the two axes swapped, viewed back as C."""
+        from .spelling import Matched, follow
+
+        source, split = around.shape(op.inputs[0]), op.shape
+        if not source or not split or len(source) != 4 or len(split) != 5 or None in source:
+            return None
+        n, c, h, w = source
+        g = split[1]
+        if not g or c % g or list(split) != [n, g, c // g, h, w]:
+            return None
+        chain = follow(around, op, "Transpose", "Identity?", "Reshape")
+        if chain is None or list(chain[0].attrs.get("perm", ())) != [0, 2, 1, 3, 4] or \
+                list(chain[-1].shape or ()) != list(source):
+            return None
+        return Matched((op, *chain), [("shuffle", str(g))])
+
     def saved(self, a, ins, out, grads):
-        return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
+        """Measured with saved_tensors_hooks (torch 2.13): nn.ChannelShuffle's
+        ChannelShuffleBackward0 and the view/transpose/contiguous/view form save no tensor."""
+        return ()
 
     def pytorch(self, a, ins, out):
         from ..interop.export_code import TorchCode, call
@@ -173,6 +204,7 @@ class Slice(Layer):
 
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     onnx_ops = ("Slice", "Split")
+    torch_aten_ops = ("slice",)
 
     def from_onnx(self, node, ins):
         """Slice of a channel range; Split into channel ranges, one step per output."""

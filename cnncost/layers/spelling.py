@@ -6,6 +6,8 @@ would (`3x3`, `s2`, `p1`, `pad=(0, 1, 0, 1)`, `d2`, `g32`).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 
 class Unmappable(Exception):
     """A framework layer whose settings no cnncost kind expresses (the importer lists it)."""
@@ -74,3 +76,26 @@ def onnx_window(attrs, kernel, default_stride=1) -> str:
         t, l, b, r = (list(attrs.get("pads", [0, 0, 0, 0])) + [0, 0, 0, 0])[:4]
         words.append(pads(t, b, l, r))
     return join(*words)
+
+
+class Matched(NamedTuple):
+    """What an entry's `match_onnx` hook recognised: the nodes of a pattern a framework
+    writes for one layer (the last node's output is the layer's), and the spec lines."""
+
+    nodes: tuple
+    lines: list
+
+
+def follow(around, op, *ops):
+    """The chain of nodes after `op`, each the one reader of the one before's output and
+    of the op named (an op ending in `?` may be absent); None when the graph differs."""
+    chain = []
+    for want in ops:
+        optional = want.endswith("?")
+        nxt = around.next(op)
+        if nxt is not None and nxt.op == want.rstrip("?"):
+            chain.append(nxt)
+            op = nxt
+        elif not optional:
+            return None
+    return chain

@@ -1,6 +1,7 @@
 """Write the importer's fixtures (run by hand: needs keras 3 and torch).
 
     KERAS_BACKEND=torch python tests/data/models/make_fixtures.py
+    python tests/data/models/make_fixtures.py --onnx-only [onnx_shuffle ...]   # some ONNX ones
 
 Keras: keras.applications configs with weights=None, written compactly as model.to_json()
 (initializer and regularizer settings, which the importer does not read, dropped), with
@@ -231,8 +232,59 @@ def onnx_fixtures(expected: dict) -> None:
             x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
             return self.fc(x)
 
+    def channel_shuffle(x, groups: int):
+        """torchvision 0.28 shufflenetv2.py's channel_shuffle."""
+        batchsize, num_channels, height, width = x.size()
+        x = x.view(batchsize, groups, num_channels // groups, height, width)
+        x = torch.transpose(x, 1, 2).contiguous()
+        return x.view(batchsize, -1, height, width)
+
+    class Shuffle(nn.Module):
+        """A ShuffleNet v2 unit (torchvision's InvertedResidual, stride 1): half the
+        channels through 1x1, depthwise 3x3, 1x1, concatenated back, shuffled in 2."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv1, self.bn1 = nn.Conv2d(3, 24, 3, 2, 1, bias=False), nn.BatchNorm2d(24)
+            self.branch2 = nn.Sequential(
+                nn.Conv2d(12, 12, 1, bias=False), nn.BatchNorm2d(12), nn.ReLU(inplace=True),
+                nn.Conv2d(12, 12, 3, 1, 1, groups=12, bias=False), nn.BatchNorm2d(12),
+                nn.Conv2d(12, 12, 1, bias=False), nn.BatchNorm2d(12), nn.ReLU(inplace=True))
+
+        def forward(self, x):
+            x = torch.relu(self.bn1(self.conv1(x)))
+            x1, x2 = x.chunk(2, dim=1)
+            return channel_shuffle(torch.cat((x1, self.branch2(x2)), dim=1), 2)
+
+    class Lrn(nn.Module):
+        """AlexNet's conv, relu, lrn, with settings other than the defaults."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 16, 5, 2)
+            self.lrn1 = nn.LocalResponseNorm(3, alpha=2e-4, beta=0.7, k=2.0)
+            self.lrn2 = nn.LocalResponseNorm(5)
+
+        def forward(self, x):
+            return self.lrn2(self.lrn1(torch.relu(self.conv1(x))))
+
+    class MatMul(nn.Module):
+        """torch.matmul by a parameter plus a bias vector, then a Linear."""
+
+        def __init__(self):
+            super().__init__()
+            self.weight, self.bias = nn.Parameter(torch.zeros(48, 20)), nn.Parameter(torch.zeros(20))
+            self.fc = nn.Linear(20, 10)
+
+        def forward(self, x):
+            return self.fc(torch.relu(torch.matmul(torch.flatten(x, 1), self.weight) + self.bias))
+
+    wanted = [a for a in sys.argv[1:] if not a.startswith("--")]
     for stem, module, size in (("onnx_two_unsupported", TwoUnsupported(), 32), ("onnx_small", Small(), 32),
-                               ("onnx_resnet50", torch_resnet50(), 224)):
+                               ("onnx_resnet50", torch_resnet50(), 224), ("onnx_shuffle", Shuffle(), 16),
+                               ("onnx_lrn", Lrn(), 16), ("onnx_matmul", MatMul(), 4)):
+        if wanted and stem not in wanted:
+            continue
         module.eval()
         path = os.path.join(HERE, f"{stem}.onnx")
         example = torch.zeros(1, 3, size, size)

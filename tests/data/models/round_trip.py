@@ -2,7 +2,8 @@
 PyTorch and the zoo's models would raise its memory peak, which a child inherits and
 tests/test_verify_memory.py measures). For each zoo spec named on the command line: the
 spec's own facts, and those of the same network built in PyTorch by cnncost's exporter
-and read back through torch.fx and through ONNX, as JSON on stdout."""
+and read back through torch.fx, through torch.export (the fallback where fx fails, used
+here on every module) and through ONNX, as JSON on stdout."""
 from __future__ import annotations
 
 import contextlib
@@ -38,6 +39,13 @@ def round_trip(name: str, folder: str) -> dict:
         out["fx"] = facts(cnncost.from_torch(module, input=(h, w, c)))
     except cnncost.CnnCostError as err:
         out["fx"] = err.message
+    from cnncost.interop.import_aten import read_aten
+    from cnncost.interop.spec_writer import write_spec
+
+    try:
+        out["export"] = facts(cnncost.load(f"<{name}>", text=write_spec(read_aten(module, (h, w, c)))))
+    except cnncost.CnnCostError as err:
+        out["export"] = err.message
     path = os.path.join(folder, f"{name}.onnx")
     with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
