@@ -108,6 +108,32 @@ def _no_table(what: str):
                        "every input map of their group")
 
 
+def _torch_table(a, ins):
+    """The TableConv helper (export_code.TORCH_HELPERS): per output map, one convolution per
+    run of consecutive input maps it reads, summed; uneven padding as F.pad before it."""
+    from ..interop.export_code import TorchCode, call, one_or_pair, symmetric_padding, torch_pad
+
+    h, w, _ = ins[0]
+    _, pads = window_out(a, h, w)
+    even = symmetric_padding(pads)
+    module = call("TableConv", a["table"], one_or_pair(a["kernel"]),
+                  stride=None if a["stride"] == (1, 1) else one_or_pair(a["stride"]),
+                  padding=one_or_pair(even) if even and any(even) else None,
+                  dilation=None if a["dilation"] == (1, 1) else one_or_pair(a["dilation"]),
+                  bias=None if a["bias"] else False)
+    return TorchCode(module, "{m}({0})" if even else f"{{m}}(F.pad({{0}}, {torch_pad(pads)}))", ("TableConv",))
+
+
+def _torch_table_arrays(a, arrays):
+    """The executor's per-map (kh, kw, len(row), 1) kernels (and (1,) biases) as TableConv's
+    weight (entries, kh, kw) and bias (N,)."""
+    import numpy as np
+
+    step = 2 if a["bias"] else 1
+    weight = np.concatenate([w[..., 0].transpose(2, 0, 1) for w in arrays[::step]])
+    return [weight, np.concatenate(arrays[1::2])] if a["bias"] else [weight]
+
+
 def _links(a, c):
     """Input maps read, summed over the output maps: C/g * N without a table."""
     table = a.get("table")
@@ -217,17 +243,13 @@ class Conv(_Conv):
 
     # ---- training
     def saved(self, a, ins, out, grads):
-        if a.get("table"):
-            from .autograd import no_rule
-
-            raise no_rule("conv with table=", "what autograd saves (no framework runs it to check one)")
-        return _conv_saved(self, a, ins, out)
+        return _conv_saved(self, a, ins, out)  # with a table: TableConv's slices are views
 
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_conv
 
         if a.get("table"):
-            raise _no_table("PyTorch form")
+            return _torch_table(a, ins)
         return torch_conv(a, ins, ins[0][2], a["channels"], a["groups"])
 
     def keras(self, a, ins, out):
@@ -238,6 +260,8 @@ class Conv(_Conv):
         return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
 
     def torch_arrays(self, a, arrays):
+        if a.get("table"):
+            return _torch_table_arrays(a, arrays)
         weight, *bias = arrays  # (kh, kw, C/g, N) -> PyTorch's (N, C/g, kh, kw)
         return [weight.transpose(3, 2, 0, 1), *bias]
     def cell(self, a, xs, params, index):
