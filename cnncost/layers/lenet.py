@@ -73,6 +73,8 @@ class Subsample(_WindowPool):
             raise Unsupported("PyTorch's avg_pool2d (the window sum of Subsample) has no dilation")
         h, w, c = ins[0]
         _, pads = window_out(a, h, w)
+        if a["ceil"] and any(pads):  # PyTorch's ceil rule counts its own padding, not F.pad's
+            raise Unsupported("ceil mode with this padding has no PyTorch form")
         return TorchCode(call("Subsample", c, one_or_pair(a["kernel"]), one_or_pair(a.get("stride") or a["kernel"]),
                               pads=torch_pad(pads) if any(pads) else None, ceil_mode=a["ceil"] or None),
                          helpers=("Subsample",))
