@@ -1,5 +1,6 @@
 """The training pass against PyTorch's autograd (torch tier): for every zoo spec and the
-seed cases, the backward FLOPs equal FlopCounterMode's over loss.backward() (with its
+seed cases, the backward FLOPs equal FlopCounterMode's over loss.backward() (the loss
+summing every head's in training mode: googlenet_aux's auxiliary heads too; with its
 grouped-convolution defect corrected, the raw figure checked too), and the saved bytes
 equal the unique storages autograd's saved_tensors_hooks see in the forward, leaving out
 parameters and buffers. Small inputs keep it quick; the counts are exact at any size."""
@@ -9,11 +10,6 @@ import json
 import os
 
 import pytest
-
-# Zoo models the exported module cannot check: googlenet_aux, whose exported forward
-# returns the main output only, so a loss on it never reaches the auxiliary heads cnncost
-# trains (a known gap).
-NO_ORACLE = {"googlenet_aux"}
 
 import cnncost
 from cnncost import zoo
@@ -56,8 +52,6 @@ def jobs():
     """Every case the tier runs in PyTorch, as the child process takes them."""
     out = {}
     for name in zoo.entries():
-        if name in NO_ORACLE:
-            continue
         _, resolution = small(name)
         out[("zoo", name)] = {"spec": name, "resolution": resolution, "batch": BATCH, "what": "counts"}
     for name, text in SEED_TEXTS.items():
@@ -116,7 +110,7 @@ SEED_TEXTS = {
 }
 
 
-@pytest.mark.parametrize("name", [n for n in zoo.entries() if n not in NO_ORACLE])
+@pytest.mark.parametrize("name", list(zoo.entries()))
 def test_zoo_backward_flops_and_saved_bytes(oracle, name):
     graph, _ = small(name)
     flops, saved = oracle[("zoo", name)]
