@@ -224,4 +224,85 @@ class LocalResponseNorm(layers.Layer):
     def get_config(self):
         return {**super().get_config(), "size": self.size, "alpha": self.alpha, "beta": self.beta, "k": self.k}
 ''',
+    "Subsample": '''
+class Subsample(layers.Layer):
+    """Trainable subsampling (LeNet-5's S2 and S4, LeCun et al. 1998): each map's window
+    sum (zeros pad: pads = ((top, bottom), (left, right))) times a coefficient plus a bias,
+    both learned per map."""
+
+    def __init__(self, pool_size, strides, pads=((0, 0), (0, 0)), **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size, self.strides, self.pads = tuple(pool_size), tuple(strides), pads
+
+    def build(self, input_shape):
+        k = self.pool_size[0] * self.pool_size[1]
+        init = keras.initializers.RandomUniform(-2.4 / k, 2.4 / k)  # LeCun's +-2.4 / fan-in
+        self.coefficient = self.add_weight(shape=(input_shape[-1],), initializer=init, name="coefficient")
+        self.bias = self.add_weight(shape=(input_shape[-1],), initializer=init, name="bias")
+
+    def call(self, x):
+        x = keras.ops.pad(x, [[0, 0], list(self.pads[0]), list(self.pads[1]), [0, 0]])
+        mean = keras.ops.average_pool(x, self.pool_size, self.strides, "valid")
+        return mean * (self.pool_size[0] * self.pool_size[1]) * self.coefficient + self.bias
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides, "pads": self.pads}
+''',
+    "TableConv": '''
+class TableConv(layers.Layer):
+    """A convolution with a connection table (LeNet-5's C3, LeCun et al. 1998, Table I):
+    output map j reads only the input maps table[j]; one (kh, kw, len(row), 1) kernel and a
+    bias per output map. pads = ((top, bottom), (left, right)) of zeros, then 'valid'."""
+
+    def __init__(self, table, kernel_size, strides=(1, 1), pads=((0, 0), (0, 0)), dilation_rate=(1, 1),
+                 use_bias=True, **kwargs):
+        super().__init__(**kwargs)
+        self.table, self.kernel_size, self.strides = [list(r) for r in table], tuple(kernel_size), tuple(strides)
+        self.pads, self.dilation_rate, self.use_bias = pads, tuple(dilation_rate), use_bias
+
+    def build(self, input_shape):
+        kh, kw = self.kernel_size
+        self.kernels, self.biases = [], []
+        for j, row in enumerate(self.table):
+            bound = 2.4 / (len(row) * kh * kw)  # LeCun's uniform +-2.4 / fan-in
+            init = keras.initializers.RandomUniform(-bound, bound)
+            self.kernels.append(self.add_weight(shape=(kh, kw, len(row), 1), initializer=init, name=f"kernel{j}"))
+            if self.use_bias:
+                self.biases.append(self.add_weight(shape=(1,), initializer=init, name=f"bias{j}"))
+
+    def call(self, x):
+        x = keras.ops.pad(x, [[0, 0], list(self.pads[0]), list(self.pads[1]), [0, 0]])
+        maps = []
+        for j, row in enumerate(self.table):
+            y = keras.ops.conv(keras.ops.take(x, row, axis=-1), self.kernels[j], self.strides, "valid",
+                               dilation_rate=self.dilation_rate)
+            maps.append(y + self.biases[j] if self.use_bias else y)
+        return keras.ops.concatenate(maps, axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "table": self.table, "kernel_size": self.kernel_size,
+                "strides": self.strides, "pads": self.pads, "dilation_rate": self.dilation_rate,
+                "use_bias": self.use_bias}
+''',
+    "RBF": '''
+class RBF(layers.Layer):
+    """Euclidean radial basis function units (LeNet-5's output layer, LeCun et al. 1998,
+    eq. 7): y_j = sum_i (x_i - w_ij)^2 = sum x^2 + sum w^2 - 2 x.w."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        init = keras.initializers.RandomUniform(-1.0, 1.0)  # the paper's fixed +-1 codes, at random
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer=init, name="kernel")
+
+    def call(self, x):
+        x = keras.ops.reshape(x, (-1, self.kernel.shape[0]))
+        squares = keras.ops.sum(x * x, axis=1, keepdims=True) + keras.ops.sum(self.kernel * self.kernel, axis=0)
+        return squares - 2 * keras.ops.matmul(x, self.kernel)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+''',
 }

@@ -99,15 +99,6 @@ def _table(value):
 TABLE = Option("table", _table, "for each output map, the input maps it reads: table=((0,1,2),(1,2,3))")
 
 
-def _no_table(what: str):
-    """A convolution with a connection table (LeNet-5's C3) has no framework module: the
-    frameworks' convolutions connect every input map of a group to every output map."""
-    from ..interop.export_code import Unsupported
-
-    return Unsupported(f"a connection table (table=) has no {what}: framework convolutions read "
-                       "every input map of their group")
-
-
 def _torch_table(a, ins):
     """The TableConv helper (export_code.TORCH_HELPERS): per output map, one convolution per
     run of consecutive input maps it reads, summed; uneven padding as F.pad before it."""
@@ -122,6 +113,21 @@ def _torch_table(a, ins):
                   dilation=None if a["dilation"] == (1, 1) else one_or_pair(a["dilation"]),
                   bias=None if a["bias"] else False)
     return TorchCode(module, "{m}({0})" if even else f"{{m}}(F.pad({{0}}, {torch_pad(pads)}))", ("TableConv",))
+
+
+def _keras_table(a, ins):
+    """The TableConv helper (export_code.KERAS_HELPERS): per output map, a convolution of
+    its input maps (taken from the input) with its own kernel; padding as explicit zeros."""
+    from ..interop.export_code import KerasCode, call
+
+    h, w, _ = ins[0]
+    _, (t, b, l, r) = window_out(a, h, w)
+    layer = call("TableConv", a["table"], tuple(a["kernel"]),
+                 strides=None if a["stride"] == (1, 1) else tuple(a["stride"]),
+                 pads=((t, b), (l, r)) if t or b or l or r else None,
+                 dilation_rate=None if a["dilation"] == (1, 1) else tuple(a["dilation"]),
+                 use_bias=None if a["bias"] else False)
+    return KerasCode((("", layer),), helpers=("TableConv",))
 
 
 def _torch_table_arrays(a, arrays):
@@ -256,7 +262,7 @@ class Conv(_Conv):
         from ..interop.export_window import _opt, keras_conv
 
         if a.get("table"):
-            raise _no_table("Keras form")
+            return _keras_table(a, ins)
         return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
 
     def torch_arrays(self, a, arrays):

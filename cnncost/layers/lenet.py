@@ -80,9 +80,22 @@ class Subsample(_WindowPool):
                          helpers=("Subsample",))
 
     def keras(self, a, ins, out):
-        from ..interop.export_code import Unsupported
+        """The Subsample helper (export_code.KERAS_HELPERS): zeros padded (ceil mode: the
+        bottom/right rows the last window needs), average pooling times the window, the
+        coefficient and the bias."""
+        from ..interop.export_code import KerasCode, Unsupported, call
 
-        raise Unsupported("Keras has no subsampling layer with a trainable coefficient and bias per map")
+        if a["dilation"] != (1, 1):
+            raise Unsupported("Keras's average_pool (the window sum of Subsample) has no dilation")
+        h, w, _ = ins[0]
+        _, (t, b, l, r) = window_out(a, h, w)
+        kernel, stride = a["kernel"], a.get("stride") or a["kernel"]
+        b, r = (end + max((o - 1) * s + k - (size + p0 + end), 0)
+                for o, s, k, size, p0, end in zip(out[:2], stride, kernel, (h, w), (t, l), (b, r)))
+        pads = ((t, b), (l, r))
+        return KerasCode((("", call("Subsample", tuple(kernel), tuple(stride),
+                                    pads=pads if t or b or l or r else None)),),
+                         helpers=("Subsample",))
 
     def saved(self, a, ins, out, grads):
         """The exported form's autograd (Subsample): avg_pool2d saves its input (the padded
@@ -163,6 +176,11 @@ class RBF(Layer):
         from ..interop.export_code import TorchCode, call
 
         return TorchCode(call("RBF", _features(ins[0], self.name), a["units"]), helpers=("RBF",))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("RBF", a["units"])),), helpers=("RBF",))
 
     def torch_arrays(self, a, arrays):
         (weight,) = arrays  # (C_in, N) -> the helper's (N, C_in), as nn.Linear
