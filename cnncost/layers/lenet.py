@@ -27,7 +27,7 @@ class Subsample(_WindowPool):
     category = "weight"
     example = "subsample 2x2"
     keras_class = None
-    keras_none = "Keras has no trainable subsampling; a DepthwiseConv2D with one shared weight per map comes closest"
+    keras_none = "Keras has no trainable subsampling layer; exported Keras code defines one (Subsample)"
     ledger_categories = {"macs": "conv.macs", "bias": "conv.bias", "ops": "pool.ops"}
 
     def params(self, a, ins, out):
@@ -138,7 +138,7 @@ class RBF(Layer):
     example = "rbf 10"
     example_input = "84"
     keras_class = None
-    keras_none = "Keras has no RBF layer; Keras code writes a custom Layer"
+    keras_none = "Keras has no RBF layer; exported Keras code defines one (RBF)"
     ledger_categories = {"macs": "linear.macs", "ops": "pool.ops"}
     temporary_copies = 0
 
