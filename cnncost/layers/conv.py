@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from .. import dims
-from ..errors import ShapeError, SpecValueError
+from ..errors import ShapeError
 from .base import Layer, Part, RFStep, elements, register, spatial
-from .options import CHANNELS, GROUPS, MULT, SPATIAL, Option, pair, show, takes, whole
+from .conv_table import TABLE, keras_table, table_links, torch_table, torch_table_arrays
+from .options import CHANNELS, GROUPS, MULT, SPATIAL, Option, pair, takes
 from .window import window_out
 
 _PAD_WORDS = {"same": ("padding", "same"), "valid": ("padding", "valid")}
@@ -79,73 +80,6 @@ def _conv_saved(layer, a, ins, out):
 
     weight = layer.params(a, ins, out) - (out[2] if a["bias"] else 0)
     return (_saved_input(a, ins), Saved("weight", weight, per_sample=False))
-def _table(value):
-    """`table=((0,1,2),(1,2,3),...)`: for each output map, the input maps it reads
-    (LeNet-5's C3, LeCun et al. 1998, Table I)."""
-    rows = value if isinstance(value, tuple) else None
-    if not rows or not all(isinstance(r, tuple) and r for r in rows):
-        raise SpecValueError("a connection table is a tuple of tuples, one per output map, of "
-                             "the input maps it reads", hint="e.g. table=((0, 1, 2), (1, 2, 3))")
-    out = []
-    for row in rows:
-        maps = tuple(whole(v, "input map index", minimum=0) for v in row)
-        if len(set(maps)) != len(maps):
-            raise SpecValueError(f"the table row {show(row)} names an input map twice",
-                                 hint="each output map reads each input map at most once")
-        out.append(maps)
-    return tuple(out)
-
-
-TABLE = Option("table", _table, "for each output map, the input maps it reads: table=((0,1,2),(1,2,3))")
-
-
-def _torch_table(a, ins):
-    """The TableConv helper (export_code.TORCH_HELPERS): per output map, one convolution per
-    run of consecutive input maps it reads, summed; uneven padding as F.pad before it."""
-    from ..interop.export_code import TorchCode, call, one_or_pair, symmetric_padding, torch_pad
-
-    h, w, _ = ins[0]
-    _, pads = window_out(a, h, w)
-    even = symmetric_padding(pads)
-    module = call("TableConv", a["table"], one_or_pair(a["kernel"]),
-                  stride=None if a["stride"] == (1, 1) else one_or_pair(a["stride"]),
-                  padding=one_or_pair(even) if even and any(even) else None,
-                  dilation=None if a["dilation"] == (1, 1) else one_or_pair(a["dilation"]),
-                  bias=None if a["bias"] else False)
-    return TorchCode(module, "{m}({0})" if even else f"{{m}}(F.pad({{0}}, {torch_pad(pads)}))", ("TableConv",))
-
-
-def _keras_table(a, ins):
-    """The TableConv helper (export_code.KERAS_HELPERS): per output map, a convolution of
-    its input maps (taken from the input) with its own kernel; padding as explicit zeros."""
-    from ..interop.export_code import KerasCode, call
-
-    h, w, _ = ins[0]
-    _, (t, b, l, r) = window_out(a, h, w)
-    layer = call("TableConv", a["table"], tuple(a["kernel"]),
-                 strides=None if a["stride"] == (1, 1) else tuple(a["stride"]),
-                 pads=((t, b), (l, r)) if t or b or l or r else None,
-                 dilation_rate=None if a["dilation"] == (1, 1) else tuple(a["dilation"]),
-                 use_bias=None if a["bias"] else False)
-    return KerasCode((("", layer),), helpers=("TableConv",))
-
-
-def _torch_table_arrays(a, arrays):
-    """The executor's per-map (kh, kw, len(row), 1) kernels (and (1,) biases) as TableConv's
-    weight (entries, kh, kw) and bias (N,)."""
-    import numpy as np
-
-    step = 2 if a["bias"] else 1
-    weight = np.concatenate([w[..., 0].transpose(2, 0, 1) for w in arrays[::step]])
-    return [weight, np.concatenate(arrays[1::2])] if a["bias"] else [weight]
-
-
-def _links(a, c):
-    """Input maps read, summed over the output maps: C/g * N without a table."""
-    table = a.get("table")
-    return sum(len(row) for row in table) if table else None
-
-
 @register
 class Conv(_Conv):
     """Standard (grouped) convolution `conv K N [gG] [nobias]`; padding defaults to valid.
@@ -186,7 +120,7 @@ class Conv(_Conv):
     def params(self, a, ins, out):
         kh, kw = a["kernel"]
         c, n, g = ins[0][2], a["channels"], a["groups"]
-        links = _links(a, c)
+        links = table_links(a, c)
         if links is not None:  # LeNet-5's C3: one kh*kw kernel per table entry
             return kh * kw * links + (n if a["bias"] else 0)
         return kh * kw * dims.divide(c, g) * n + (n if a["bias"] else 0)
@@ -195,7 +129,7 @@ class Conv(_Conv):
         kh, kw = a["kernel"]
         c, g = ins[0][2], a["groups"]
         oh, ow, n = out
-        links = _links(a, c)
+        links = table_links(a, c)
         if links is not None:
             return (oh * ow) * (kh * kw * links)  # positions × the table's kernels
         return (oh * ow * n) * (kh * kw * dims.divide(c, g))  # outputs × window
@@ -255,19 +189,19 @@ class Conv(_Conv):
         from ..interop.export_window import torch_conv
 
         if a.get("table"):
-            return _torch_table(a, ins)
+            return torch_table(a, ins)
         return torch_conv(a, ins, ins[0][2], a["channels"], a["groups"])
 
     def keras(self, a, ins, out):
         from ..interop.export_window import _opt, keras_conv
 
         if a.get("table"):
-            return _keras_table(a, ins)
+            return keras_table(a, ins)
         return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
 
     def torch_arrays(self, a, arrays):
         if a.get("table"):
-            return _torch_table_arrays(a, arrays)
+            return torch_table_arrays(a, arrays)
         weight, *bias = arrays  # (kh, kw, C/g, N) -> PyTorch's (N, C/g, kh, kw)
         return [weight.transpose(3, 2, 0, 1), *bias]
     def cell(self, a, xs, params, index):
