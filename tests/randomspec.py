@@ -125,7 +125,7 @@ def _layer(draw, shape):
         text, (oh, ow) = got
         rows = [draw(st.lists(st.integers(0, c - 1), min_size=1, max_size=c, unique=True))
                 for _ in range(draw(st.integers(1, 6)))]
-        table = ", ".join("(" + ", ".join(map(str, r)) + ",)" for r in rows)
+        table = ", ".join("(" + ", ".join(map(str, r)) + ",)" for r in rows) + ("," if len(rows) == 1 else "")
         return f"conv {text} {len(rows)} table=({table})" + draw(st.sampled_from(["", " nobias"])), \
             (oh, ow, len(rows))
     if kind in ("gap", "gmp"):

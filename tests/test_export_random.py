@@ -38,7 +38,7 @@ def test_strategy_writes_every_layer_kind():
 
     kinds, texts = set(), []
 
-    @settings(max_examples=300, derandomize=True, database=None, phases=[Phase.generate])
+    @settings(max_examples=500, derandomize=True, database=None, phases=[Phase.generate])
     @given(text=random_specs())
     def collect(text):
         texts.append(text)
