@@ -32,7 +32,7 @@ def input_for(graph, batch):
 def measure_peak(graph, batch: int, optimizer: str = "sgd", steps: int = 2):
     """(peak bytes of one training step on CPU, bytes alive before it). `steps - 1` warm-up
     steps make the optimizer state; the last step (zero_grad to None, forward,
-    the loss_of its output .backward(), optimizer step) runs under torch.profiler with profile_memory:
+    loss_of(output).backward(), optimizer step) runs under torch.profiler with profile_memory:
     the peak is what was allocated before it (parameters, buffers, optimizer state, the
     input) plus the highest running sum of the profiler's [memory] events."""
     from torch.profiler import ProfilerActivity, profile
