@@ -5,10 +5,10 @@ from __future__ import annotations
 import cnncost
 
 
-# zoo models and layer kinds PyTorch has no form of, with the reason the exporter gives
-PYTORCH_REFUSES = {"lenet5_1998": "PyTorch has no subsampling layer"}
-KINDS_WITHOUT_PYTORCH = {"subsample": "PyTorch has no subsampling layer",
-                         "rbf": "PyTorch has no form of layer kind 'rbf'"}
+# Every zoo model and layer kind has a PyTorch form (LeNet-5 1998's subsample, table= and
+# rbf through helper classes in the exported file), so none is refused. The importers read
+# back what the exporter writes, except those helpers: the models using them.
+IMPORTER_CANNOT_READ = {"lenet5_1998": "the exporter's Subsample, TableConv and RBF helper modules"}
 
 
 def load_module(source: str, name: str) -> dict:

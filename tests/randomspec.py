@@ -1,7 +1,8 @@
-"""A hypothesis strategy for random valid specs: every layer kind with a PyTorch form,
-random flags and padding modes, post-ops, residual / concat / mul blocks, freeze:, and a
-head of flatten or gap with fc layers. The shapes are tracked as the spec is written so
-that almost every drawn spec builds."""
+"""A hypothesis strategy for random valid specs: every layer kind with a PyTorch form
+(LeNet-5's subsample, connection tables and RBF units included), random flags and padding
+modes, post-ops, residual / concat / mul blocks, freeze:, and a head of flatten or gap with
+fc layers. The shapes are tracked as the spec is written so that almost every drawn spec
+builds."""
 from __future__ import annotations
 
 from hypothesis import strategies as st
@@ -58,7 +59,8 @@ def _layer(draw, shape):
     kind = draw(st.sampled_from(["conv", "conv", "dwconv", "sepconv", "deconv", "maxpool", "avgpool",
                                  "minpool", "l2pool", "gap", "gmp", "adaptive", "bn", "lrn", "rescale",
                                  "normalize", "dropout", "identity", "shuffle", "pad", "crop", "upsample",
-                                 "slice", "act", "se", "pixelshuffle", "pixelunshuffle"]))
+                                 "slice", "act", "se", "pixelshuffle", "pixelunshuffle",
+                                 "subsample", "tableconv"]))
     if kind in ("conv", "dwconv", "sepconv"):
         got = _window(draw, shape)
         if got is None:
@@ -107,6 +109,25 @@ def _layer(draw, shape):
         if kind == "avgpool" and "ceil" in text and padded:
             return None  # no PyTorch form (the exporter says so; tested in test_export_errors)
         return f"{kind} {text}", (oh, ow, c)
+    if kind == "subsample":  # LeNet-5's trainable subsampling: no dilation (avg_pool2d has none)
+        got = _window(draw, shape, allow_dilation=False, pool=True)
+        if got is None:
+            return None
+        text, (oh, ow) = got
+        padded = "same" in text or "pad=" in text or any(f" p{p}" in text for p in (1, 2))
+        if "ceil" in text and padded:
+            return None  # no PyTorch form (the exporter says so; tested in test_export_cli)
+        return f"subsample {text}" + draw(st.sampled_from(["", " tanh"])), (oh, ow, c)
+    if kind == "tableconv":  # a convolution with a connection table (LeNet-5's C3)
+        got = _window(draw, shape)
+        if got is None:
+            return None
+        text, (oh, ow) = got
+        rows = [draw(st.lists(st.integers(0, c - 1), min_size=1, max_size=c, unique=True))
+                for _ in range(draw(st.integers(1, 6)))]
+        table = ", ".join("(" + ", ".join(map(str, r)) + ",)" for r in rows) + ("," if len(rows) == 1 else "")
+        return f"conv {text} {len(rows)} table=({table})" + draw(st.sampled_from(["", " nobias"])), \
+            (oh, ow, len(rows))
     if kind in ("gap", "gmp"):
         return kind, (1, 1, c)
     if kind == "adaptive":
@@ -234,4 +255,6 @@ def random_specs(draw):
         lines.append(head)
         for _ in range(draw(st.integers(1, 2))):
             lines.append(f"fc {draw(st.integers(1, 10))}" + draw(st.sampled_from(["", " nobias", " relu", " bn relu"])))
+        if draw(st.booleans()):
+            lines.append(f"rbf {draw(st.integers(1, 10))}")  # LeNet-5's Euclidean RBF output
     return "\n".join(lines) + "\n"

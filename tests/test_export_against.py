@@ -17,6 +17,7 @@ pytestmark = pytest.mark.torch
 @pytest.mark.parametrize("name,resolution", [
     ("lenet5", None), ("alexnet_caffe", 0.5), ("inception_v1", None), ("mobilenet_v2", 0.25),
     ("efficientnet_b0", 0.25), ("resnet50", 0.25), ("densenet121", 0.25), ("vgg16_transfer", 0.5),
+    ("lenet5_1998", None),
 ])
 def test_zoo_executors_agree(torch, name, resolution):
     from cnncost.execute.against import against_torch
@@ -26,6 +27,20 @@ def test_zoo_executors_agree(torch, name, resolution):
     assert [r.name for r in result.rows] == [n.name for n in graph.nodes[1:]]
     assert result.beyond(AGAINST_TOLERANCE) == ()
     assert all(r.max_abs_value > 0 for r in result.rows if r.op not in ("dropout",))
+
+
+@pytest.mark.parametrize("text", [  # LeNet-5 (1998)'s kinds in forms beyond the paper's
+    "input 14x14x6\nconv 5x5 4 table=((0, 1, 2), (0, 4, 5), (5, 1), (3,)) tanh\n",
+    "input 9x9x3\nconv 4x4 3 s2 same nobias table=((2, 0), (1,), (0, 1, 2))\n",
+    "input 9x9x3\nsubsample 3x3 s2 same\nsubsample 2x2 ceil\n",
+    "input 8x8x3\nsubsample 3x3 s1 p1\nflatten\nrbf 5\n",
+])
+def test_lenet_kinds_executors_agree(torch, text):
+    from cnncost.execute.against import against_torch
+
+    result = against_torch(cnncost.load("<lenet kinds>", text=text), batch=2, seed=5)
+    assert result.beyond(AGAINST_TOLERANCE) == ()
+    assert all(r.max_abs_value > 0 for r in result.rows)
 
 
 @settings(max_examples=60, deadline=None, database=None, derandomize=True,

@@ -28,8 +28,7 @@ def keras_figures(keras, graph) -> dict:
 
 
 # zoo models Keras cannot express, with the reason the exporter must give
-KERAS_REFUSES = {"googlenet_aux": "adaptive pooling of 14x14 to 4x4 has no Keras layer",
-                 "lenet5_1998": "Keras has no subsampling layer"}
+KERAS_REFUSES = {"googlenet_aux": "adaptive pooling of 14x14 to 4x4 has no Keras layer"}
 
 
 @pytest.mark.parametrize("name", sorted(KERAS_REFUSES))
@@ -46,3 +45,34 @@ def test_zoo_keras_counts_match(keras, name):
     t = cnncost.analyze(graph, training=True).totals  # the model holds every head
     assert keras_figures(keras, graph) == dict(shape=tuple(graph.nodes[graph.output].shape),
                                                count=t.params + t.buffers, trainable=t.trainable)
+
+
+LENET_FORMS = ["input 14x14x6\nconv 5x5 4 table=((0, 1, 2), (0, 4, 5), (5, 1), (3,)) tanh\n",
+               "input 9x9x3\nconv 4x4 3 s2 same nobias table=((2, 0), (1,), (0, 1, 2))\n",
+               "input 9x9x3\nsubsample 3x3 s2 same\nsubsample 2x2 ceil\n",
+               "input 8x8x3\nsubsample 3x3 s1 p1\nflatten\nrbf 5\n"]
+
+
+@pytest.mark.parametrize("text", ["lenet5_1998", *LENET_FORMS])
+def test_lenet_helper_layers_compute_what_numpy_does(keras, text):
+    """The generated file's Subsample, TableConv and RBF layers (LeNet-5 1998), given the
+    NumPy executor's weights (their layouts are the executor's), give its output."""
+    import numpy as np
+
+    from cnncost.execute.tape import Tape, WeightPool
+    from cnncost.interop.export_keras import keras_name
+    from cnncost.layers import REGISTRY
+
+    graph = cnncost.load(text) if "\n" not in text else cnncost.load("<lenet forms>", text=text)
+    model = load_module(cnncost.export(graph, "keras"), graph.name)["build_model"]()
+    rng = np.random.default_rng(7)
+    pool, values = WeightPool(rng), {}
+    for node in graph.nodes:
+        tape = Tape(rng, pool, 2, keep=True)
+        values[node.id] = REGISTRY[node.kind].run(node.attrs, [values[i] for i in node.inputs], tape)
+        if node.id and tape.arrays:
+            model.get_layer(keras_name(node.name)).set_weights(tape.arrays)
+    got = np.asarray(model(values[0]).detach().cpu())
+    want = values[graph.output]
+    assert got.shape == want.shape
+    assert np.max(np.abs(got - want)) <= 1e-4 * max(1.0, float(np.max(np.abs(want))))

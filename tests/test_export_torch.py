@@ -7,7 +7,7 @@ import pytest
 
 import cnncost
 from cnncost import zoo
-from exported import PYTORCH_REFUSES, cnncost_figures, torch_figures
+from exported import cnncost_figures, torch_figures
 from test_seed_cases import TABLE3_BUILDS, TABLES_6_7, VGG_C
 
 pytestmark = pytest.mark.torch
@@ -27,15 +27,7 @@ def _zoo_graph(name):
     return graph
 
 
-@pytest.mark.parametrize("name", sorted(PYTORCH_REFUSES))
-def test_zoo_models_pytorch_cannot_express_are_refused(name):
-    from cnncost.interop.export_code import ExportError
-
-    with pytest.raises(ExportError, match=PYTORCH_REFUSES[name]):
-        cnncost.export(cnncost.load(name), "pytorch")
-
-
-@pytest.mark.parametrize("name", sorted(set(zoo.entries()) - set(PYTORCH_REFUSES)))
+@pytest.mark.parametrize("name", sorted(zoo.entries()))
 def test_zoo_exports_and_counts_match(torch, name):
     graph = _zoo_graph(name)
     # weights left uninitialised: their values change no figure, and VGG's 138M random
@@ -108,3 +100,24 @@ def test_layer_names_that_are_module_attributes(torch):
     assert torch_figures(torch, graph) == cnncost_figures(graph)
     model = load_module(cnncost.export(graph, "pytorch"), "names")["build_model"]()
     assert [n for n, _ in model.named_children()] == ["train_", "_x_", "forward_"]
+
+
+def test_training_heads_returned_in_training_mode(torch):
+    """googlenet_aux (`output main train aux1 aux2`): in training mode forward returns
+    (main, aux1, aux2), as torchvision's GoogLeNet returns its auxiliary logits, so a loss
+    reaches every head cnncost trains; in eval mode the main output only."""
+    from exported import load_module
+
+    graph = cnncost.load("googlenet_aux", resolution=64)
+    model = load_module(cnncost.export(graph, "pytorch"), graph.name)["build_model"]()
+    made = {}
+    for name in ("main", "aux1.fc2", "aux2.fc2"):  # the layers giving each head
+        model.get_submodule(name).register_forward_hook(lambda m, i, y, name=name: made.__setitem__(name, y))
+    x = torch.zeros(2, *model.input_shape)
+    with torch.no_grad():
+        out = model.train()(x)
+        assert isinstance(out, tuple) and [y is made[n] for y, n in zip(out, ("main", "aux1.fc2", "aux2.fc2"))] \
+            == [True] * 3 and len(out) == 3
+        assert [tuple(y.shape) for y in out] == [(2, 1000)] * 3
+        out = model.eval()(x)
+        assert out is made["main"]

@@ -11,13 +11,13 @@ import sys
 
 import pytest
 
-from exported import PYTORCH_REFUSES
+from exported import IMPORTER_CANNOT_READ
 
 import cnncost
 from cnncost import zoo
 from conftest import REPO
 
-SPECS = sorted({entry.spec for name, entry in zoo.entries().items() if name not in PYTORCH_REFUSES})
+SPECS = sorted({entry.spec for name, entry in zoo.entries().items() if name not in IMPORTER_CANNOT_READ})
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,12 @@ def module(graph):
     return namespace["build_model"]().train()
 
 
+def loss_of(out):
+    """The loss of one step: the sum of the output, or with training heads (the module in
+    training mode returns (main, head, ...), as googlenet_aux) the sum over every head."""
+    return sum(y.sum() for y in out) if isinstance(out, tuple) else out.sum()
+
+
 def input_for(graph, batch):
     h, w, c = graph.input.shape
     return torch.randn(batch, c, h, w)
@@ -26,7 +32,7 @@ def input_for(graph, batch):
 def measure_peak(graph, batch: int, optimizer: str = "sgd", steps: int = 2):
     """(peak bytes of one training step on CPU, bytes alive before it). `steps - 1` warm-up
     steps make the optimizer state; the last step (zero_grad to None, forward,
-    out.sum().backward(), optimizer step) runs under torch.profiler with profile_memory:
+    loss_of(output).backward(), optimizer step) runs under torch.profiler with profile_memory:
     the peak is what was allocated before it (parameters, buffers, optimizer state, the
     input) plus the highest running sum of the profiler's [memory] events."""
     from torch.profiler import ProfilerActivity, profile
@@ -41,7 +47,7 @@ def measure_peak(graph, batch: int, optimizer: str = "sgd", steps: int = 2):
 
     def step():
         opt.zero_grad(set_to_none=True)
-        model(x).sum().backward()
+        loss_of(model(x)).backward()
         opt.step()
 
     for _ in range(steps - 1):
@@ -82,7 +88,7 @@ def counts(graph, batch):
         return t
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        loss = model(x).sum()
+        loss = loss_of(model(x))
     with FlopCounterMode(display=False) as counter:
         loss.backward()
     return counter.get_total_flops(), sum(seen.values())

@@ -133,13 +133,27 @@ def export_pytorch(graph, record: bool = False) -> str:
              "",
              f"    def forward(self, {names[0]}):",
              *forward,
-             f"        return {names[graph.output]}",
+             *_returns(graph, names),
              "",
              "",
              "def build_model():",
              f"    return {cls}()",
              ""]
     return "\n".join(head) + "\n" + "\n".join(body)
+
+
+def _returns(graph, names) -> list[str]:
+    """forward's return: the main output; with training heads (`output main train aux1
+    aux2`), in training mode (self.training) the tuple (main, the heads in the output
+    line's order), as torchvision's GoogLeNet returns its auxiliary logits in train mode."""
+    main = f"{INDENT}return {names[graph.output]}"
+    if not graph.train:
+        return [main]
+    heads = ", ".join(names[h] for h in graph.train)
+    called = ", ".join((graph.nodes[graph.output].name, *graph.head_names))
+    return [f"{INDENT}if self.training:  # ({called}): a loss on each, summed",
+            f"{INDENT}    return {names[graph.output]}, {heads}",
+            main]
 
 
 def _shape(shape) -> str:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from .. import dims
-from ..errors import ShapeError, SpecValueError
+from ..errors import ShapeError
 from .base import Layer, Part, RFStep, elements, register, spatial
-from .options import CHANNELS, GROUPS, MULT, SPATIAL, Option, pair, show, takes, whole
+from .conv_table import TABLE, keras_table, table_links, torch_table, torch_table_arrays
+from .options import CHANNELS, GROUPS, MULT, SPATIAL, Option, pair, takes
 from .window import window_out
 
 _PAD_WORDS = {"same": ("padding", "same"), "valid": ("padding", "valid")}
@@ -79,41 +80,6 @@ def _conv_saved(layer, a, ins, out):
 
     weight = layer.params(a, ins, out) - (out[2] if a["bias"] else 0)
     return (_saved_input(a, ins), Saved("weight", weight, per_sample=False))
-def _table(value):
-    """`table=((0,1,2),(1,2,3),...)`: for each output map, the input maps it reads
-    (LeNet-5's C3, LeCun et al. 1998, Table I)."""
-    rows = value if isinstance(value, tuple) else None
-    if not rows or not all(isinstance(r, tuple) and r for r in rows):
-        raise SpecValueError("a connection table is a tuple of tuples, one per output map, of "
-                             "the input maps it reads", hint="e.g. table=((0, 1, 2), (1, 2, 3))")
-    out = []
-    for row in rows:
-        maps = tuple(whole(v, "input map index", minimum=0) for v in row)
-        if len(set(maps)) != len(maps):
-            raise SpecValueError(f"the table row {show(row)} names an input map twice",
-                                 hint="each output map reads each input map at most once")
-        out.append(maps)
-    return tuple(out)
-
-
-TABLE = Option("table", _table, "for each output map, the input maps it reads: table=((0,1,2),(1,2,3))")
-
-
-def _no_table(what: str):
-    """A convolution with a connection table (LeNet-5's C3) has no framework module: the
-    frameworks' convolutions connect every input map of a group to every output map."""
-    from ..interop.export_code import Unsupported
-
-    return Unsupported(f"a connection table (table=) has no {what}: framework convolutions read "
-                       "every input map of their group")
-
-
-def _links(a, c):
-    """Input maps read, summed over the output maps: C/g * N without a table."""
-    table = a.get("table")
-    return sum(len(row) for row in table) if table else None
-
-
 @register
 class Conv(_Conv):
     """Standard (grouped) convolution `conv K N [gG] [nobias]`; padding defaults to valid.
@@ -154,7 +120,7 @@ class Conv(_Conv):
     def params(self, a, ins, out):
         kh, kw = a["kernel"]
         c, n, g = ins[0][2], a["channels"], a["groups"]
-        links = _links(a, c)
+        links = table_links(a, c)
         if links is not None:  # LeNet-5's C3: one kh*kw kernel per table entry
             return kh * kw * links + (n if a["bias"] else 0)
         return kh * kw * dims.divide(c, g) * n + (n if a["bias"] else 0)
@@ -163,7 +129,7 @@ class Conv(_Conv):
         kh, kw = a["kernel"]
         c, g = ins[0][2], a["groups"]
         oh, ow, n = out
-        links = _links(a, c)
+        links = table_links(a, c)
         if links is not None:
             return (oh * ow) * (kh * kw * links)  # positions × the table's kernels
         return (oh * ow * n) * (kh * kw * dims.divide(c, g))  # outputs × window
@@ -218,27 +184,25 @@ class Conv(_Conv):
 
     # ---- training
     def saved(self, a, ins, out, grads):
-        if a.get("table"):
-            from .autograd import no_rule
-
-            raise no_rule("conv with table=", "what autograd saves (no framework runs it to check one)")
-        return _conv_saved(self, a, ins, out)
+        return _conv_saved(self, a, ins, out)  # with a table: TableConv's slices are views
 
     def pytorch(self, a, ins, out):
         from ..interop.export_window import torch_conv
 
         if a.get("table"):
-            raise _no_table("PyTorch form")
+            return torch_table(a, ins)
         return torch_conv(a, ins, ins[0][2], a["channels"], a["groups"])
 
     def keras(self, a, ins, out):
         from ..interop.export_window import _opt, keras_conv
 
         if a.get("table"):
-            raise _no_table("Keras form")
+            return keras_table(a, ins)
         return keras_conv(a, ins, "Conv2D", a["channels"], groups=_opt(a["groups"], 1))
 
     def torch_arrays(self, a, arrays):
+        if a.get("table"):
+            return torch_table_arrays(a, arrays)
         weight, *bias = arrays  # (kh, kw, C/g, N) -> PyTorch's (N, C/g, kh, kw)
         return [weight.transpose(3, 2, 0, 1), *bias]
     def cell(self, a, xs, params, index):

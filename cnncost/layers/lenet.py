@@ -7,6 +7,7 @@ from .base import GLOBAL, Layer, register
 from .dense import UNITS, _features
 from .options import takes
 from .pool import _WindowPool
+from .window import window_out
 
 
 @register
@@ -26,7 +27,7 @@ class Subsample(_WindowPool):
     category = "weight"
     example = "subsample 2x2"
     keras_class = None
-    keras_none = "Keras has no trainable subsampling; a DepthwiseConv2D with one shared weight per map comes closest"
+    keras_none = "Keras has no trainable subsampling layer; exported Keras code defines one (Subsample)"
     ledger_categories = {"macs": "conv.macs", "bias": "conv.bias", "ops": "pool.ops"}
 
     def params(self, a, ins, out):
@@ -51,35 +52,69 @@ class Subsample(_WindowPool):
         return {"macs": counts.macs, "bias": n, "ops": counts.other_ops - n}
 
     def run(self, a, xs, tape):
-        from ..execute.kernels import pool2d, window_axes
+        """The window sum (zeros pad) times the coefficient, plus the bias."""
+        from ..execute.kernels import pad_hw, window_axes, windows
 
         kh, kw = a["kernel"]
-        mean = pool2d(xs[0], "avg", *window_axes(a, xs[0].shape[1], xs[0].shape[2]))
-        c = mean.shape[-1]
+        h, w = window_axes(a, xs[0].shape[1], xs[0].shape[2])
+        total = windows(pad_hw(xs[0], h, w), h, w).sum(axis=(4, 5))
+        c = total.shape[-1]
         coefficient = tape.param((c,), fan_in=kh * kw)
         bias = tape.param((c,))
-        return tape.einsum("nhwc,c->nhwc", mean * (kh * kw), coefficient) + bias
+        return tape.einsum("nhwc,c->nhwc", total, coefficient) + bias
 
     def pytorch(self, a, ins, out):
-        from ..interop.export_code import Unsupported
+        """The Subsample helper: avg_pool2d with divisor 1 (the window sum), then a 1x1
+        convolution with one group per map (the coefficient and the bias): FlopCounterMode
+        counts that convolution, one multiply per output element, as cnncost does."""
+        from ..interop.export_code import TorchCode, Unsupported, call, one_or_pair, torch_pad
 
-        raise Unsupported("PyTorch has no subsampling layer with a trainable coefficient and bias per map")
+        if a["dilation"] != (1, 1):
+            raise Unsupported("PyTorch's avg_pool2d (the window sum of Subsample) has no dilation")
+        h, w, c = ins[0]
+        _, pads = window_out(a, h, w)
+        if a["ceil"] and any(pads):  # PyTorch's ceil rule counts its own padding, not F.pad's
+            raise Unsupported("ceil mode with this padding has no PyTorch form")
+        return TorchCode(call("Subsample", c, one_or_pair(a["kernel"]), one_or_pair(a.get("stride") or a["kernel"]),
+                              pads=torch_pad(pads) if any(pads) else None, ceil_mode=a["ceil"] or None),
+                         helpers=("Subsample",))
 
     def keras(self, a, ins, out):
-        from ..interop.export_code import Unsupported
+        """The Subsample helper (export_code.KERAS_HELPERS): zeros padded (ceil mode: the
+        bottom/right rows the last window needs), average pooling times the window, the
+        coefficient and the bias."""
+        from ..interop.export_code import KerasCode, Unsupported, call
 
-        raise Unsupported("Keras has no subsampling layer with a trainable coefficient and bias per map")
+        if a["dilation"] != (1, 1):
+            raise Unsupported("Keras's average_pool (the window sum of Subsample) has no dilation")
+        h, w, _ = ins[0]
+        _, (t, b, l, r) = window_out(a, h, w)
+        kernel, stride = a["kernel"], a.get("stride") or a["kernel"]
+        b, r = (end + max((o - 1) * s + k - (size + p0 + end), 0)
+                for o, s, k, size, p0, end in zip(out[:2], stride, kernel, (h, w), (t, l), (b, r)))
+        pads = ((t, b), (l, r))
+        return KerasCode((("", call("Subsample", tuple(kernel), tuple(stride),
+                                    pads=pads if t or b or l or r else None)),),
+                         helpers=("Subsample",))
 
     def saved(self, a, ins, out, grads):
-        """No framework has this layer, so no autograd rule can be checked: an error."""
-        from .autograd import no_rule
+        """The exported form's autograd (Subsample): avg_pool2d saves its input (the padded
+        copy when it pads); the 1x1 grouped convolution its input, the window sums (a new
+        tensor), and its weight, a view of the coefficients. An input needing no gradient
+        makes no avg_pool2d node: nothing of it is saved."""
+        from .autograd import Saved
 
-        raise no_rule(self.name, "what autograd saves (no framework module to check one against)")
+        h, w, c = ins[0]
+        _, (t, b, l, r) = window_out(a, h, w)
+        pooled = Saved("new", (h + t + b) * (w + l + r) * c) if t or b or l or r else Saved(0)
+        return ((pooled,) if grads.inputs[0] else ()) + (Saved("new", dims.product(out)),
+                                                         Saved("weight", c, per_sample=False))
 
     def backward_macs(self, a, ins, out):
-        from .autograd import no_rule
-
-        raise no_rule(self.name, "its backward (no framework module to check one against)")
+        """The 1x1 grouped convolution's: input gradient one multiply per output element,
+        coefficient gradient the same (the window sum's backward spreads, no multiply)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
 
     def cell(self, a, xs, params, index):
         return Layer.cell(self, a, xs, params, index)
@@ -103,7 +138,7 @@ class RBF(Layer):
     example = "rbf 10"
     example_input = "84"
     keras_class = None
-    keras_none = "Keras has no RBF layer; Keras code writes a custom Layer"
+    keras_none = "Keras has no RBF layer; exported Keras code defines one (RBF)"
     ledger_categories = {"macs": "linear.macs", "ops": "pool.ops"}
     temporary_copies = 0
 
@@ -136,13 +171,30 @@ class RBF(Layer):
         return (x * x).sum(axis=1, keepdims=True) - 2 * tape.matmul(x, weight) \
             + (weight * weight).sum(axis=0)[None, :]
 
-    def saved(self, a, ins, out, grads):
-        """No framework has this layer, so no autograd rule can be checked: an error."""
-        from .autograd import no_rule
+    def pytorch(self, a, ins, out):
+        """The RBF helper: sum x^2 + sum w^2 - 2 x.w, the x.w products one torch.addmm."""
+        from ..interop.export_code import TorchCode, call
 
-        raise no_rule(self.name, "what autograd saves (no framework module to check one against)")
+        return TorchCode(call("RBF", _features(ins[0], self.name), a["units"]), helpers=("RBF",))
+
+    def keras(self, a, ins, out):
+        from ..interop.export_code import KerasCode, call
+
+        return KerasCode((("", call("RBF", a["units"])),), helpers=("RBF",))
+
+    def torch_arrays(self, a, arrays):
+        (weight,) = arrays  # (C_in, N) -> the helper's (N, C_in), as nn.Linear
+        return [weight.T]
+
+    def saved(self, a, ins, out, grads):
+        """The exported form's autograd (RBF): x*x and addmm save the input (a view of it
+        when flattened), w*w and addmm the weight."""
+        from .autograd import Saved
+
+        return (Saved(0), Saved("weight", self.params(a, ins, out), per_sample=False))
 
     def backward_macs(self, a, ins, out):
-        from .autograd import no_rule
-
-        raise no_rule(self.name, "its backward (no framework module to check one against)")
+        """addmm's: the input gradient grad @ W and the weight gradient grad^T @ x, each
+        C_in*N multiplies (the squares' gradients are elementwise)."""
+        m = self.macs(a, ins, out)
+        return (m, m)
