@@ -1,0 +1,90 @@
+"""Write tests/data/names/<spec>.json: the framework's names of the layers with parameters.
+
+Run by hand (torchvision 0.28, keras 3 with KERAS_BACKEND=torch):
+
+    python tests/data/names/make_names.py            # every model
+    python tests/data/names/make_names.py resnet18   # some
+
+Each file is the ordered list of [module path, numel of the module's own parameters] for every
+module with parameters. Buffers are not in the numel: torchvision's BN running stats and Keras's
+non-trainable BN moving mean/variance are cnncost's `buffers`, not its `params`.
+tests/test_framework_names.py compares cnncost's rows with these files.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+# spec name -> (torchvision builder, keyword arguments matching the spec)
+TORCHVISION = {
+    "resnet18": ("resnet18", {}),
+    "resnet34": ("resnet34", {}),
+    "resnet50": ("resnet50", {}),
+    "resnet101": ("resnet101", {}),
+    "resnet152": ("resnet152", {}),
+    "vgg11": ("vgg11", {}),
+    "vgg13": ("vgg13", {}),
+    "vgg16": ("vgg16", {}),
+    "vgg19": ("vgg19", {}),
+    "alexnet": ("alexnet", {}),
+    "squeezenet1_0": ("squeezenet1_0", {}),
+    "densenet121": ("densenet121", {}),
+    "efficientnet_b0": ("efficientnet_b0", {}),
+    "mobilenet_v2": ("mobilenet_v2", {}),
+    "googlenet": ("googlenet", {"aux_logits": False, "init_weights": False}),
+    "googlenet_aux": ("googlenet", {"aux_logits": True, "init_weights": False}),
+    "inception_v3": ("inception_v3", {"aux_logits": False, "init_weights": False}),
+}
+
+# spec name -> (keras.applications builder, keyword arguments matching the spec)
+KERAS = {
+    "mobilenet_v1": ("MobileNet", {"input_shape": (224, 224, 3)}),
+    "resnet50_v1": ("ResNet50", {"input_shape": (224, 224, 3)}),
+}
+
+
+def torchvision_names(builder: str, kwargs: dict) -> list:
+    import torch
+
+    torch.library.register_fake = lambda *a, **k: (lambda f: f)  # torchvision's C ops don't load
+    import torchvision
+
+    model = getattr(torchvision.models, builder)(weights=None, **kwargs)
+    rows = []
+    for path, module in model.named_modules():
+        numel = sum(p.numel() for p in module.parameters(recurse=False))
+        if numel:
+            rows.append([path, numel])
+    return rows
+
+
+def keras_names(builder: str, kwargs: dict) -> list:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import keras
+
+    model = getattr(keras.applications, builder)(weights=None, **kwargs)
+    rows = []
+    for layer in model.layers:
+        numel = sum(int(w.numpy().size) for w in layer.trainable_weights)
+        if numel:
+            rows.append([layer.name, numel])
+    return rows
+
+
+def main(names: list[str]) -> None:
+    for name in names or [*TORCHVISION, *KERAS]:
+        if name in TORCHVISION:
+            rows = torchvision_names(*TORCHVISION[name])
+        else:
+            rows = keras_names(*KERAS[name])
+        out = HERE / f"{name}.json"
+        out.write_text("[\n" + ",\n".join(json.dumps(r) for r in rows) + "\n]\n")
+        print(f"{out}: {len(rows)} modules, {sum(n for _, n in rows):,} params")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
