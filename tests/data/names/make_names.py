@@ -6,7 +6,10 @@ Run by hand (torchvision 0.28, keras 3 with KERAS_BACKEND=torch):
     python tests/data/names/make_names.py resnet18   # some
 
 Each file is the ordered list of [module path, numel of the module's own parameters] for every
-module with parameters. Buffers are not in the numel: torchvision's BN running stats and Keras's
+module with parameters, in the order the forward pass runs them (training mode, so that
+auxiliary heads run): torchinfo's order, and cnncost's. It is also the order torchvision
+registers them in, except googlenet_aux's aux1/aux2 (registered after inception5b, run after
+inception4a/4d); the script prints where the two orders differ. Buffers are not in the numel: torchvision's BN running stats and Keras's
 non-trainable BN moving mean/variance are cnncost's `buffers`, not its `params`.
 tests/test_framework_names.py compares cnncost's rows with these files.
 """
@@ -53,13 +56,22 @@ def torchvision_names(builder: str, kwargs: dict) -> list:
     torch.library.register_fake = lambda *a, **k: (lambda f: f)  # torchvision's C ops don't load
     import torchvision
 
+    torch.set_num_threads(1)
     model = getattr(torchvision.models, builder)(weights=None, **kwargs)
-    rows = []
+    registered = []
     for path, module in model.named_modules():
         numel = sum(p.numel() for p in module.parameters(recurse=False))
         if numel:
-            rows.append([path, numel])
-    return rows
+            registered.append([path, numel])
+            module.register_forward_hook(lambda m, i, o, row=registered[-1]: ran.append(row))
+    ran: list = []
+    size = 299 if builder == "inception_v3" else 224
+    with torch.no_grad():
+        model.train()(torch.zeros(2, 3, size, size))  # batch 2: BN in training mode needs it
+    assert sorted(ran) == sorted(registered), f"{builder}: a module ran twice or never"
+    if ran != registered:
+        print(f"{builder}: forward order differs from registration order")
+    return ran
 
 
 def keras_names(builder: str, kwargs: dict) -> list:
