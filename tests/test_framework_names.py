@@ -8,6 +8,7 @@ the same order, and each the same params: a name on the wrong layer shows as a p
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,23 @@ def _rows(spec: str) -> list[tuple[str, int]]:
     return [(r.name, r.params) for r in report.layers if r.params > 0]
 
 
+# Where the framework lists some layers in another order than cnncost can: the layers (a pattern
+# on their names) that may stand elsewhere; all others keep the framework's order.
+REORDERED = {
+    # Keras's summary() lists layers by depth in the graph: a first block's shortcut and the
+    # body's last conv side by side (_0_conv, _3_conv, _0_bn, _3_bn); cnncost lists the
+    # `residual:` body, then its `shortcut:` (_3_conv, _3_bn, _0_conv, _0_bn)
+    "resnet50_v1": r"conv\d_block1_[03]_(conv|bn)",
+}
+
+
 @pytest.mark.parametrize("spec", SPECS)
 def test_names_of_layers_with_params_are_the_framework_names(spec):
     reference = [tuple(row) for row in json.loads((NAMES / f"{spec}.json").read_text())]
     rows = _rows(spec)
+    if spec in REORDERED:
+        moved = re.compile(REORDERED[spec])
+        assert sorted(rows) == sorted(reference)
+        rows, reference = ([row for row in table if not moved.fullmatch(row[0])] for table in (rows, reference))
     assert [name for name, _ in rows] == [name for name, _ in reference]
     assert rows == reference
