@@ -23,7 +23,7 @@ def test_every_spec_taken_from_a_framework_has_a_names_file():
     from_framework = {"alexnet", "densenet121", "efficientnet_b0", "googlenet", "googlenet_aux",
                       "inception_v3", "mobilenet_v1", "mobilenet_v2", "resnet18", "resnet34",
                       "resnet50", "resnet101", "resnet152", "resnet50_v1", "squeezenet1_0",
-                      "vgg11", "vgg13", "vgg16", "vgg19"}
+                      "vgg11", "vgg13", "vgg16", "vgg19", "vgg16_transfer"}
     assert from_framework <= set(SPECS)
 
 

@@ -45,6 +45,7 @@ TORCHVISION = {
 
 # spec name -> (keras.applications builder, keyword arguments matching the spec)
 KERAS = {
+    "vgg16_transfer": ("transfer", {}),
     "mobilenet_v1": ("MobileNet", {"input_shape": (224, 224, 3)}),
     "resnet50_v1": ("ResNet50", {"input_shape": (224, 224, 3)}),
 }
@@ -74,17 +75,42 @@ def torchvision_names(builder: str, kwargs: dict) -> list:
     return ran
 
 
+def keras_transfer():
+    """The Keras lecture deck's transfer model (specs/vgg16_transfer.spec): VGG16's convolutional
+    base, frozen, under a new classifier, built in a fresh session (automatic names dense, dense_1)."""
+    import keras
+
+    keras.backend.clear_session()
+    base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(150, 150, 3))
+    base.trainable = False
+    return keras.Sequential([keras.Input((150, 150, 3)), base, keras.layers.Flatten(),
+                             keras.layers.Dense(256, activation="relu"),
+                             keras.layers.Dense(1, activation="sigmoid")])
+
+
 def keras_names(builder: str, kwargs: dict) -> list:
     os.environ.setdefault("KERAS_BACKEND", "torch")
     import keras
 
-    model = getattr(keras.applications, builder)(weights=None, **kwargs)
+    if builder == "transfer":
+        model = keras_transfer()
+    else:
+        model = getattr(keras.applications, builder)(weights=None, **kwargs)
     rows = []
     for layer in model.layers:
-        numel = sum(int(w.numpy().size) for w in layer.trainable_weights)
-        if numel:
-            rows.append([layer.name, numel])
+        # a nested model (the transfer model's vgg16) as cnncost names it: vgg16.block1_conv1
+        inner = layer.layers if isinstance(layer, keras.Model) else [layer]
+        for sub in inner:
+            numel = sum(int(w.numpy().size) for w in sub.weights if not _moving(w))
+            if numel:
+                rows.append([f"{layer.name}.{sub.name}" if sub is not layer else sub.name, numel])
     return rows
+
+
+def _moving(weight) -> bool:
+    """BN's moving mean and variance: buffers, not params (also in a frozen model, where every
+    weight is non-trainable)."""
+    return "moving" in weight.path
 
 
 def main(names: list[str]) -> None:
