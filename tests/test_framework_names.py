@@ -50,6 +50,7 @@ def test_names_of_layers_with_params_are_the_framework_names(spec):
     if spec in REORDERED:
         moved = re.compile(REORDERED[spec])
         assert sorted(rows) == sorted(reference)
-        rows, reference = ([row for row in table if not moved.fullmatch(row[0])] for table in (rows, reference))
+        rows, reference = ([row for row in table if not moved.fullmatch(row[0])]
+                           for table in (rows, reference))
     assert [name for name, _ in rows] == [name for name, _ in reference]
     assert rows == reference

@@ -9,8 +9,9 @@ Each file is the ordered list of [module path, numel of the module's own paramet
 module with parameters, in the order the forward pass runs them (training mode, so that
 auxiliary heads run): torchinfo's order, and cnncost's. It is also the order torchvision
 registers them in, except googlenet_aux's aux1/aux2 (registered after inception5b, run after
-inception4a/4d); the script prints where the two orders differ. Buffers are not in the numel: torchvision's BN running stats and Keras's
-non-trainable BN moving mean/variance are cnncost's `buffers`, not its `params`.
+inception4a/4d); the script prints where the two orders differ. Keras's order is its
+model.layers (summary()'s). Buffers are not in the numel: torchvision's BN running stats and
+Keras's BN moving mean/variance are cnncost's `buffers`, not its `params`.
 tests/test_framework_names.py compares cnncost's rows with these files.
 """
 from __future__ import annotations
