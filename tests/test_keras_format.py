@@ -116,9 +116,8 @@ def test_connected_to_names_the_inputs_of_merges():
     rows = {r[0].split(" (")[0]: r for r in rows_of(render_keras(report))}
     assert rows["input"][3] == "-"
     assert rows["conv1"][3] == "input[0][0]"
-    add = rows["stage2.basic1.residual1.add"][3]
-    assert add == ("stage2.basic1.residual1.bn2[0][0], "
-                   "stage2.basic1.residual1.shortcut.bn1[0][0]")
+    add = rows["layer2.0.add1"][3]
+    assert add == "layer2.0.bn2[0][0], layer2.0.downsample.1[0][0]"
 
 
 def test_activation_folds_into_the_conv_it_follows_only():
@@ -143,7 +142,7 @@ def test_collapsed_blocks_are_nested_models():
     assert "Connected to" not in text  # blocks in a row make a chain, shown as Keras would
     rows = rows_of(text)
     # a basic block of 64: two 3x3x64x64 convs, two BNs of 2x64 params + 2x64 statistics
-    assert ["stage1.basic1 (Functional)", "(None, 56, 56, 64)", "74,240"] == rows[5]
+    assert ["layer1.0 (Functional)", "(None, 56, 56, 64)", "74,240"] == rows[5]
     assert 2 * 3 * 3 * 64 * 64 + 2 * 4 * 64 == 74_240
     total = sum(int(r[2].replace(",", "")) for r in rows)
     assert total == 11_689_512 + 9_600

@@ -120,7 +120,7 @@ DATA = __import__("pathlib").Path(__file__).parent / "data" / "layers"
 @pytest.mark.parametrize("spec,reference", [
     ("resnet50", "resnet50"), ("vgg16", "vgg16"), ("mobilenet_v2", "mobilenet_v2"),
     ("googlenet", "googlenet"), ("keras_mnist_cnn", "keras_mnist_cnn"),
-    ("keras_cats_dogs_cnn", "keras_cats_dogs_cnn"),
+    ("keras_cats_dogs_cnn", "keras_cats_dogs_cnn"), ("alexnet_caffe", "alexnet_caffe_bvlc"),
 ])
 def test_layers_with_params_have_the_framework_names(spec, reference):
     import json

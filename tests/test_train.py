@@ -40,7 +40,7 @@ def test_transfer_learning_hand_checked():
     assert t.optimizer_bytes == 2 * TRANSFER_TRAINABLE * 4
     # the peak is first reached at the first relu: its 150x150x64 input and output, with the
     # network's input held; the frozen base saves nothing for backward
-    assert t.peak_at == "forward stage1.0.relu1"
+    assert t.peak_at == "forward vgg16.relu1"  # block1_conv1's relu
     assert t.peak_bytes == (150 * 150 * 3 + 2 * 150 * 150 * 64) * 4 + (TRANSFER_PARAMS + 2 * TRANSFER_TRAINABLE) * 4
     frozen_rows = [r for r in report.layers if r.frozen]
     assert len(frozen_rows) == 31 and not any(r.input_grad or r.weight_grad or r.saved_bytes for r in frozen_rows)

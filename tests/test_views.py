@@ -113,7 +113,7 @@ def test_trainable_column_when_anything_is_frozen(run_cli, spec, shown):
     if shown:
         rows = {line.split()[0]: line.split() for line in out.splitlines()[4:] if line.split()}
         column = header.index("Trainable")
-        assert rows["stage1"][column] == "N"  # the frozen VGG base
+        assert rows["vgg16"][column] == "N"  # the frozen VGG base
         assert rows["input"][column] == "-"
 
 
@@ -143,7 +143,7 @@ def test_layer_format_table_text_and_markdown(run_cli):
 
 # ---------------------------------------------------------------- item 12: keras and gap
 @pytest.mark.parametrize("spec, row", [
-    ("resnet50_v1", "gap1 (GlobalAveragePooling2D) │ (None, 2048)"),
+    ("resnet50_v1", "avg_pool │ (None, 2048) │ 0 │ conv5_block3_out[0][0] │\n│ (GlobalAveragePooling2D) │"),
     ("densenet121", "(GlobalAveragePooling2D)"),
 ])
 def test_keras_shows_global_pooling_as_a_vector_without_flatten(run_cli, spec, row):
