@@ -140,7 +140,7 @@ class Builder(Statements, Blocks, Binding, ValuesBlock):
                      MappingProxyType(dict(self.params)), tuple(self.symbols), notes,
                      self.module.lines, tuple(self.warnings), values=self.values, heads=self.heads,
                      train=self.train_heads, head_names=self.head_names,
-                     calls=tuple(sorted(self.calls, key=lambda c: (c.first, -c.end))))
+                     calls=_outermost_first(self.calls))
 
     def run(self, stmts, frame: Frame, cursor, top=False):
         """Run a block's statements from `cursor` (the block input); return its output."""
@@ -228,6 +228,13 @@ class Builder(Statements, Blocks, Binding, ValuesBlock):
         hint = f"did you mean '{close[0]}'?" if close else \
             "name an earlier layer's output with `name = layer ...`"
         return SpecNameError(f"unknown output '{name}'", self.span(pos), hint)
+
+
+def _outermost_first(calls: list[Call]) -> tuple[Call, ...]:
+    """Calls as they ended (inner before outer) -> in the order they started, a call
+    before the calls inside it (which may make exactly the same nodes)."""
+    order = sorted(range(len(calls)), key=lambda k: (calls[k].first, -calls[k].end, -k))
+    return tuple(calls[k] for k in order)
 
 
 def _too_large_formula(value) -> bool:

@@ -52,9 +52,10 @@ class Unit(NamedTuple):
     output: int
 
 
-def plan_units(graph, paths) -> tuple[list[Unit], dict[int, list[Unit]], dict[str, str]]:
+def plan_units(graph, paths) -> tuple[list[Unit], dict[int, list[Unit]], dict[str, dict[str, int]]]:
     """The classable calls as Units (outermost first), each unit's child units (key: index
-    in the list, -1 for the network) and, per def written inline, why."""
+    in the list, -1 for the network) and, per def with calls written inline, why (and how
+    many calls)."""
     root = Unit(None, (), 1, len(graph.nodes), 0, graph.output)
     units, children, inline = [root], {-1: []}, {}
     users: dict[int, list[int]] = {}
@@ -70,7 +71,8 @@ def plan_units(graph, paths) -> tuple[list[Unit], dict[int, list[Unit]], dict[st
         base = tuple(paths[call.first][:len(call.path)]) if call.end > call.first else ()
         why = _not_classable(graph, call, parent, base, paths, users, outputs)
         if why:
-            inline.setdefault(call.name, why)
+            inline.setdefault(call.name, {}).setdefault(why, 0)
+            inline[call.name][why] += 1
             continue
         units.append(Unit(call, base, call.first, call.end, call.input, call.output))
         children.setdefault(stack[-1] if stack[-1] else -1, []).append(units[-1])
@@ -95,7 +97,7 @@ def _not_classable(graph, call, parent: Unit, base, paths, users, outputs) -> st
             return "a tensor made in it is used outside it"
     for i in range(parent.first, parent.end):
         if i not in inside and tuple(paths[i][:len(base)]) == base and len(paths[i]) > len(base):
-            return "a layer outside it is named under its level"
+            return "its naming level holds layers made outside it (`_ = ...`)"
     return None
 
 

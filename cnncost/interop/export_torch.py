@@ -170,11 +170,13 @@ def _freeze(items) -> list[str]:
     return [f"{INDENT}{_ref('.'.join(it.path))}.requires_grad_(False)  # freeze:" for it in items if it.frozen]
 
 
-def _inline_note(inline: dict[str, str]) -> list[str]:
+def _inline_note(inline: dict[str, dict[str, int]]) -> list[str]:
+    """The docstring's lines on def calls written inline (in the enclosing class)."""
     if not inline:
         return []
-    return ["", "Written inline, not as classes:",
-            *(f"- def {name}: {why}." for name, why in inline.items())]
+    return ["", "Def calls written inline in the enclosing class, not as a class of their own:",
+            *(f"- {name} ({count} call{'s' if count > 1 else ''}): {why}"
+              for name, reasons in inline.items() for why, count in reasons.items())]
 
 
 class _Classes:
