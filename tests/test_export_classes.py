@@ -152,3 +152,14 @@ def test_random_defs_are_the_flat_module(torch):
             assert torch.equal(shaped(x), flat(x)), text
 
     check()
+
+
+def test_docs_show_the_exported_code():
+    """docs/how-to/train.md's resnet50 excerpts are what `cnncost export` writes."""
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "how-to" / "train.md").read_text(encoding="utf-8")
+    excerpts = re.findall(r'```python title="resnet50.py \(excerpt\)"\n(.*?)```', page, re.S)
+    source = cnncost.export(cnncost.load("resnet50"), "pytorch")
+    assert len(excerpts) == 2
+    assert all(text in source for text in excerpts)
