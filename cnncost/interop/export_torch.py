@@ -98,7 +98,7 @@ def export_pytorch(graph, record: bool = False) -> str:
         codes[node.id] = torch_code(graph, node, [graph.nodes[i].shape for i in node.inputs])
         helpers += [h for h in codes[node.id].helpers if h not in helpers]
     cls = class_name(graph.name)
-    writer = _Classes(graph, paths, codes, flat=record, taken={cls, *TORCH_HELPERS})
+    writer = _Classes(graph, paths, codes, flat=record, taken={cls, "F", *TORCH_HELPERS})  # F: torch.nn.functional
     items = writer.items(writer.units[0])
     names = _names(graph, items)
     tree, forward = _Tree(), []
@@ -235,14 +235,12 @@ class _Classes:
                 continue
             segments = [template(it.ctor) if it.ctor else None for it in items]
             lines = _class_lines(items, unit)
-            key = (unit.call.name, tuple(lines), tuple(s[0] for s in segments if s))
+            key = (unit.call.name, tuple(lines[0]), tuple(lines[1]), tuple(s[0] for s in segments if s))
             values = tuple(v for s in segments if s for v in s[1])
             groups.setdefault(key, []).append((k, values))
         for key, members in groups.items():
             name = self._name(key[0])
             units = [self.units[k] for k, _ in members]
-            widths = [(self.graph.nodes[u.input].shape[-1:] or (None,))[0:1][0] if self.graph.nodes[u.input].shape else None
-                       for u in units]
             widths = [(_channels(self.graph, u.input), _channels(self.graph, u.output)) for u in units]
             texts, args = class_arguments([u.call for u in units], [v for _, v in members], widths)
             for j, (k, _) in enumerate(members):
@@ -280,7 +278,7 @@ class _Classes:
                           "        super().__init__()",
                           *tree.lines, *_freeze(filled),
                           "",
-                          *_class_lines(filled, unit)[-_forward_length(filled):]])
+                          *_class_lines(filled, unit)[1]])
 
 
 def _channels(graph, node_id):
@@ -288,13 +286,9 @@ def _channels(graph, node_id):
     return shape[-1] if shape else None
 
 
-def _forward_length(items) -> int:
-    return len(items) + 2
-
-
-def _class_lines(items: list[Item], unit: Unit) -> list[str]:
-    """A class's submodule paths and forward, without its constructor arguments: two calls
-    of a def with equal lines share a class."""
+def _class_lines(items: list[Item], unit: Unit) -> tuple[list[str], list[str]]:
+    """A class's submodule paths (and freezing) and its forward, without constructor
+    arguments: two calls of a def with equal lines share a class."""
     users: dict[int, list[int]] = {}
     for k, item in enumerate(items):
         for i in item.inputs:
@@ -310,7 +304,7 @@ def _class_lines(items: list[Item], unit: Unit) -> list[str]:
         expr = item.call.format(*(names[i] for i in item.inputs), m=_ref(".".join(item.path)) if item.ctor else "")
         forward.append(f"{INDENT}{names[item.output]} = {expr}")
     forward.append(f"{INDENT}return {names[unit.output]}")
-    return places + forward
+    return places, forward
 
 
 def _shape(shape) -> str:
