@@ -15,7 +15,7 @@ from conftest import GOLDEN, check_golden
                                      ("alexnet_caffe", "keras"),
                                      # def calls as classes, numbered chains as nn.Sequential
                                      ("resnet50", "pytorch"), ("googlenet", "pytorch"),
-                                     ("mobilenet_v2", "pytorch")])
+                                     ("mobilenet_v2", "pytorch"), ("densenet121", "pytorch")])  # a repeat as a loop
 def test_export_text_golden(run_cli, name, to):
     code, out, err = run_cli("export", name, "--to", to)
     assert (code, err) == (0, "")

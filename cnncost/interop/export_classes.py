@@ -195,6 +195,12 @@ def class_arguments(calls, values: list[tuple[str, ...]], widths) -> tuple[list[
                 texts.append(f"{name} * {ks.pop()}")
                 args.setdefault(name, bases[name])
                 break
+            offsets = {v - b if b is not None else None for b, v in zip(bases[name], column)}
+            if len(offsets) == 1 and None not in offsets and 0 < abs(min(offsets)) <= 2:
+                d = offsets.pop()  # a repeat count `n - 1`
+                texts.append(f"{name} + {d}" if d > 0 else f"{name} - {-d}")
+                args.setdefault(name, bases[name])
+                break
         else:
             name = f"value{sum(n.startswith('value') for n in args) + 1}"
             texts.append(name)
@@ -210,3 +216,80 @@ def _int(value):
 
 def _safe(name: str) -> str:
     return name + "_" if keyword.iskeyword(name) or name in RESERVED else name
+
+
+# ---------------------------------------------------------------- repeat runs as loops
+LOOP = "for i in range"  # a loop item's init text starts so; its call is the body's forward
+
+
+def loops(items: list[Item], keep: set[int]) -> list[Item]:
+    """Runs of two or more calls from one `repeat`, named `0.block1`, `1.block1`... (or
+    `0`, `1`... ) and run in a chain, with constructors equal up to integers that grow
+    by a fixed step: one loop item (`for i in range(n):`), as torchvision's DenseBlock."""
+    out, k, number = [], 0, 0
+    while k < len(items):
+        run = _loop_run(items, k, keep)
+        if run < 2:
+            out.append(items[k])
+            k += 1
+            continue
+        number += 1
+        out.append(_loop_item(items[k:k + run], number))
+        k += run
+    return out
+
+
+def _loop_run(items: list[Item], k: int, keep: set[int]) -> int:
+    first = items[k]
+    if (first.repeat is None or first.ctor is None or first.call != SEQUENTIAL or first.frozen
+            or not first.path or not first.path[0].isdigit() or len(first.path) > 2):
+        return 0
+    start, segments = int(first.path[0]), template(first.ctor)[0]
+    run = 1
+    while k + run < len(items):
+        it, before = items[k + run], items[k + run - 1]
+        if (it.repeat != first.repeat or it.path != (str(start + run), *first.path[1:]) or it.frozen
+                or it.ctor is None or template(it.ctor)[0] != segments or it.inputs != (before.output,)
+                or before.output in keep):
+            break
+        run += 1
+    inner = {it.output for it in items[k:k + run - 1]}
+    tops = {it.path[0] for it in items[k:k + run]}
+    others = [it for j, it in enumerate(items) if not k <= j < k + run]
+    if any(set(it.inputs) & inner or (it.path and it.path[0] in tops) for it in others):
+        return 0
+    columns = list(zip(*(template(it.ctor)[1] for it in items[k:k + run])))
+    if not all(_affine([int(v) for v in column]) for column in columns):
+        return 0
+    return run
+
+
+def _affine(values: list[int]) -> bool:
+    step = values[1] - values[0] if len(values) > 1 else 0
+    return all(v == values[0] + j * step for j, v in enumerate(values))
+
+
+def _loop_item(run: list[Item], number: int) -> Item:
+    """The loop: init text (count kept as `self.repeatN`, for forward) and forward call."""
+    segments, first = template(run[0].ctor)[0], template(run[0].ctor)[1]
+    second = template(run[1].ctor)[1]
+    terms = []
+    for a, b in zip(first, second):
+        step = int(b) - int(a)
+        terms.append(a if not step else f"{a} + i * {step}" if step > 0 else f"{a} - i * {-step}")
+    ctor = fill(segments, terms)
+    start = int(run[0].path[0])
+    name = "str(i)" if not start else f"str(i + {start})"
+    if len(run[0].path) == 1:
+        place = [f"self.add_module({name}, {ctor})"]
+    else:
+        place = [f"self.add_module({name}, nn.Module())",
+                 f"self.get_submodule({name}).{run[0].path[1]} = {ctor}"]
+    init = "\n".join([f"self.repeat{number} = {len(run)}", f"{LOOP}(self.repeat{number}):",
+                      *("    " + line for line in place)])
+    path = f'f"{{i}}.{run[0].path[1]}"' if len(run[0].path) == 2 else "str(i)"
+    if start:
+        path = path.replace("{i}", f"{{i + {start}}}") if len(run[0].path) == 2 else name
+    path = path.replace("{", "{{").replace("}", "}}")  # the call is a format string
+    call = f"{LOOP}(self.repeat{number}):\n    {{0}} = self.get_submodule({path})({{0}})"
+    return Item((), init, call, run[0].inputs, run[-1].output)

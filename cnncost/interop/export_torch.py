@@ -6,7 +6,8 @@ from __future__ import annotations
 import keyword
 
 from ..layers import REGISTRY
-from .export_classes import SEQUENTIAL, Item, Unit, class_arguments, collapse, fill, plan_units, sequential, template
+from .export_classes import (LOOP, SEQUENTIAL, Item, Unit, class_arguments, collapse, fill, loops, plan_units,
+                             sequential, template)
 from .export_code import TORCH_HELPERS, ExportError, TorchCode, Unsupported
 from .export_plan import class_name, layer_error
 
@@ -221,7 +222,11 @@ class _Classes:
             i += 1
         if self.flat:
             return items
-        return collapse(items, {unit.output, *graph.heads} if unit.call else {graph.output, *graph.heads})
+        items = collapse(items, {unit.output, *graph.heads} if unit.call else {graph.output, *graph.heads})
+        if unit.call is None:
+            return items
+        whole = sequential(items, (), {unit.output, *graph.heads})
+        return whole if whole is not None and len(whole) == 1 else loops(items, {unit.output, *graph.heads})
 
     def _write(self, level: list[int]):
         """The classes of the units of one height (their children are written)."""
@@ -229,9 +234,8 @@ class _Classes:
         for k in level:
             unit = self.units[k]
             items = self.items(unit)
-            whole = sequential(items, (), {unit.output})
-            if whole is not None and len(whole) == 1:
-                self.ctor[k] = whole[0].ctor  # the def is a chain: an nn.Sequential, no class
+            if len(items) == 1 and items[0].path == () and items[0].call == SEQUENTIAL:  # a chain: nn.Sequential
+                self.ctor[k] = items[0].ctor  # (the def is that, no class)
                 continue
             segments = [template(it.ctor) if it.ctor else None for it in items]
             lines = _class_lines(items, unit)
@@ -268,7 +272,9 @@ class _Classes:
             filled.append(item)
         tree = _Tree()
         for item in filled:
-            if item.ctor is not None:
+            if item.call.startswith(LOOP):
+                tree.lines += [INDENT + line for line in item.ctor.split("\n")]
+            elif item.ctor is not None:
                 tree.place(".".join(item.path), item.ctor)
         params = "".join(", " + a for a in args)
         return "\n".join([f"class {name}(nn.Module):",
@@ -301,6 +307,11 @@ def _class_lines(items: list[Item], unit: Unit) -> tuple[list[str], list[str]]:
     places = [f"{'.'.join(it.path)} {it.frozen}" for it in items if it.ctor is not None]
     forward = [f"    def forward(self, {names[unit.input]}):"]
     for item in items:
+        if item.call.startswith(LOOP):  # x = self.get_submodule(f"{i}.block1")(x), n times
+            start, out = names[item.inputs[0]], names[item.output]
+            forward += [f"{INDENT}{out} = {start}"] if start != out else []
+            forward += [INDENT + line for line in item.call.format(out).split("\n")]
+            continue
         expr = item.call.format(*(names[i] for i in item.inputs), m=_ref(".".join(item.path)) if item.ctor else "")
         forward.append(f"{INDENT}{names[item.output]} = {expr}")
     forward.append(f"{INDENT}return {names[unit.output]}")
