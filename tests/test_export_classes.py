@@ -45,6 +45,22 @@ b3 = basic(16, down=1)
 """
 
 
+# a repeat whose calls grow the width by a fixed step: one class with a loop
+GROWS = """input 16x16x8
+def grow(k):
+    concat:
+        branch:
+            identity
+        branch:
+            conv 3x3 k p1
+def block(n):
+    repeat n:
+        grow(4)
+b1 = block(2)
+b2 = block(3)
+"""
+
+
 @pytest.mark.parametrize("spec,calls", [
     ("resnet50", {"stage": 4, "bottleneck": 16}),
     ("googlenet", {"basic": 3 + 9 * 6, "inception": 9}),
@@ -75,12 +91,24 @@ def test_graph_records_repeat_runs():
     (NESTED, ["Unit", "Unit2", "Block", "Block2"], []),
     (LEAKS, [], ["- two (1 call): a layer in it reads a tensor from outside besides its input"]),
     (FORMS, ["Basic", "Basic2"], []),
+    (GROWS, ["Grow", "Block"], []),
 ])
 def test_which_calls_become_classes(text, classes, inline):
     source = cnncost.export(cnncost.load("<t>", text=text), "pytorch")
     made = re.findall(r"^class (\w+)\(nn\.Module\):", source, re.M)
     assert made[:-1] == classes
     assert [line for line in source.splitlines() if line.startswith("- ")] == inline
+
+
+def test_repeat_in_a_class_is_a_loop():
+    source = cnncost.export(cnncost.load("<t>", text=GROWS), "pytorch")
+    assert "\n".join(["    def __init__(self, in_channels, n):",
+                      "        super().__init__()",
+                      "        self.repeat1 = n",
+                      "        for i in range(self.repeat1):",
+                      "            self.add_module(str(i), nn.Module())",
+                      "            self.get_submodule(str(i)).grow1 = Grow(in_channels + i * 4)"]) in source
+    assert "        self.b1 = Block(8, 2)\n        self.b2 = Block(16, 3)\n" in source
 
 
 def test_arguments_are_named_after_the_def():
