@@ -1,6 +1,7 @@
 """Write a built network as one PyTorch file: an nn.Module whose submodule paths are the
-spec's layer names (`stage1.0.bottleneck1.residual1.conv1`), built by asking each layer
-entry for its code (Layer.pytorch). The file imports torch only, never cnncost."""
+spec's layer names (`layer1.0.conv1`), built by asking each layer entry for its code
+(Layer.pytorch). `def` calls become submodule classes and numbered chains nn.Sequential
+(export_classes.py decides which and why not). The file imports torch only, never cnncost."""
 from __future__ import annotations
 
 import keyword
