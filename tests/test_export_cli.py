@@ -12,7 +12,10 @@ from conftest import GOLDEN, check_golden
 
 @pytest.mark.parametrize("name,to", [("lenet5", "pytorch"), ("lenet5", "keras"),
                                      ("inception_module", "pytorch"), ("depthwise_6x6x3", "keras"),
-                                     ("alexnet_caffe", "keras")])
+                                     ("alexnet_caffe", "keras"),
+                                     # def calls as classes, numbered chains as nn.Sequential
+                                     ("resnet50", "pytorch"), ("googlenet", "pytorch"),
+                                     ("mobilenet_v2", "pytorch"), ("densenet121", "pytorch")])  # a repeat as a loop
 def test_export_text_golden(run_cli, name, to):
     code, out, err = run_cli("export", name, "--to", to)
     assert (code, err) == (0, "")

@@ -22,7 +22,7 @@ from ..layers.base import MAX_WHOLE, whole
 from .binding import Binding
 from .blocks import Blocks
 from .frames import Definition, Frame, Scope, safe_lookup
-from .graph import BuildOptions, Expectation, Graph, Node, show_shape
+from .graph import BuildOptions, Call, Expectation, Graph, Node, show_shape
 from .statements import Statements
 from .values_block import SECTION, ValuesBlock
 
@@ -47,6 +47,9 @@ class Builder(Statements, Blocks, Binding, ValuesBlock):
         self.heads: tuple[int, ...] = ()  # further outputs, and those only for training (heads.py)
         self.train_heads: tuple[int, ...] = ()
         self.head_names: tuple[str, ...] = ()
+        self.calls: list[Call] = []  # def calls as they end (statements.call)
+        self.repeats = 0  # `repeat` statements run so far; the innermost running one is
+        self.repeat: int | None = None  # what Call.repeat records
         self.line = 0
         self.pos: ast.Pos | None = None  # the statement being run, for error places
         self._line_input: int | None = None
@@ -136,7 +139,8 @@ class Builder(Statements, Blocks, Binding, ValuesBlock):
         return Graph(name, self.module.file, tuple(self.nodes), output, tuple(self.expectations),
                      MappingProxyType(dict(self.params)), tuple(self.symbols), notes,
                      self.module.lines, tuple(self.warnings), values=self.values, heads=self.heads,
-                     train=self.train_heads, head_names=self.head_names)
+                     train=self.train_heads, head_names=self.head_names,
+                     calls=_outermost_first(self.calls))
 
     def run(self, stmts, frame: Frame, cursor, top=False):
         """Run a block's statements from `cursor` (the block input); return its output."""
@@ -224,6 +228,13 @@ class Builder(Statements, Blocks, Binding, ValuesBlock):
         hint = f"did you mean '{close[0]}'?" if close else \
             "name an earlier layer's output with `name = layer ...`"
         return SpecNameError(f"unknown output '{name}'", self.span(pos), hint)
+
+
+def _outermost_first(calls: list[Call]) -> tuple[Call, ...]:
+    """Calls as they ended (inner before outer) -> in the order they started, a call
+    before the calls inside it (which may make exactly the same nodes)."""
+    order = sorted(range(len(calls)), key=lambda k: (calls[k].first, -calls[k].end, -k))
+    return tuple(calls[k] for k in order)
 
 
 def _too_large_formula(value) -> bool:

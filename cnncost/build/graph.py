@@ -25,6 +25,22 @@ class Node(NamedTuple):
     frozen: bool = False
 
 
+class Call(NamedTuple):
+    """One run of a `def` (what the exporter turns into a submodule class): the nodes it
+    made are ids first .. end-1, reading `input` and giving `output`; `path` is the naming
+    scope of its body (the enclosing one for `_ = f(...)`); `args` its parameters' values
+    in the def's order; `repeat` numbers the `repeat` run it is part of (None outside one)."""
+
+    name: str
+    path: tuple[str, ...]
+    first: int
+    end: int
+    input: int
+    output: int
+    args: tuple[tuple[str, Any], ...]
+    repeat: int | None = None
+
+
 class Expectation(NamedTuple):
     """An `expect` line: what it claims about the statement before it (or the total)."""
 
@@ -55,6 +71,7 @@ class Graph:
     heads: tuple[int, ...] = ()  # outputs besides `output` (`output main aux1 aux2`)
     train: tuple[int, ...] = ()  # heads used only in training (`output ... train aux1 aux2`)
     head_names: tuple[str, ...] = ()  # the training heads as the output line names them
+    calls: tuple[Call, ...] = ()  # the def calls, outermost first (no pass reads them; exporters do)
 
     @property
     def input(self) -> Node:

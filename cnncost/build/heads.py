@@ -34,5 +34,9 @@ def inference_graph(graph: Graph) -> Graph:
         e._replace(nodes=tuple(new[j] for j in e.nodes if j in new),
                    output=new[e.output] if e.output is not None else None)
         for e in graph.expectations if e.output is None or e.output in new)
+    calls = tuple(c._replace(first=new[c.first], end=new[c.end - 1] + 1, input=new[c.input], output=new[c.output])
+                  for c in graph.calls  # a call that lost a layer is no longer one block of code
+                  if c.end > c.first and all(i in new for i in (c.input, c.output, *range(c.first, c.end))))
     return replace(graph, nodes=nodes, output=new[graph.output], expectations=expectations,
-                   heads=tuple(new[h] for h in graph.heads if h in new), train=(), head_names=())
+                   heads=tuple(new[h] for h in graph.heads if h in new), train=(), head_names=(),
+                   calls=calls)

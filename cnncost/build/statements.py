@@ -11,7 +11,7 @@ from ..layers import FLAGS, lookup
 from ..layers.options import CHANNELS
 from .binding import is_flag
 from .frames import Definition, Frame
-from .graph import Expectation, show_shape
+from .graph import Call, Expectation, show_shape
 
 MAX_CALL_DEPTH = 64
 QUANTITIES = ("shape", "params", "buffers", "macs", "flops", "activations", "rf",
@@ -283,7 +283,10 @@ class Statements:
                                   "start the network with e.g. `input 224x224x3`")
         body_frame = Frame(closure_env.child(), frame.scope.named(st.assign, d.name), definition.closure, {},
                            dict(frame.defaults), frame.frozen, None, None, frame.depth + 1)
+        first = len(self.nodes)
         out = self.run(d.body, body_frame, cursor)
+        self.calls.append(Call(d.name, body_frame.scope.path, first, len(self.nodes), cursor, out,
+                               tuple((p.name, values[p.name]) for p in d.params), self.repeat))
         self._at(st.pos)
         return out
 
@@ -298,6 +301,8 @@ class Statements:
             raise LimitError(f"repeat {count:,} would exceed the limit of {limit:,} nodes",
                              self.span(st.count.pos), "check the repeat count; --max-nodes raises the limit")
         nodes, steps = len(self.nodes), self.steps
+        outer, self.repeats = self.repeat, self.repeats + 1
+        self.repeat = self.repeats  # Call.repeat of the calls in it
         for i in range(count):
             # iterations are numbered 0, 1, ...; in a `seq:` what they make is numbered instead
             scope = frame.scope if frame.scope.sequential else frame.scope.child(frame.scope.next_index())
@@ -314,6 +319,7 @@ class Statements:
                         raise LimitError(f"repeat {count:,} of a block of {made:,} {what}(s) would exceed "
                                          f"the limit of {limit:,} {what}s", self.span(st.count.pos),
                                          "check the repeat count; --max-nodes raises the limit")
+        self.repeat = outer
         return cursor
 
     def if_stmt(self, st: ast.IfStmt, frame: Frame, cursor):

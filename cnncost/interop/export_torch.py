@@ -1,13 +1,16 @@
 """Write a built network as one PyTorch file: an nn.Module whose submodule paths are the
-spec's layer names (`stage1.0.bottleneck1.residual1.conv1`), built by asking each layer
-entry for its code (Layer.pytorch). The file imports torch only, never cnncost."""
+spec's layer names (`layer1.0.conv1`), built by asking each layer entry for its code
+(Layer.pytorch). `def` calls become submodule classes and numbered chains nn.Sequential
+(export_classes.py decides which and why not). The file imports torch only, never cnncost."""
 from __future__ import annotations
 
 import keyword
 
 from ..layers import REGISTRY
+from .export_classes import (LOOP, SEQUENTIAL, Item, Unit, class_arguments, collapse, fill, loops, plan_units,
+                             sequential, template)
 from .export_code import TORCH_HELPERS, ExportError, TorchCode, Unsupported
-from .export_plan import class_name, layer_error, plan_variables
+from .export_plan import class_name, layer_error
 
 INDENT = " " * 8
 
@@ -64,6 +67,7 @@ class _Tree:
     def _assign(self, path: str, ctor: str):
         parent, _, last = path.rpartition(".")
         owner = _ref(parent) if parent else "self"
+        ctor = ctor.replace("\n", "\n" + INDENT)  # an nn.Sequential's members, one a line
         if _identifier(last):
             self.lines.append(f"{INDENT}{owner}.{last} = {ctor}")
         else:
@@ -83,43 +87,50 @@ def torch_code(graph, node, ins) -> TorchCode:
 
 
 def export_pytorch(graph, record: bool = False) -> str:
-    """The source text of a PyTorch file defining the network `graph`. With `record`,
-    forward also keeps every layer's output in `self.outputs` (by node id), for
-    `verify --against torch`."""
+    """The source text of a PyTorch file defining the network `graph`: `def` calls as
+    submodule classes, numbered chains as nn.Sequential (export_classes.py). With `record`,
+    one flat class whose forward also keeps every layer's output in `self.outputs` (by
+    node id), for `verify --against torch`."""
     if graph.symbols:
         raise ExportError(f"{graph.name} has symbolic sizes ({', '.join(graph.symbols)}); "
                           "code needs numbers", hint="give the symbols values or drop --symbolic")
-    names = plan_variables(graph)
-    tree, forward, helpers, frozen = _Tree(), [], [], []
+    paths = {node.id: tuple(module_path(node.name).split(".")) for node in graph.nodes}
+    codes, helpers = {}, []
     for node in graph.nodes[1:]:
-        ins = [graph.nodes[i].shape for i in node.inputs]
-        code = torch_code(graph, node, ins)
-        path = module_path(node.name)
-        if code.module is not None:
-            tree.place(path, code.module)
-            if node.frozen and REGISTRY[node.kind].params(node.attrs, ins, node.shape):
-                frozen.append(path)
-        expr = code.call.format(*(names[i] for i in node.inputs), m=_ref(path) if code.module else "")
+        codes[node.id] = torch_code(graph, node, [graph.nodes[i].shape for i in node.inputs])
+        helpers += [h for h in codes[node.id].helpers if h not in helpers]
+    cls = class_name(graph.name)
+    writer = _Classes(graph, paths, codes, flat=record, taken={cls, "F", *TORCH_HELPERS})  # F: torch.nn.functional
+    items = writer.items(writer.units[0])
+    names = _names(graph, items)
+    tree, forward = _Tree(), []
+    for item in items:
+        if item.ctor is not None:
+            tree.place(".".join(item.path), item.ctor)
+        node = graph.nodes[item.output]
+        expr = item.call.format(*(names[i] for i in item.inputs), m=_ref(".".join(item.path)) if item.ctor else "")
         if record:
             expr = f"self.record({node.id}, {expr})"
         forward.append(f"{INDENT}{names[node.id]} = {expr}  # {_shape(node.shape)}")
-        helpers += [h for h in code.helpers if h not in helpers]
-    init = tree.lines + [f"{INDENT}{_ref(n)}.requires_grad_(False)  # freeze:" for n in frozen]
+    init = tree.lines + _freeze(items)
     inp = graph.input.shape
     shape = (inp[2], inp[0], inp[1]) if len(inp) == 3 else tuple(inp)
-    cls = class_name(graph.name)
     head = [f'"""{graph.name}, exported by cnncost from {graph.file}.',
             "",
             f"Input: a batch of shape (N, {', '.join(map(str, shape))}) (channels first, as PyTorch).",
-            "Submodule paths are the spec's layer names; uneven padding (TensorFlow 'same'",
-            'with stride 2) is an explicit F.pad, as in PyTorch ports of TensorFlow models.',
+            "Submodule paths are the spec's layer names; each `def` of the spec is a class",
+            "(calls that build different layers get a second one), a chain of submodules",
+            "numbered 0, 1, 2... an nn.Sequential. Uneven padding (TensorFlow 'same' with",
+            "stride 2) is an explicit F.pad, as in PyTorch ports of TensorFlow models.",
             "The comments in forward give each output's shape as the spec writes it (H x W x C).",
+            *_inline_note(writer.inline),
             '"""',
             "import torch",
             "import torch.nn.functional as F",
             "from torch import nn",
             ""]
     body = ["", *(TORCH_HELPERS[h].strip("\n") + "\n\n" for h in helpers)]
+    body += [text + "\n\n" for text in writer.classes]
     body += [f"class {cls}(nn.Module):",
              f'    """{graph.name}: input (N, {", ".join(map(str, shape))})."""',
              "",
@@ -154,6 +165,170 @@ def _returns(graph, names) -> list[str]:
     return [f"{INDENT}if self.training:  # ({called}): a loss on each, summed",
             f"{INDENT}    return {names[graph.output]}, {heads}",
             main]
+def _names(graph, items) -> dict[int, str]:
+    """Node id -> the variable holding it in the network's forward: `x` for a value used
+    only by the next line, `x{id}` for one used elsewhere (as plan_variables, over items)."""
+    users: dict[int, list[int]] = {}
+    for k, item in enumerate(items):
+        for i in item.inputs:
+            users.setdefault(i, []).append(k)
+    names = {0: "x" if users.get(0) == [0] else "x0"}
+    for k, item in enumerate(items):
+        used = users.get(item.output, [])
+        chain = used == [k + 1] and item.output != graph.output
+        names[item.output] = "x" if chain or (not used and item.output == graph.output) else f"x{item.output}"
+    return names
+
+
+def _freeze(items) -> list[str]:
+    return [f"{INDENT}{_ref('.'.join(it.path))}.requires_grad_(False)  # freeze:" for it in items if it.frozen]
+
+
+def _inline_note(inline: dict[str, dict[str, int]]) -> list[str]:
+    """The docstring's lines on def calls written inline (in the enclosing class)."""
+    if not inline:
+        return []
+    return ["", "Def calls written inline in the enclosing class, not as a class of their own:",
+            *(f"- {name} ({count} call{'s' if count > 1 else ''}): {why}"
+              for name, reasons in inline.items() for why, count in reasons.items())]
+
+
+class _Classes:
+    """The submodule classes of an export (export_classes.py plans them): `units` the
+    network and each classable call, `classes` the class texts (inner ones first)."""
+
+    def __init__(self, graph, paths, codes, flat: bool, taken: set[str]):
+        self.graph, self.paths, self.codes = graph, paths, codes
+        if flat:
+            self.units, self.children, self.inline = [Unit(None, (), 1, len(graph.nodes), 0, graph.output)], {0: []}, {}
+        else:
+            self.units, self.children, self.inline = plan_units(graph, paths)
+        self.flat, self.taken = flat, taken
+        self.ctor: dict[int, str] = {}  # unit index -> its constructor in the enclosing class
+        self.classes: list[str] = []
+        self.variants: dict[str, int] = {}
+        index = {u: k for k, u in enumerate(self.units)}
+        self.index = index
+        heights: dict[int, int] = {}
+        for k in reversed(range(len(self.units))):
+            kids = self.children.get(k, [])
+            heights[k] = 1 + max((heights[index[u]] for u in kids), default=-1)
+        for height in sorted(set(heights.values())):
+            self._write([k for k in range(1, len(self.units)) if heights[k] == height])
+
+    def items(self, unit: Unit) -> list[Item]:
+        """What the class of `unit` holds, in order; nn.Sequential chains merged."""
+        graph, items, kids = self.graph, [], {u.first: u for u in self.children.get(self.index[unit], [])}
+        i = unit.first
+        while i < unit.end:
+            if i in kids:
+                kid = kids[i]
+                items.append(Item(self.paths[kid.output][len(unit.base):len(kid.base)], self.ctor[self.index[kid]],
+                                  SEQUENTIAL, (kid.input,), kid.output, repeat=kid.call.repeat))
+                i = kid.end
+                continue
+            node, code = graph.nodes[i], self.codes[i]
+            ins = [graph.nodes[j].shape for j in node.inputs]
+            frozen = bool(code.module and node.frozen and REGISTRY[node.kind].params(node.attrs, ins, node.shape))
+            items.append(Item(self.paths[i][len(unit.base):] if code.module else (), code.module, code.call,
+                              node.inputs, i, frozen))
+            i += 1
+        if self.flat:
+            return items
+        items = collapse(items, {unit.output, *graph.heads} if unit.call else {graph.output, *graph.heads})
+        if unit.call is None:
+            return items
+        whole = sequential(items, (), {unit.output, *graph.heads})
+        return whole if whole is not None and len(whole) == 1 else loops(items, {unit.output, *graph.heads})
+
+    def _write(self, level: list[int]):
+        """The classes of the units of one height (their children are written)."""
+        groups: dict[tuple, list] = {}
+        for k in level:
+            unit = self.units[k]
+            items = self.items(unit)
+            if len(items) == 1 and items[0].path == () and items[0].call == SEQUENTIAL:  # a chain: nn.Sequential
+                self.ctor[k] = items[0].ctor  # (the def is that, no class)
+                continue
+            segments = [template(it.ctor) if it.ctor else None for it in items]
+            lines = _class_lines(items, unit)
+            key = (unit.call.name, tuple(lines[0]), tuple(lines[1]), tuple(s[0] for s in segments if s))
+            values = tuple(v for s in segments if s for v in s[1])
+            groups.setdefault(key, []).append((k, values))
+        for key, members in groups.items():
+            name = self._name(key[0])
+            units = [self.units[k] for k, _ in members]
+            widths = [(_channels(self.graph, u.input), _channels(self.graph, u.output)) for u in units]
+            texts, args = class_arguments([u.call for u in units], [v for _, v in members], widths)
+            for j, (k, _) in enumerate(members):
+                self.ctor[k] = f"{name}({', '.join(str(values[j]) for _, values in args)})"
+            first = self.units[members[0][0]]
+            self.classes.append(self._class_text(name, first, texts, [a for a, _ in args], key[0]))
+
+    def _name(self, def_name: str) -> str:
+        stem = class_name(def_name)
+        self.variants[stem] = self.variants.get(stem, 0) + 1
+        name = stem if self.variants[stem] == 1 else f"{stem}{self.variants[stem]}"
+        while name in self.taken:
+            self.variants[stem] += 1
+            name = f"{stem}{self.variants[stem]}"
+        self.taken.add(name)
+        return name
+
+    def _class_text(self, name: str, unit: Unit, texts: list[str], args: list[str], def_name: str) -> str:
+        items, slot, filled = self.items(unit), 0, []
+        for item in items:
+            if item.ctor is not None:
+                segments, numbers = template(item.ctor)
+                item = item._replace(ctor=fill(segments, texts[slot:slot + len(numbers)]))
+                slot += len(numbers)
+            filled.append(item)
+        tree = _Tree()
+        for item in filled:
+            if item.call.startswith(LOOP):
+                tree.lines += [INDENT + line for line in item.ctor.split("\n")]
+            elif item.ctor is not None:
+                tree.place(".".join(item.path), item.ctor)
+        params = "".join(", " + a for a in args)
+        return "\n".join([f"class {name}(nn.Module):",
+                          f'    """The spec\'s `def {def_name}`."""',
+                          "",
+                          f"    def __init__(self{params}):",
+                          "        super().__init__()",
+                          *tree.lines, *_freeze(filled),
+                          "",
+                          *_class_lines(filled, unit)[1]])
+
+
+def _channels(graph, node_id):
+    shape = graph.nodes[node_id].shape
+    return shape[-1] if shape else None
+
+
+def _class_lines(items: list[Item], unit: Unit) -> tuple[list[str], list[str]]:
+    """A class's submodule paths (and freezing) and its forward, without constructor
+    arguments: two calls of a def with equal lines share a class."""
+    users: dict[int, list[int]] = {}
+    for k, item in enumerate(items):
+        for i in item.inputs:
+            users.setdefault(i, []).append(k)
+    names = {unit.input: "x" if users.get(unit.input) == [0] else "x0"}
+    for k, item in enumerate(items):
+        used = users.get(item.output, [])
+        chain = used == [k + 1] and item.output != unit.output
+        names[item.output] = "x" if chain or (not used and item.output == unit.output) else f"x{k + 1}"
+    places = [f"{'.'.join(it.path)} {it.frozen}" for it in items if it.ctor is not None]
+    forward = [f"    def forward(self, {names[unit.input]}):"]
+    for item in items:
+        if item.call.startswith(LOOP):  # x = self.get_submodule(f"{i}.block1")(x), n times
+            start, out = names[item.inputs[0]], names[item.output]
+            forward += [f"{INDENT}{out} = {start}"] if start != out else []
+            forward += [INDENT + line for line in item.call.format(out).split("\n")]
+            continue
+        expr = item.call.format(*(names[i] for i in item.inputs), m=_ref(".".join(item.path)) if item.ctor else "")
+        forward.append(f"{INDENT}{names[item.output]} = {expr}")
+    forward.append(f"{INDENT}return {names[unit.output]}")
+    return places, forward
 
 
 def _shape(shape) -> str:
