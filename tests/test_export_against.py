@@ -43,6 +43,18 @@ def test_lenet_kinds_executors_agree(torch, text):
     assert all(r.max_abs_value > 0 for r in result.rows)
 
 
+@pytest.mark.parametrize("text", [  # a flattened map whose fc is as wide as its input:
+    "input 2x1x2\nflatten\nfc 4\n",  # the fc's bias runs along its outputs, and its
+    "input 1x2x2\nflatten\nfc 4\nfc 4\n",  # output is in spec order (hypothesis found it)
+    "input 1x2x2\nflatten\nbn\nrelu\nfc 4\n",  # bn's statistics follow torch's (c, h, w)
+])
+def test_flattened_features_keep_their_order_only_through_per_feature_layers(torch, text):
+    from cnncost.execute.against import against_torch
+
+    result = against_torch(cnncost.load("<flatten>", text=text), batch=2, seed=3)
+    assert result.beyond(AGAINST_TOLERANCE) == ()
+
+
 @settings(max_examples=60, deadline=None, database=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=random_specs())

@@ -111,13 +111,13 @@ def test_training_heads_returned_in_training_mode(torch):
     graph = cnncost.load("googlenet_aux", resolution=64)
     model = load_module(cnncost.export(graph, "pytorch"), graph.name)["build_model"]()
     made = {}
-    for name in ("main", "aux1.fc2", "aux2.fc2"):  # the layers giving each head
+    for name in ("fc", "aux1.fc2", "aux2.fc2"):  # the layers giving each head
         model.get_submodule(name).register_forward_hook(lambda m, i, y, name=name: made.__setitem__(name, y))
     x = torch.zeros(2, *model.input_shape)
     with torch.no_grad():
         out = model.train()(x)
-        assert isinstance(out, tuple) and [y is made[n] for y, n in zip(out, ("main", "aux1.fc2", "aux2.fc2"))] \
+        assert isinstance(out, tuple) and [y is made[n] for y, n in zip(out, ("fc", "aux1.fc2", "aux2.fc2"))] \
             == [True] * 3 and len(out) == 3
         assert [tuple(y.shape) for y in out] == [(2, 1000)] * 3
         out = model.eval()(x)
-        assert out is made["main"]
+        assert out is made["fc"]

@@ -62,9 +62,12 @@ def against_torch(graph: Graph, batch: int = 1, seed: int = 0) -> Against:
             inner = order.get(node.inputs[0])
             if tape.arrays:
                 _load(torch, model.get_submodule(module_path(node.name)),
-                      layer.torch_arrays(node.attrs, tape.arrays), inner)
+                      layer.torch_arrays(node.attrs, tape.arrays), inner, layer.keeps_shape)
+            # a vector keeps PyTorch's feature order through a layer that maps each feature
+            # to itself (bn, relu, dropout), not through an fc whose width happens to be equal
+            same = len(node.shape) == 1 and tuple(node.shape) == tuple(ins[0])
             order[node.id] = layer.torch_feature_order(ins) or (
-                inner if len(node.shape) == 1 and tuple(node.shape) == tuple(ins[0]) else None)
+                inner if same and (layer.keeps_shape or not tape.arrays) else None)
         model(_to_torch(torch, numpy_out[0]))
     rows = []
     for node in graph.nodes[1:]:
@@ -105,9 +108,11 @@ def _to_spec(tensor, order) -> np.ndarray:
     return array
 
 
-def _load(torch, module, arrays: list, order) -> None:
+def _load(torch, module, arrays: list, order, per_feature: bool) -> None:
     """Copy the executor's arrays into the module's parameters then buffers (in order);
-    with an input in another feature order, the arrays along the input features follow it."""
+    with an input in another feature order, the arrays along the input features follow it:
+    an fc weight's columns, and the vectors of a layer that maps each feature to itself
+    (`per_feature`: bn's statistics; never an fc's bias, which runs along its outputs)."""
     targets = [p for p in module.parameters(recurse=False)]
     targets += [b for n, b in module.named_buffers(recurse=False) if n != "num_batches_tracked"]
     if len(targets) != len(arrays):
@@ -115,6 +120,6 @@ def _load(torch, module, arrays: list, order) -> None:
     for target, array in zip(targets, arrays):
         if order is not None and array.ndim == 2 and array.shape[1] == len(order):
             array = array[:, order]  # fc weight (N, C_in): columns in PyTorch's feature order
-        elif order is not None and array.ndim == 1 and array.shape[0] == len(order):
+        elif per_feature and order is not None and array.ndim == 1 and array.shape[0] == len(order):
             array = array[order]  # per-feature statistics of a vector
         target.copy_(torch.from_numpy(np.ascontiguousarray(array)).reshape(target.shape))
