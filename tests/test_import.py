@@ -307,6 +307,22 @@ def test_onnx_split_is_channel_slices(tmp_path):
     assert (t.params, t.macs, shape) == (2 * 5, 4 * 4 * 2 * 5, (4, 4, 5))
 
 
+@pytest.mark.parametrize("op", ["Conv", "ConvTranspose"])
+def test_onnx_weight_computed_in_the_graph_is_named_not_a_crash(tmp_path, run_cli, op):
+    """torch's exporter writes a weight that forward reshapes (LeNet-5 1998's exported
+    Subsample, TableConv) as a node's output; one of over 64 values is not folded, so its
+    shape is not an initializer's."""
+    from onnx import helper
+
+    path = _onnx_file(tmp_path, [
+        helper.make_node("Reshape", ["v", "shape"], ["w"], name="view"),
+        helper.make_node(op, ["x", "w"], ["y"], kernel_shape=[1, 1], name="conv"),
+    ], [("v", (128,), "f"), ("shape", [16, 8, 1, 1] if op == "Conv" else [8, 16, 1, 1], "i")], 16)
+    code, out, err = run_cli("summarize", str(path))
+    assert code == 2 and "Traceback" not in err and "internal error" not in err
+    assert f"{op} x1: conv ({op} with a computed weight (input 1 is not an initializer))" in err
+
+
 @pytest.mark.parametrize("node, line", [
     (("Clip", ["x", "lo", "hi"], {}), "relu6"),
     (("LeakyRelu", ["x"], {"alpha": 0.1}), "leakyrelu alpha=0.1"),

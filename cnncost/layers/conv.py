@@ -174,7 +174,7 @@ class Conv(_Conv):
     def from_onnx(self, node, ins):
         from .spelling import dims, join, onnx_window
 
-        n, _, kh, kw = node.weights[1]
+        n, _, kh, kw = node.weight(1)
         g, c = node.attrs.get("group", 1), ins[0][2]
         window = onnx_window(node.attrs, (kh, kw))
         bias = "" if node.has_input(2) else "nobias"

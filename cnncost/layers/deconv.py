@@ -125,7 +125,7 @@ class TransposedConv(_Conv):
     def from_onnx(self, node, ins):
         from .spelling import Unmappable, dims, join, onnx_window, two
 
-        c, n_g, kh, kw = node.weights[1]
+        c, n_g, kh, kw = node.weight(1)
         g = node.attrs.get("group", 1)
         if "output_shape" in node.attrs:
             raise Unmappable("output_shape attribute")
