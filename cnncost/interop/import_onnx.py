@@ -51,14 +51,6 @@ class Node:
     def has_input(self, i: int) -> bool:
         return len(self.inputs) > i and bool(self.inputs[i])
 
-    def weight(self, i: int) -> list:
-        """The shape of initializer input i; a weight computed in the graph (torch's
-        exporter writes a parameter that forward reshapes or slices so) cannot be read."""
-        shape = self.weights[i] if i < len(self.weights) else None
-        if shape is None:
-            raise Unmappable(f"{self.op} with a computed weight (input {i} is not an initializer)")
-        return shape
-
     def const(self, i: int):
         """The values of constant input i (a list), or None."""
         return self._consts[i] if i < len(self._consts) else None

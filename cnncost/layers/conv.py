@@ -172,9 +172,9 @@ class Conv(_Conv):
                               "" if cfg.get("use_bias", True) else "nobias"))]
 
     def from_onnx(self, node, ins):
-        from .spelling import dims, join, onnx_window
+        from .spelling import dims, join, onnx_window, weight_shape
 
-        n, _, kh, kw = node.weight(1)
+        n, _, kh, kw = weight_shape(node, 1)
         g, c = node.attrs.get("group", 1), ins[0][2]
         window = onnx_window(node.attrs, (kh, kw))
         bias = "" if node.has_input(2) else "nobias"

@@ -123,9 +123,9 @@ class TransposedConv(_Conv):
                                 "" if cfg.get("use_bias", True) else "nobias"))]
 
     def from_onnx(self, node, ins):
-        from .spelling import Unmappable, dims, join, onnx_window, two
+        from .spelling import Unmappable, dims, join, onnx_window, two, weight_shape
 
-        c, n_g, kh, kw = node.weight(1)
+        c, n_g, kh, kw = weight_shape(node, 1)
         g = node.attrs.get("group", 1)
         if "output_shape" in node.attrs:
             raise Unmappable("output_shape attribute")

@@ -13,6 +13,16 @@ class Unmappable(Exception):
     """A framework layer whose settings no cnncost kind expresses (the importer lists it)."""
 
 
+def weight_shape(node, i: int) -> list:
+    """The shape of a node's constant weight input i (an ONNX initializer, a torch
+    parameter); a weight computed in the graph (torch's exporter writes one that forward
+    reshapes or slices so) cannot be read."""
+    shape = node.weights[i] if i < len(node.weights) else None
+    if shape is None:
+        raise Unmappable(f"{node.op} with a computed weight (input {i} is not an initializer)")
+    return shape
+
+
 def two(value) -> tuple:
     """An int or a 1/2-sequence -> (h, w)."""
     if isinstance(value, (list, tuple)):
