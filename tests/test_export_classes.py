@@ -9,6 +9,8 @@ import re
 import pytest
 
 import cnncost
+from cnncost.interop.export_classes import shared_texts
+from cnncost.interop.export_code import Default, call, indent, join
 from exported import load_module
 
 NESTED = """input 32x32x8
@@ -88,7 +90,7 @@ def test_graph_records_repeat_runs():
 
 
 @pytest.mark.parametrize("text,classes,inline", [
-    (NESTED, ["Unit", "Unit2", "Block", "Block2"], []),
+    (NESTED, ["Unit", "Block", "Block2"], []),  # unit(c, 2) and unit(c): one class, stride=s
     (LEAKS, [], ["- two (1 call): a layer in it reads a tensor from outside besides its input"]),
     (FORMS, ["Basic", "Basic2"], []),
     (GROWS, ["Grow", "Block"], []),
@@ -116,6 +118,56 @@ def test_arguments_are_named_after_the_def():
     assert "    def __init__(self, in_channels, c):" in source  # the identity blocks
     assert "nn.Conv2d(in_channels, c, 1, bias=False)" in source
     assert "            *(Bottleneck2(1024, 256) for _ in range(5))," in source  # layer3, a repeat
+
+
+@pytest.mark.parametrize("spec,lines", [
+    # stride 2 and stride 1 (PyTorch's default, left out of a single call) share a class
+    ("resnet50", ["    def __init__(self, in_channels, c, s, out_channels):",
+                  "        self.conv2 = nn.Conv2d(c, c, 3, stride=s, padding=1, bias=False)",
+                  "            nn.Conv2d(in_channels, out_channels, 1, stride=s, bias=False),",
+                  "            Bottleneck(64, 64, 1, 256),",
+                  "            Bottleneck(256, 128, 2, 512),",
+                  "            *(Bottleneck2(1024, 256) for _ in range(5)),"]),
+    ("googlenet", ["    def __init__(self, in_channels, c, k, s, p):",
+                   "        self.conv = nn.Conv2d(in_channels, c, k, stride=s, padding=p, bias=False)",
+                   "        self.conv1 = Basic(3, 64, 7, 2, 3)",
+                   "            Basic(ch3x3red, ch3x3, 3, 1, 1),"]),
+    ("<t>", ["    def __init__(self, in_channels, c, s):",
+             "        self.conv1 = nn.Conv2d(in_channels, c, 3, stride=s, padding=1)",
+             "        self.unit1 = Unit(8, 16, 2)",
+             "            self.get_submodule(str(i)).unit1 = Unit(16, 16, 1)"]),
+])
+def test_default_keywords_become_arguments(spec, lines):
+    graph = cnncost.load(spec, text=NESTED) if spec == "<t>" else cnncost.load(spec)
+    source = cnncost.export(graph, "pytorch").splitlines()
+    for line in lines:
+        assert line in source
+
+
+@pytest.mark.parametrize("stride,dilation,short,full", [
+    (Default(1), Default(1), "nn.Conv2d(8, 16, 3, bias=False)",
+     "nn.Conv2d(8, 16, 3, stride=1, dilation=1, bias=False)"),
+    (2, Default(1), "nn.Conv2d(8, 16, 3, stride=2, bias=False)",
+     "nn.Conv2d(8, 16, 3, stride=2, dilation=1, bias=False)"),
+    ((1, 2), 2, "nn.Conv2d(8, 16, 3, stride=(1, 2), dilation=2, bias=False)",
+     "nn.Conv2d(8, 16, 3, stride=(1, 2), dilation=2, bias=False)"),
+])
+def test_call_keeps_left_out_defaults(stride, dilation, short, full):
+    ctor = call("nn.Conv2d", 8, 16, 3, stride=stride, dilation=dilation, bias=False)
+    assert ctor == short
+    assert ctor.written(ctor.defaults()) == full
+
+
+@pytest.mark.parametrize("strides,texts", [
+    ([2, Default(1)], ["nn.Conv2d(8, 8, 3, stride=2)", "nn.Conv2d(8, 8, 3, stride=1)"]),  # written in
+    ([Default(1), Default(1)], ["nn.Conv2d(8, 8, 3)", "nn.Conv2d(8, 8, 3)"]),  # left out by all
+    ([2, 3], ["nn.Conv2d(8, 8, 3, stride=2)", "nn.Conv2d(8, 8, 3, stride=3)"]),
+])
+def test_shared_texts_write_a_default_only_where_calls_differ(strides, texts):
+    ctors = [[join("nn.Sequential(\n", indent(join(call("nn.Conv2d", 8, 8, 3, stride=s), ",")), ")")]
+             for s in strides]
+    shared = shared_texts(ctors)
+    assert [row[0] for row in shared] == [f"nn.Sequential(\n    {t},\n)" for t in texts]
 
 
 SPECS = ["resnet18", "resnet50", "googlenet", "mobilenet_v2", "densenet121", "lenet5",

@@ -23,6 +23,8 @@ import keyword
 import re
 from typing import NamedTuple
 
+from .export_code import Ctor, ctor_parts, indent, join
+
 SEQUENTIAL = "{m}({0})"  # the forward form a member of an nn.Sequential must have
 NUMBER = re.compile(r"(?<![\w.'\"\-])(\d+)(?![\w.'\"])")  # an integer literal in constructor text
 RESERVED = frozenset({"self", "x", "nn", "torch", "F", "super", "in_channels", "out_channels"})
@@ -131,7 +133,7 @@ def sequential(items: list[Item], container: tuple, keep: set[int]) -> list[Item
     inner = {it.output for it in members[:-1]}
     if inner & keep or any(set(it.inputs) & inner for k, it in enumerate(items) if k not in at[1:]):
         return None
-    ctor = "nn.Sequential(\n" + "".join(_indent(line) for line in _member_lines(members)) + ")"
+    ctor = join("nn.Sequential(\n", *(indent(line) for line in _member_lines(members)), ")")
     merged = Item(container, ctor, SEQUENTIAL, members[0].inputs, members[-1].output)
     return items[:at[0]] + [merged] + items[at[-1] + 1:]
 
@@ -146,15 +148,11 @@ def _member_lines(members: list[Item]) -> list[str]:
                and members[k + run].repeat == members[k].repeat and members[k + run].ctor == members[k].ctor):
             run += 1
         if run >= 3 and "\n" not in members[k].ctor:
-            lines.append(f"*({members[k].ctor} for _ in range({run})),")
+            lines.append(join("*(", members[k].ctor, f" for _ in range({run})),"))
         else:
-            lines += [m.ctor + "," for m in members[k:k + run]]
+            lines += [join(m.ctor, ",") for m in members[k:k + run]]
         k += run
     return lines
-
-
-def _indent(text: str) -> str:
-    return "".join("    " + line + "\n" for line in text.split("\n"))
 
 
 # ---------------------------------------------------------------- classes from instances
@@ -162,6 +160,28 @@ def template(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Constructor text -> (the text around its integers, the integers as written)."""
     parts = NUMBER.split(text)
     return tuple(parts[0::2]), tuple(parts[1::2])
+
+
+def full_text(ctor) -> tuple:
+    """What two calls' constructors must share to be one class: the text around the
+    integers with every left-out default keyword written in (`stride=1` and `stride=2`
+    alike), and the number of parts (so the left-out keywords align)."""
+    parts = ctor_parts(ctor)
+    return template("".join(p if isinstance(p, str) else p[0] for p in parts))[0], len(parts)
+
+
+def shared_texts(ctors: list[list]) -> list[list[str]]:
+    """The constructor texts of the calls of one class (per call, its constructors in
+    order): a default keyword is written where some calls leave it out and others do not
+    (`stride=1` beside `stride=2`, which the class makes `stride=s`), left out where all do."""
+    texts: list[list[str]] = [[] for _ in ctors]
+    for slot in range(len(ctors[0])):
+        column = [row[slot] for row in ctors]
+        left = [{k for k, p in enumerate(ctor_parts(c)) if not isinstance(p, str)} for c in column]
+        keep = set.union(*left) - set.intersection(*left)
+        for row, c in zip(texts, column):
+            row.append(c.written(keep) if isinstance(c, Ctor) else str(c))
+    return texts
 
 
 def fill(segments: tuple[str, ...], values) -> str:

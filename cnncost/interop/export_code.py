@@ -37,11 +37,63 @@ class KerasCode(NamedTuple):
     helpers: tuple[str, ...] = ()  # names of KERAS_HELPERS the constructors use
 
 
+class Default(NamedTuple):
+    """A keyword value equal to the framework's default: call() leaves it out of the text
+    but keeps it in the Ctor, so calls differing only there can share a class (`stride=s`)."""
+
+    value: object
+
+
+class Ctor(str):
+    """Constructor text that remembers the keywords it left out as defaults. `parts`: the
+    pieces of the text with every keyword written: a str (always written) or a 1-tuple
+    (the text of a left-out default keyword, `, stride=1`). The str itself is the short text."""
+
+    parts: tuple
+
+    def __new__(cls, parts):
+        self = super().__new__(cls, "".join(p for p in parts if isinstance(p, str)))
+        self.parts = tuple(parts)  # one part per keyword: calls of one layer kind align part by part
+        return self
+
+    def defaults(self) -> tuple[int, ...]:
+        """The indices (in parts) of the left-out keywords."""
+        return tuple(k for k, p in enumerate(self.parts) if not isinstance(p, str))
+
+    def written(self, keep=()) -> str:
+        """The text with the left-out keywords at indices `keep` written in."""
+        return "".join(p if isinstance(p, str) else p[0] if k in keep else "" for k, p in enumerate(self.parts))
+
+
+def ctor_parts(text) -> tuple:
+    """The parts of a constructor text (a plain str is one written part)."""
+    return text.parts if isinstance(text, Ctor) else (str(text),)
+
+
+def join(*pieces) -> Ctor:
+    """Constructor texts and plain text joined, keeping the left-out keywords."""
+    return Ctor([p for piece in pieces for p in ctor_parts(piece)])
+
+
+def indent(text, prefix: str = "    ") -> Ctor:
+    """Each line of a constructor text indented (and ended with a newline)."""
+    parts = [p.replace("\n", "\n" + prefix) if isinstance(p, str) else p for p in ctor_parts(text)]
+    return Ctor([prefix, *parts, "\n"])
+
+
 def call(func: str, *args, **kwargs) -> str:
-    """`func(arg, ..., key=value, ...)` with Python literals; keyword values of None are left out."""
+    """`func(arg, ..., key=value, ...)` with Python literals; keyword values of None are left
+    out, and Default values too (kept in the returned Ctor, after a positional argument)."""
     parts = [literal(a) for a in args]
-    parts += [f"{k}={literal(v)}" for k, v in kwargs.items() if v is not None]
-    return f"{func}({', '.join(parts)})"
+    pieces = [f"{func}({', '.join(parts)}"]
+    for k, v in kwargs.items():
+        if isinstance(v, Default):
+            if args:
+                pieces.append((f", {k}={literal(v.value)}",))
+            continue
+        if v is not None:
+            pieces.append(f"{', ' if args or len(pieces) > 1 else ''}{k}={literal(v)}")
+    return Ctor([*pieces, ")"])
 
 
 class Raw(str):

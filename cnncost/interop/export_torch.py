@@ -7,8 +7,8 @@ from __future__ import annotations
 import keyword
 
 from ..layers import REGISTRY
-from .export_classes import (LOOP, SEQUENTIAL, Item, Unit, class_arguments, collapse, fill, loops, plan_units,
-                             sequential, template)
+from .export_classes import (LOOP, SEQUENTIAL, Item, Unit, class_arguments, collapse, fill, full_text, loops,
+                             plan_units, sequential, shared_texts, template)
 from .export_code import TORCH_HELPERS, ExportError, TorchCode, Unsupported
 from .export_plan import class_name, layer_error
 
@@ -250,20 +250,19 @@ class _Classes:
             if len(items) == 1 and items[0].path == () and items[0].call == SEQUENTIAL:  # a chain: nn.Sequential
                 self.ctor[k] = items[0].ctor  # (the def is that, no class)
                 continue
-            segments = [template(it.ctor) if it.ctor else None for it in items]
             lines = _class_lines(items, unit)
-            key = (unit.call.name, tuple(lines[0]), tuple(lines[1]), tuple(s[0] for s in segments if s))
-            values = tuple(v for s in segments if s for v in s[1])
-            groups.setdefault(key, []).append((k, values))
+            key = (unit.call.name, tuple(lines[0]), tuple(lines[1]), tuple(full_text(it.ctor) for it in items if it.ctor))
+            groups.setdefault(key, []).append((k, [it.ctor for it in items if it.ctor]))
         for key, members in groups.items():
             name = self._name(key[0])
             units = [self.units[k] for k, _ in members]
             widths = [(_channels(self.graph, u.input), _channels(self.graph, u.output)) for u in units]
-            texts, args = class_arguments([u.call for u in units], [v for _, v in members], widths)
+            texts = shared_texts([ctors for _, ctors in members])
+            values = [tuple(v for text in row for v in template(text)[1]) for row in texts]
+            slots, args = class_arguments([u.call for u in units], values, widths)
             for j, (k, _) in enumerate(members):
                 self.ctor[k] = f"{name}({', '.join(str(values[j]) for _, values in args)})"
-            first = self.units[members[0][0]]
-            self.classes.append(self._class_text(name, first, texts, [a for a, _ in args], key[0]))
+            self.classes.append(self._class_text(name, units[0], texts[0], slots, [a for a, _ in args], key[0]))
 
     def _name(self, def_name: str) -> str:
         stem = class_name(def_name)
@@ -275,11 +274,14 @@ class _Classes:
         self.taken.add(name)
         return name
 
-    def _class_text(self, name: str, unit: Unit, texts: list[str], args: list[str], def_name: str) -> str:
-        items, slot, filled = self.items(unit), 0, []
+    def _class_text(self, name: str, unit: Unit, ctors: list[str], texts: list[str], args: list[str],
+                    def_name: str) -> str:
+        """`ctors`: the unit's constructor texts as the class shares them (shared_texts);
+        `texts`: the text of each of their integers (class_arguments)."""
+        items, slot, filled, ctors = self.items(unit), 0, [], iter(ctors)
         for item in items:
             if item.ctor is not None:
-                segments, numbers = template(item.ctor)
+                segments, numbers = template(next(ctors))
                 item = item._replace(ctor=fill(segments, texts[slot:slot + len(numbers)]))
                 slot += len(numbers)
             filled.append(item)

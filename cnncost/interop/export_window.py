@@ -10,12 +10,18 @@ PyTorch, Keras and the spec language differ.
 from __future__ import annotations
 
 from ..layers.window import effective_kernel, out_size, window_out
-from .export_code import KerasCode, Raw, TorchCode, Unsupported, call, one_or_pair, symmetric_padding, torch_pad
+from .export_code import Default, KerasCode, Raw, TorchCode, Unsupported, call, one_or_pair, symmetric_padding, torch_pad
 
 
 def _opt(value, default):
     """None (leave the keyword out) when value is the framework's default."""
     return None if value == default else value
+
+
+def _default(value, default):
+    """A Default (left out of the text, kept for classes: export_code.Ctor) when value is
+    the framework's default."""
+    return Default(value) if value == default else value
 
 
 def _pads(a, ins):
@@ -30,10 +36,10 @@ def torch_conv(a, ins, cin, cout, groups) -> TorchCode:
     pads = _pads(a, ins)
     even = symmetric_padding(pads)
     module = call("nn.Conv2d", cin, cout, one_or_pair(a["kernel"]),
-                  stride=_opt(one_or_pair(a["stride"]), 1),
-                  padding=_opt(one_or_pair(even), 0) if even else None,
-                  dilation=_opt(one_or_pair(a["dilation"]), 1),
-                  groups=_opt(groups, 1), bias=_opt(a["bias"], True))
+                  stride=_default(one_or_pair(a["stride"]), 1),
+                  padding=_default(one_or_pair(even), 0) if even else None,
+                  dilation=_default(one_or_pair(a["dilation"]), 1),
+                  groups=_default(groups, 1), bias=_opt(a["bias"], True))
     if even:
         return TorchCode(module)
     return TorchCode(module, f"{{m}}(F.pad({{0}}, {torch_pad(pads)}))")
@@ -90,7 +96,7 @@ def torch_pool(a, ins, reduce: str) -> TorchCode:
         pads = _ceil_as_padding(pads, ins[0][:2], kernel, stride, dilation)
         ceil = False
     k, s = one_or_pair(kernel), one_or_pair(stride)
-    padding = _opt(one_or_pair(even), 0) if even else None
+    padding = _default(one_or_pair(even), 0) if even else None
     before = "" if even else f", {torch_pad(pads)}"
     if reduce in ("max", "min"):
         module = call("nn.MaxPool2d", k, s, padding=padding,
