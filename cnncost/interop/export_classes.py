@@ -9,7 +9,9 @@ and no layer outside it is named under its level. Any other call is written inli
 enclosing class, as a flat export would (its own inner calls may still be classes).
 
 Calls of one def share a class when their code is the same up to integer constructor
-arguments; the integers that differ between calls become the class's arguments, named
+arguments, a keyword PyTorch leaves at its default (`stride=1`) counting as written
+(the entries' call() keeps it: export_code.Ctor), so `stride=1` beside `stride=2` is
+one class taking `s`; the integers that differ between calls become the class's arguments, named
 after the def's parameter they equal (`c`, `s`), `in_channels` / `out_channels` for the
 call's input / output width, or `c * 4` for a fixed multiple. Calls whose code differs
 otherwise (`shortcut if down:`) get a second class (Bottleneck2). A container whose
