@@ -165,11 +165,10 @@ def template(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def full_text(ctor) -> tuple:
-    """What two calls' constructors must share to be one class: the text around the
-    integers with every left-out default keyword written in (`stride=1` and `stride=2`
-    alike), and the number of parts (so the left-out keywords align)."""
-    parts = ctor_parts(ctor)
-    return template("".join(p if isinstance(p, str) else p[0] for p in parts))[0], len(parts)
+    """What two calls' constructors must share to be one class: part by part (so the
+    left-out keywords align), the text around the integers with every left-out default
+    keyword written in (`stride=1` and `stride=2` alike)."""
+    return tuple(template(p if isinstance(p, str) else p[0])[0] for p in ctor_parts(ctor))
 
 
 def shared_texts(ctors: list[list]) -> list[list[str]]:
