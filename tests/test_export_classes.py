@@ -34,7 +34,8 @@ def two(c):
 b1 = two(8)
 """
 
-# `shortcut if down:` builds other layers: a second class of the same def
+# `shortcut if down:` builds other layers (nested in `residual1`, not a downsample
+# argument as resnet50's top-level shortcut): a second class of the same def
 FORMS = """input 16x16x8
 def basic(c, down=0):
     residual:
@@ -115,19 +116,32 @@ def test_repeat_in_a_class_is_a_loop():
 
 def test_arguments_are_named_after_the_def():
     source = cnncost.export(cnncost.load("resnet50"), "pytorch")
-    assert "    def __init__(self, in_channels, c):" in source  # the identity blocks
+    assert "    def __init__(self, in_channels, c, s, out_channels, downsample=None):" in source
     assert "nn.Conv2d(in_channels, c, 1, bias=False)" in source
-    assert "            *(Bottleneck2(1024, 256) for _ in range(5))," in source  # layer3, a repeat
+    assert "            *(Bottleneck(1024, 256, 1, 1024) for _ in range(5))," in source  # layer3, a repeat
+
+
+def test_a_shortcut_only_some_calls_build_is_an_argument():
+    """torchvision's Bottleneck(..., downsample=None): one class for resnet50's blocks with
+    and without the projection shortcut (a top-level submodule read by the sum only)."""
+    source = cnncost.export(cnncost.load("resnet50"), "pytorch")
+    assert re.findall(r"^class (\w+)\(nn\.Module\):", source, re.M) == ["Bottleneck", "Resnet50"]
+    lines = source.splitlines()
+    for line in ["        self.downsample = downsample",
+                 "        x = x0 if self.downsample is None else self.downsample(x0)",
+                 "            Bottleneck(64, 64, 1, 256, downsample=nn.Sequential(",
+                 "            Bottleneck(256, 64, 1, 256),"]:
+        assert line in lines
 
 
 @pytest.mark.parametrize("spec,lines", [
     # stride 2 and stride 1 (PyTorch's default, left out of a single call) share a class
-    ("resnet50", ["    def __init__(self, in_channels, c, s, out_channels):",
+    ("resnet50", ["    def __init__(self, in_channels, c, s, out_channels, downsample=None):",
                   "        self.conv2 = nn.Conv2d(c, c, 3, stride=s, padding=1, bias=False)",
-                  "            nn.Conv2d(in_channels, out_channels, 1, stride=s, bias=False),",
-                  "            Bottleneck(64, 64, 1, 256),",
-                  "            Bottleneck(256, 128, 2, 512),",
-                  "            *(Bottleneck2(1024, 256) for _ in range(5)),"]),
+                  "                nn.Conv2d(256, 512, 1, stride=2, bias=False),",
+                  "            Bottleneck(64, 64, 1, 256, downsample=nn.Sequential(",
+                  "            Bottleneck(256, 128, 2, 512, downsample=nn.Sequential(",
+                  "            *(Bottleneck(1024, 256, 1, 1024) for _ in range(5)),"]),
     ("googlenet", ["    def __init__(self, in_channels, c, k, s, p):",
                    "        self.conv = nn.Conv2d(in_channels, c, k, stride=s, padding=p, bias=False)",
                    "        self.conv1 = Basic(3, 64, 7, 2, 3)",

@@ -13,8 +13,10 @@ arguments, a keyword PyTorch leaves at its default (`stride=1`) counting as writ
 (the entries' call() keeps it: export_code.Ctor), so `stride=1` beside `stride=2` is
 one class taking `s`; the integers that differ between calls become the class's arguments, named
 after the def's parameter they equal (`c`, `s`), `in_channels` / `out_channels` for the
-call's input / output width, or `c * 4` for a fixed multiple. Calls whose code differs
-otherwise (`shortcut if down:`) get a second class (Bottleneck2). A container whose
+call's input / output width, or `c * 4` for a fixed multiple. A top-level submodule
+only some calls build, reading the call's input and read only by the sum after it
+(resnet's `downsample`), is an argument `downsample=None` (optional_item), as torchvision
+writes Bottleneck; calls whose code differs otherwise get a second class (Bottleneck2). A container whose
 submodules are named 0, 1, 2... and run one after the other is an nn.Sequential, as
 torchvision writes `layer1 = nn.Sequential(Bottleneck(...), ...)`; a def call whose body
 is only such a chain is that nn.Sequential itself, not a class.
@@ -185,6 +187,34 @@ def shared_texts(ctors: list[list]) -> list[list[str]]:
     return texts
 
 
+OPTIONAL = "{0} if {m} is None else {m}({0})"  # the forward of a submodule only some calls build
+
+
+def optional_item(items: list[Item], unit: Unit) -> int | None:
+    """The index of a submodule some calls of a def may build and others not, as
+    torchvision's Bottleneck(..., downsample=None): a top-level submodule reading the
+    call's input whose output one expression after it reads (the shortcut of a sum);
+    None when the items hold no such one (or more than one)."""
+    found = []
+    for k, it in enumerate(items):
+        if (it.ctor is None or len(it.path) != 1 or not it.path[0].isidentifier() or it.frozen
+                or it.call != SEQUENTIAL or it.inputs != (unit.input,) or it.output == unit.output):
+            continue
+        readers = [j for j, other in enumerate(items) if it.output in other.inputs]
+        if (len(readers) == 1 and readers[0] > k and items[readers[0]].ctor is None
+                and items[readers[0]].inputs.count(it.output) == 1 and unit.input not in items[readers[0]].inputs):
+            found.append(k)
+    return found[0] if len(found) == 1 else None
+
+
+def without(items: list[Item], k: int, unit: Unit) -> list[Item]:
+    """`items` without the optional item k, its reader reading the call's input instead
+    (what a call that does not build it holds)."""
+    gone = items[k].output
+    return [it._replace(inputs=tuple(unit.input if i == gone else i for i in it.inputs))
+            for j, it in enumerate(items) if j != k]
+
+
 def fill(segments: tuple[str, ...], values) -> str:
     return segments[0] + "".join(str(v) + s for v, s in zip(values, segments[1:]))
 
@@ -194,7 +224,7 @@ def class_arguments(calls, values: list[tuple[str, ...]], widths) -> tuple[list[
     (input, output) channels `widths`): the text of each slot (the integer when every call
     has the same, else a name or `c * 4`) and the constructor's arguments (name, the value
     of each call), in order: in_channels, the def's parameters, out_channels, others."""
-    params = [_safe(p) for p, _ in calls[0].args]
+    params = [safe_name(p) for p, _ in calls[0].args]
     bases = {p: [_int(c.args[k][1]) for c in calls] for k, p in enumerate(params)}
     bases["in_channels"] = [_int(w[0]) for w in widths]
     bases["out_channels"] = [_int(w[1]) for w in widths]
@@ -235,7 +265,8 @@ def _int(value):
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _safe(name: str) -> str:
+def safe_name(name: str) -> str:
+    """A name usable as a constructor argument (a keyword or reserved name gets `_`)."""
     return name + "_" if keyword.iskeyword(name) or name in RESERVED else name
 
 

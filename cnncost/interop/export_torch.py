@@ -7,8 +7,8 @@ from __future__ import annotations
 import keyword
 
 from ..layers import REGISTRY
-from .export_classes import (LOOP, SEQUENTIAL, Item, Unit, class_arguments, collapse, fill, full_text, loops,
-                             plan_units, sequential, shared_texts, template)
+from .export_classes import (LOOP, OPTIONAL, SEQUENTIAL, Item, Unit, safe_name, class_arguments, collapse, fill, full_text,
+                             loops, optional_item, plan_units, sequential, shared_texts, template, without)
 from .export_code import TORCH_HELPERS, ExportError, TorchCode, Unsupported
 from .export_plan import class_name, layer_error
 
@@ -243,26 +243,42 @@ class _Classes:
 
     def _write(self, level: list[int]):
         """The classes of the units of one height (their children are written)."""
-        groups: dict[tuple, list] = {}
+        forms: dict[int, tuple] = {}
         for k in level:
             unit = self.units[k]
             items = self.items(unit)
             if len(items) == 1 and items[0].path == () and items[0].call == SEQUENTIAL:  # a chain: nn.Sequential
                 self.ctor[k] = items[0].ctor  # (the def is that, no class)
                 continue
-            lines = _class_lines(items, unit)
-            key = (unit.call.name, tuple(lines[0]), tuple(lines[1]), tuple(full_text(it.ctor) for it in items if it.ctor))
-            groups.setdefault(key, []).append((k, [it.ctor for it in items if it.ctor]))
+            forms[k] = (_key(items, unit), items)
+        plain = {key for key, _ in forms.values()}
+        groups: dict[tuple, list] = {}
+        for k, (key, items) in forms.items():
+            extra = optional_item(items, self.units[k])
+            if extra is not None and _key(without(items, extra, self.units[k]), self.units[k]) in plain:
+                key = _key(without(items, extra, self.units[k]), self.units[k])  # torchvision's downsample=None
+            else:
+                extra = None
+            groups.setdefault(key, []).append((k, items, extra))
         for key, members in groups.items():
             name = self._name(key[0])
-            units = [self.units[k] for k, _ in members]
+            units = [self.units[k] for k, _, _ in members]
             widths = [(_channels(self.graph, u.input), _channels(self.graph, u.output)) for u in units]
-            texts = shared_texts([ctors for _, ctors in members])
+            texts = shared_texts([[it.ctor for j, it in enumerate(items) if it.ctor and j != extra]
+                                  for _, items, extra in members])
             values = [tuple(v for text in row for v in template(text)[1]) for row in texts]
             slots, args = class_arguments([u.call for u in units], values, widths)
-            for j, (k, _) in enumerate(members):
-                self.ctor[k] = f"{name}({', '.join(str(values[j]) for _, values in args)})"
-            self.classes.append(self._class_text(name, units[0], texts[0], slots, [a for a, _ in args], key[0]))
+            names = [a for a, _ in args]
+            model = next((j for j, m in enumerate(members) if m[2] is not None), 0)
+            optional = members[model][2]
+            if optional is not None:
+                names.append(safe_name(members[model][1][optional].path[0]) + "=None")
+            for j, (k, items, extra) in enumerate(members):
+                given = [str(values[j]) for _, values in args]
+                if extra is not None:
+                    given.append(f"{names[-1][:-len('=None')]}={items[extra].ctor}")
+                self.ctor[k] = f"{name}({', '.join(given)})"
+            self.classes.append(self._class_text(name, units[model], texts[model], slots, names, key[0], optional))
 
     def _name(self, def_name: str) -> str:
         stem = class_name(def_name)
@@ -275,12 +291,15 @@ class _Classes:
         return name
 
     def _class_text(self, name: str, unit: Unit, ctors: list[str], texts: list[str], args: list[str],
-                    def_name: str) -> str:
+                    def_name: str, optional: int | None = None) -> str:
         """`ctors`: the unit's constructor texts as the class shares them (shared_texts);
-        `texts`: the text of each of their integers (class_arguments)."""
+        `texts`: the text of each of their integers (class_arguments); `optional`: the index
+        of the item the class takes as an argument, None when not given (optional_item)."""
         items, slot, filled, ctors = self.items(unit), 0, [], iter(ctors)
-        for item in items:
-            if item.ctor is not None:
+        for j, item in enumerate(items):
+            if j == optional:
+                item = item._replace(ctor=args[-1][:-len("=None")], call=OPTIONAL)
+            elif item.ctor is not None:
                 segments, numbers = template(next(ctors))
                 item = item._replace(ctor=fill(segments, texts[slot:slot + len(numbers)]))
                 slot += len(numbers)
@@ -300,6 +319,13 @@ class _Classes:
                           *tree.lines, *_freeze(filled),
                           "",
                           *_class_lines(filled, unit)[1]])
+
+
+def _key(items: list[Item], unit: Unit) -> tuple:
+    """What the calls of one class share: the def, the submodule paths, the forward and
+    the constructors up to integers (and left-out default keywords)."""
+    lines = _class_lines(items, unit)
+    return unit.call.name, tuple(lines[0]), tuple(lines[1]), tuple(full_text(it.ctor) for it in items if it.ctor)
 
 
 def _channels(graph, node_id):
