@@ -122,7 +122,34 @@ def _call_view(node, out, value):
                     consts=[None, None, [value]])
     if name == "dropout":
         return View(name, {"ratio": kwargs.get("p", args[1] if len(args) > 1 else 0.5)}, out=out)
+    if name == "getitem":
+        return _index_view(args[1], out)
+    if name == "matmul":  # x @ W, W a parameter (get_attr); anything else has no weight
+        w = args[1] if len(args) > 1 else None
+        shape = list(w.meta["tensor_meta"].shape) if getattr(w, "op", None) == "get_attr" \
+            and hasattr(w.meta.get("tensor_meta"), "shape") else None
+        return View("MatMul", {}, [None, shape], out)
     return View(name, {}, out=out)
+
+
+END = 2**63 - 1  # ONNX's "to the end"
+
+
+def _index_view(index, out):
+    """`x[:, a:b]` / `x[:, :, a:b, c:d]` as the ONNX Slice torch.onnx writes: the axes
+    whose slice is not `:`, with their starts, ends and steps (open ends: 0 and END)."""
+    index = index if isinstance(index, tuple) else (index,)
+    if not all(isinstance(i, slice) for i in index):
+        raise Unmappable(f"indexing by {index!r} (only slices of a feature map are read)")
+    cut = [(axis, i) for axis, i in enumerate(index) if i != slice(None)]
+    if not cut:
+        raise Unmappable("x[:] (a whole-tensor index)")
+    for _axis, i in cut:
+        if not all(v is None or isinstance(v, int) for v in (i.start, i.stop, i.step)):
+            raise Unmappable(f"slice {i} with bounds that are not numbers")
+    return View("Slice", {}, out=out, consts=[
+        None, [i.start or 0 for _a, i in cut], [END if i.stop is None else i.stop for _a, i in cut],
+        [a for a, _i in cut], [1 if i.step is None else i.step for _a, i in cut]])
 
 
 # the ONNX op torch.onnx writes for the calls the entries' patterns are made of (the
