@@ -123,7 +123,7 @@ def _call_view(node, out, value):
     if name == "dropout":
         return View(name, {"ratio": kwargs.get("p", args[1] if len(args) > 1 else 0.5)}, out=out)
     if name == "getitem":
-        return _index_view(args[1], out)
+        return _index_view(args[1], out, len(args[0].meta["tensor_meta"].shape))
     if name == "matmul":  # x @ W, W a parameter (get_attr); anything else has no weight
         w = args[1] if len(args) > 1 else None
         shape = list(w.meta["tensor_meta"].shape) if getattr(w, "op", None) == "get_attr" \
@@ -135,10 +135,14 @@ def _call_view(node, out, value):
 END = 2**63 - 1  # ONNX's "to the end"
 
 
-def _index_view(index, out):
-    """`x[:, a:b]` / `x[:, :, a:b, c:d]` as the ONNX Slice torch.onnx writes: the axes
-    whose slice is not `:`, with their starts, ends and steps (open ends: 0 and END)."""
+def _index_view(index, out, rank: int):
+    """`x[:, a:b]` / `x[:, :, a:b, c:d]` / `x[..., a:b]` as the ONNX Slice torch.onnx
+    writes: the axes whose slice is not `:`, with their starts, ends and steps (open
+    ends: 0 and END)."""
     index = index if isinstance(index, tuple) else (index,)
+    if index.count(Ellipsis) == 1:
+        at = index.index(Ellipsis)
+        index = index[:at] + (slice(None),) * (rank - len(index) + 1) + index[at + 1:]
     if not all(isinstance(i, slice) for i in index):
         raise Unmappable(f"indexing by {index!r} (only slices of a feature map are read)")
     cut = [(axis, i) for axis, i in enumerate(index) if i != slice(None)]
