@@ -281,7 +281,6 @@ SLICES = [
     ("x[:, 2:6]", "slice 2:6", (8, 8, 4)),
     ("x[:, -3:]", "slice 5:8", (8, 8, 3)),
     ("x[..., 1:]", "crop (0, 0, 1, 0)", (8, 7, 8)),
-    ("x[:, :5, 1:]", "slice 0:5\ncrop (1, 0, 0, 0)", (7, 8, 5)),  # two layers, as torch.export writes it
 ]
 
 
@@ -309,8 +308,7 @@ def test_from_torch_reads_slices_as_crop_or_slice(torch, index, line, shape, bra
     net = _indexing(torch, index, branching)
     graph = cnncost.from_torch(net, input=(8, 8, 3))
     spec = cnncost.load("<same>", text=f"network same\ninput 8x8x3\nconv 3x3 8 p1\n{line}\nrelu\n")
-    kinds = [row.split()[0] for row in line.splitlines()]
-    assert [n.kind for n in graph.nodes] == [n.kind for n in spec.nodes] == ["input", "conv", *kinds, "relu"]
+    assert [n.kind for n in graph.nodes] == [n.kind for n in spec.nodes] == ["input", "conv", line.split()[0], "relu"]
     assert graph.nodes[graph.output].shape == spec.nodes[spec.output].shape == shape
     assert tuple(net(torch.zeros(1, 3, 8, 8)).shape[1:]) == (shape[2], shape[0], shape[1])
     mine, theirs = cnncost.analyze(graph), cnncost.analyze(spec)
@@ -335,6 +333,18 @@ def test_from_torch_names_the_slices_it_cannot_read(torch, index, why, aten, bra
     assert "cannot map" in err.value.message
     assert (aten if branching else "getitem x1: getitem") in err.value.message
     assert branching or why in err.value.message  # fx says why; aten names the call (unsqueeze)
+
+
+@pytest.mark.torch
+def test_channels_and_height_in_one_index(torch):
+    """x[:, :5, 1:] is one getitem in torch.fx and one ONNX Slice, which no one layer is
+    (an error, as for ONNX); torch.export writes two slices: `slice 0:5`, then a crop."""
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.from_torch(_indexing(torch, "x[:, :5, 1:]", False), input=(8, 8, 3))
+    assert "getitem x1: getitem" in err.value.message
+    graph = cnncost.from_torch(_indexing(torch, "x[:, :5, 1:]", True), input=(8, 8, 3))
+    assert [(n.kind, n.shape) for n in graph.nodes] == \
+        [("input", (8, 8, 3)), ("conv", (8, 8, 8)), ("slice", (8, 8, 5)), ("crop", (7, 8, 5)), ("relu", (7, 8, 5))]
 
 
 @pytest.mark.torch

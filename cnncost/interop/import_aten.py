@@ -14,7 +14,8 @@ from ..layers import REGISTRY
 from ..layers.spelling import Unmappable
 from .import_onnx import hwc
 from .import_onnx import onnx_patterns
-from .import_torch import View, _pair, around_graph
+from .import_step import add_steps, map_node
+from .import_torch import View, _pair, _suffixed, around_graph
 from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
 
 
@@ -190,36 +191,24 @@ def read_aten(module, input, name=None, why="") -> Imported:  # noqa: A002
         if matched:  # a pattern one entry reads as its layer (F.local_response_norm's arithmetic)
             matched_nodes.update(id(n) for n in matched.nodes)
             last = next(n for n in ops if ops[n] is matched.nodes[-1])
-            source = producer[data[0]]
-            for kind, args in matched.lines:
-                steps.append(Step(label if source == producer[data[0]] else f"{label}_{kind}", kind, args, (source,)))
-                source = steps[-1].name
-            producer[last] = source
+            producer[last] = add_steps(steps, matched.lines, (producer[data[0]],), _suffixed(label))[-1]
             continue
         ins = [hwc(shape_of(d)) for d in data]
         folded = _fold_slices(node, crops, steps, producer, shape_of, table)
         if folded:  # x[:, :, a:b, c:d]: aten slices one axis at a time; one crop, as written
             crops[node], producer[node] = folded, steps[-1].name
             continue
-        try:
-            entry = table.get(op)
-            if entry is None:
-                raise Unmappable("")
-            if REGISTRY[entry.name].merge and len(data) < 2:
-                raise Unmappable(f"{op} with a constant")
-            made = entry.from_onnx(_aten_view(op, list(node.args), hwc(list(value.shape)), shape_of, params), ins)
-        except Unmappable as err:
-            unsupported.add(f"aten.{op}", label, str(err))
+        made = map_node(table.get(op), lambda: _aten_view(op, list(node.args), hwc(list(value.shape)),  # noqa: B023
+                                                          shape_of, params), ins, len(data), f"aten.{op}", label,
+                        unsupported)
+        if made is None:
             producer[node] = "?"
             continue
         sources = tuple(producer[d] for d in data)
         if not made:
             producer[node] = sources[0]
             continue
-        for k, (kind, args) in enumerate(made):
-            steps.append(Step(label if k == 0 else f"{label}_{kind}", kind, args,
-                              sources if k == 0 else (steps[-1].name,)))
-        producer[node] = steps[-1].name
+        producer[node] = add_steps(steps, made, sources, _suffixed(label))[-1]
         if op == "slice" and [kind for kind, _a in made] == ["crop"]:
             crops[node] = (data[0], [list(node.args)])
     unsupported.check(type(module).__name__)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..layers import REGISTRY
 from ..layers.spelling import Unmappable
 from .import_onnx import Around, Op, hwc, onnx_patterns
-from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
+from .import_step import add_steps, map_node
+from .spec_writer import INPUT, Imported, Unsupported
 
 META_METHODS = ("size", "dim")
 
@@ -212,6 +213,11 @@ def around_graph(graph, name_of, shape_of, weights):
     return ops, Around(list(ops.values()), consts, {n.name: s for n, s in weights.items()}, outputs, shapes)
 
 
+def _suffixed(label):
+    """Step names for a call's lines: its label, then the label and the kind."""
+    return lambda k, kind: label if k == 0 else f"{label}_{kind}"
+
+
 def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported:  # noqa: A002
     import torch
     from torch.fx import symbolic_trace
@@ -268,34 +274,19 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
         if matched:  # a pattern one entry reads as its layer (channel shuffle's view, transpose, view)
             matched_nodes.update(id(n) for n in matched.nodes)
             last = next(n for n in ops if ops[n] is matched.nodes[-1])
-            label, source = node.name, producer[data[0]]
-            for kind, args in matched.lines:
-                steps.append(Step(label if not steps or steps[-1].name != label else f"{label}_{kind}", kind, args,
-                                  (source,)))
-                source = steps[-1].name
-            producer[last] = source
+            producer[last] = add_steps(steps, matched.lines, (producer[data[0]],), _suffixed(node.name))[-1]
             continue
         out = hwc(list(meta.shape))
         ins = [hwc(list(d.meta["tensor_meta"].shape)) for d in data]
-        try:
-            if node.op == "call_module":
-                m = submodules[node.target]
-                kind_name = type(m).__name__
-                entry = modules.get(kind_name)
-                label = node.target
-                view = _module_view(m, out) if entry else None
-            else:
-                kind_name = getattr(node.target, "__name__", str(node.target))
-                entry = functions.get(kind_name)
-                label = node.name
-                view = _call_view(node, out, None) if entry else None
-            if entry is None:
-                raise Unmappable("")
-            if REGISTRY[entry.name].merge and len(data) < 2:
-                raise Unmappable(f"{kind_name} with a constant")
-            made = entry.from_onnx(view, ins)
-        except Unmappable as err:
-            unsupported.add(kind_name, node.target if node.op == "call_module" else node.name, str(err))
+        if node.op == "call_module":
+            m = submodules[node.target]
+            kind_name, label = type(m).__name__, node.target
+            entry, view = modules.get(kind_name), lambda: _module_view(m, out)  # noqa: B023 (called at once)
+        else:
+            kind_name, label = getattr(node.target, "__name__", str(node.target)), node.name
+            entry, view = functions.get(kind_name), lambda: _call_view(node, out, None)  # noqa: B023
+        made = map_node(entry, view, ins, len(data), kind_name, label, unsupported)
+        if made is None:
             producer[node] = "?"
             continue
         sources = tuple(producer[d] for d in data)
@@ -304,11 +295,7 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
             continue
         calls[label] = calls.get(label, 0) + 1  # a module called again (a shared ReLU): label_2
         label = label if calls[label] == 1 else f"{label}_{calls[label]}"
-        for k, (kind, args) in enumerate(made):
-            step = Step(label if k == 0 else f"{label}_{kind}", kind, args,
-                        sources if k == 0 else (steps[-1].name,))
-            steps.append(step)
-        producer[node] = steps[-1].name
+        producer[node] = add_steps(steps, made, sources, _suffixed(label))[-1]
     unsupported.check(type(module).__name__)
     return Imported(name or type(module).__name__.lower(), f"a torch {type(module).__name__}",
                     f"torch.fx reader, torch {torch.__version__}", (h, w, c), steps, output)

@@ -223,12 +223,10 @@ class Slice(Layer):
             return [("slice", f"{lo}:{lo + int(size)}") for lo, size in zip(starts, sizes)]
 
         starts, ends, axes = node.const(1), node.const(2), node.const(3)
-        from .padding import Crop
-
         if axes is not None and len(axes) and all(int(x) % 4 in (2, 3) for x in axes):
-            return Crop().from_onnx(node, ins)  # a Slice of the height and width is a crop
-        if axes is not None and len(axes) > 1 and starts is not None and ends is not None:
-            return self._channels_then_crop(node, ins, Crop())
+            from .padding import Crop  # a Slice of the height and width is a crop
+
+            return Crop().from_onnx(node, ins)
         steps = node.const(4)
         c = ins[0][-1]
         if starts is None or ends is None or len(starts) != 1 or (axes is not None and int(axes[0]) % 4 != 1) \
@@ -236,27 +234,6 @@ class Slice(Layer):
             raise Unmappable("Slice other than a channel range")
         lo, hi = int(starts[0]), min(int(ends[0]), c)
         return [("slice", f"{lo % c if lo < 0 else lo}:{hi % c if hi < 0 else hi}")]
-    def _channels_then_crop(self, node, ins, crop):
-        """x[:, a:b, c:d, e:f] (a Slice of the channels and the height or width): the
-        channel slice, then the crop."""
-        from types import SimpleNamespace
-
-        from .spelling import Unmappable
-
-        rows = [[int(v) for v in node.const(i)] if node.const(i) is not None else None for i in range(5)]
-        rows[4] = rows[4] or [1] * len(rows[1])
-        if [a % 4 for a in rows[3]].count(1) != 1:
-            raise Unmappable("Slice other than of the channels, height and width")
-
-        def part(keep):
-            cols = [k for k, a in enumerate(rows[3]) if keep(a % 4 == 1)]
-            consts = [None] + [[row[k] for k in cols] for row in rows[1:]]
-            return SimpleNamespace(op="Slice", attrs={}, const=lambda i: consts[i])
-
-        channels = self.from_onnx(part(lambda is_channel: is_channel), ins)
-        lo, hi = (int(x) for x in channels[0][1].split(":"))
-        return channels + crop.from_onnx(part(lambda is_channel: not is_channel), [(*ins[0][:2], hi - lo)])
-
     def saved(self, a, ins, out, grads):
         return ()  # a copy, pad, nearest upsampling or slice keeps only sizes
 
