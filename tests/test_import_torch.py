@@ -387,3 +387,18 @@ def test_from_torch_names_a_matmul_of_two_activations(torch, branching):
     with pytest.raises(cnncost.CnnCostError) as err:
         cnncost.from_torch(Gram(), input=(4, 4, 3))
     assert "matmul" in err.value.message and "cannot map" in err.value.message
+
+
+@pytest.mark.torch
+def test_from_torch_lists_a_call_giving_several_tensors(torch):
+    """torch.split gives a tuple: it is listed (once), and the indexing of its parts is
+    not read as a slice (was a KeyError: the output was never produced)."""
+    class Split(torch.nn.Module):
+        def forward(self, x):
+            a, _b = torch.split(x, [1, 2], dim=1)
+            return a[..., 1:]
+
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.from_torch(Split(), input=(8, 8, 3))
+    assert "1 PyTorch calls cnncost cannot map" in err.value.message
+    assert "split x1: split (gives several tensors)" in err.value.message

@@ -124,7 +124,7 @@ def _call_view(node, out, value):
     if name == "dropout":
         return View(name, {"ratio": kwargs.get("p", args[1] if len(args) > 1 else 0.5)}, out=out)
     if name == "getitem":
-        return _index_view(args[1], out, len(args[0].meta["tensor_meta"].shape))
+        return _index_view(args[1], out, len(getattr(args[0].meta.get("tensor_meta"), "shape", ())))
     if name == "matmul":  # x @ W, W a parameter (get_attr); anything else has no weight
         w = args[1] if len(args) > 1 else None
         shape = list(w.meta["tensor_meta"].shape) if getattr(w, "op", None) == "get_attr" \
@@ -265,8 +265,15 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
         for a in node.args:
             if isinstance(a, (list, tuple)):
                 data += [x for x in a if isinstance(x, torch.fx.Node) and x in producer]
+        if data and isinstance(meta, (tuple, list)) and not hasattr(meta, "shape"):  # torch.split: several tensors
+            unsupported.add(_call_name(node, submodules), node.name, "gives several tensors")
+            producer[node] = "?"
+            continue
         if not data or meta is None or not hasattr(meta, "shape"):
             continue  # constants, attributes and size arithmetic
+        if any(not hasattr(d.meta.get("tensor_meta"), "shape") for d in data):
+            producer[node] = "?"  # an output of the several-tensor call listed above
+            continue
         if id(ops[node]) in matched_nodes:
             continue  # read with the pattern it belongs to
         op = ops[node]
