@@ -269,3 +269,136 @@ def test_lrn_settings_run_as_torch(torch, size, alpha, beta, k):
     module = torch.nn.LocalResponseNorm(size, alpha=alpha, beta=beta, k=k)
     theirs = module(torch.from_numpy(x).permute(0, 3, 1, 2)).permute(0, 2, 3, 1).numpy()
     assert np.abs(ours - theirs).max() < 1e-5
+
+
+# x[...] after a 3x3 conv (8x8x8 out of an 8x8x3 input): the index, the spec line it is, its shape
+SLICES = [
+    ("x[:, :, 1:-1, 2:]", "crop (1, 1, 2, 0)", (6, 6, 8)),
+    ("x[:, :, 2:6, 1:7]", "crop (2, 2, 1, 1)", (4, 6, 8)),
+    ("x[:, :, 1:7, 1:7]", "crop 1", (6, 6, 8)),
+    ("x[:, :, -3:]", "crop (5, 0, 0, 0)", (3, 8, 8)),
+    ("x[:, :, :, :-2]", "crop (0, 0, 0, 2)", (8, 6, 8)),
+    ("x[:, 2:6]", "slice 2:6", (8, 8, 4)),
+    ("x[:, -3:]", "slice 5:8", (8, 8, 3)),
+    ("x[..., 1:]", "crop (0, 0, 1, 0)", (8, 7, 8)),
+]
+
+
+def _indexing(torch, index, branching):
+    nn = torch.nn
+
+    class Index(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3, padding=1)
+
+        def forward(self, x):
+            if branching and x.shape[-1] > 100:  # makes torch.fx fail: torch.export reads it
+                x = x * 2
+            x = self.conv(x)
+            return torch.relu(eval(index, {"x": x}))  # noqa: S307 (the table's own index)
+
+    return Index()
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("branching", [False, True], ids=["fx", "export"])
+@pytest.mark.parametrize("index, line, shape", SLICES, ids=[c[0] for c in SLICES])
+def test_from_torch_reads_slices_as_crop_or_slice(torch, index, line, shape, branching):
+    net = _indexing(torch, index, branching)
+    graph = cnncost.from_torch(net, input=(8, 8, 3))
+    spec = cnncost.load("<same>", text=f"network same\ninput 8x8x3\nconv 3x3 8 p1\n{line}\nrelu\n")
+    assert [n.kind for n in graph.nodes] == [n.kind for n in spec.nodes] == ["input", "conv", line.split()[0], "relu"]
+    assert graph.nodes[graph.output].shape == spec.nodes[spec.output].shape == shape
+    assert tuple(net(torch.zeros(1, 3, 8, 8)).shape[1:]) == (shape[2], shape[0], shape[1])
+    mine, theirs = cnncost.analyze(graph), cnncost.analyze(spec)
+    assert (mine.totals.params, mine.totals.macs, mine.totals.other_ops) == \
+        (theirs.totals.params, theirs.totals.macs, theirs.totals.other_ops)
+    def rows(report):
+        return [(r.op, r.output, r.params, r.macs, r.other_ops, r.activations, r.rf_size, r.rf_start)
+                for r in report.layers]
+
+    assert rows(mine) == rows(theirs)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("branching", [False, True], ids=["fx", "export"])
+@pytest.mark.parametrize("index, why, aten", [("x[:, :, ::2]", "step", "aten.slice"), ("x[0:1]", "Slice", "aten.slice"),
+                                              ("x[None]", "None", "aten.unsqueeze"),
+                                              ("x[:, :, 1:-1:2, 2:]", "step", "aten.slice")])
+def test_from_torch_names_the_slices_it_cannot_read(torch, index, why, aten, branching):
+    """Steps, the batch axis, a new axis: an error naming the call."""
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.from_torch(_indexing(torch, index, branching), input=(8, 8, 3))
+    assert "cannot map" in err.value.message
+    assert (aten if branching else "getitem x1: getitem") in err.value.message
+    assert branching or why in err.value.message  # fx says why; aten names the call (unsqueeze)
+
+
+@pytest.mark.torch
+def test_channels_and_height_in_one_index(torch):
+    """x[:, :5, 1:] is one getitem in torch.fx and one ONNX Slice, which no one layer is
+    (an error, as for ONNX); torch.export writes two slices: `slice 0:5`, then a crop."""
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.from_torch(_indexing(torch, "x[:, :5, 1:]", False), input=(8, 8, 3))
+    assert "getitem x1: getitem" in err.value.message
+    graph = cnncost.from_torch(_indexing(torch, "x[:, :5, 1:]", True), input=(8, 8, 3))
+    assert [(n.kind, n.shape) for n in graph.nodes] == \
+        [("input", (8, 8, 3)), ("conv", (8, 8, 8)), ("slice", (8, 8, 5)), ("crop", (7, 8, 5)), ("relu", (7, 8, 5))]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("branching", [False, True], ids=["fx", "export"])
+@pytest.mark.parametrize("how", ["matmul", "@"])
+def test_from_torch_reads_matmul_without_bias(torch, how, branching):
+    """torch.matmul(x, W) / x @ W with no bias added: fc N nobias."""
+    nn = torch.nn
+
+    class MatMul(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = nn.Parameter(torch.zeros(48, 20))
+
+        def forward(self, x):
+            if branching and x.shape[-1] > 100:
+                x = x * 2
+            x = torch.flatten(x, 1)
+            return torch.relu(torch.matmul(x, self.weight) if how == "matmul" else x @ self.weight)
+
+    graph = cnncost.from_torch(MatMul(), input=(4, 4, 3))
+    spec = cnncost.load("<same>", text="network same\ninput 4x4x3\nflatten\nfc 20 nobias\nrelu\n")
+    assert [n.kind for n in graph.nodes] == ["input", "flatten", "fc", "relu"]
+    assert graph.nodes[2].attrs["bias"] is False
+    mine, theirs = cnncost.analyze(graph).totals, cnncost.analyze(spec).totals
+    assert (mine.params, mine.macs) == (theirs.params, theirs.macs) == (48 * 20, 48 * 20)
+    assert graph.nodes[graph.output].shape == (20,)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("branching", [False, True], ids=["fx", "export"])
+def test_from_torch_names_a_matmul_of_two_activations(torch, branching):
+    class Gram(torch.nn.Module):
+        def forward(self, x):
+            if branching and x.shape[-1] > 100:
+                x = x * 2
+            x = torch.flatten(x, 1)
+            return torch.matmul(x.t(), x)
+
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.from_torch(Gram(), input=(4, 4, 3))
+    assert "matmul" in err.value.message and "cannot map" in err.value.message
+
+
+@pytest.mark.torch
+def test_from_torch_lists_a_call_giving_several_tensors(torch):
+    """torch.split gives a tuple: it is listed (once), and the indexing of its parts is
+    not read as a slice (was a KeyError: the output was never produced)."""
+    class Split(torch.nn.Module):
+        def forward(self, x):
+            a, _b = torch.split(x, [1, 2], dim=1)
+            return a[..., 1:]
+
+    with pytest.raises(cnncost.CnnCostError) as err:
+        cnncost.from_torch(Split(), input=(8, 8, 3))
+    assert "1 PyTorch calls cnncost cannot map" in err.value.message
+    assert "split x1: split (gives several tensors)" in err.value.message

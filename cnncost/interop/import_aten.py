@@ -14,7 +14,8 @@ from ..layers import REGISTRY
 from ..layers.spelling import Unmappable
 from .import_onnx import hwc
 from .import_onnx import onnx_patterns
-from .import_torch import View, _pair, around_graph
+from .import_step import add_steps, map_node
+from .import_torch import View, _pair, _suffixed, around_graph
 from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
 
 
@@ -32,7 +33,7 @@ def _pads(padding) -> list:
     return [ph, pw, ph, pw]
 
 
-def _aten_view(name, args, out, shape_of):
+def _aten_view(name, args, out, shape_of, params=frozenset()):
     """An aten call's arguments as the ONNX node its entry reads (aten's signatures:
     torch/_C/_VariableFunctions.pyi, native_functions.yaml)."""
     if name in ("conv2d", "conv_transpose2d"):
@@ -46,6 +47,8 @@ def _aten_view(name, args, out, shape_of):
                      "output_padding": _pair(_arg(args, 5, 0)), "group": _arg(args, 6, 1),
                      "dilations": _pair(_arg(args, 7, 1))}
         return View("Conv", attrs, [None, shape_of(args[1])], out, bias=_arg(args, 2) is not None)
+    if name in ("matmul", "mm"):  # x @ W: W a parameter, or no weight (two activations)
+        return View("MatMul", {}, [None, shape_of(args[1]) if args[1] in params else None], out)
     if name == "linear":
         return View("Gemm", {"transB": 1}, [None, shape_of(args[1])], out, bias=_arg(args, 2) is not None)
     if name == "batch_norm" and (_arg(args, 1) is None or _arg(args, 2) is None):
@@ -95,6 +98,29 @@ def _aten_view(name, args, out, shape_of):
     return View(name, {}, out=out)
 
 
+def _fold_slices(node, crops, steps, producer, shape_of, table):
+    """A slice of the other spatial axis of a crop used only here (torch.export writes
+    `x[:, :, a:b, c:d]` as two slices): the crop step rewritten as one crop of both axes;
+    None when it is not that."""
+    first = node.args[0]
+    if getattr(node.target, "_opname", "") != "slice" or first not in crops or len(first.users) != 1 \
+            or not steps or steps[-1].name != producer[first]:
+        return None
+    source, slices = crops[first]
+    slices = slices + [list(node.args)]
+    view = View("Slice", {}, consts=[None] + [[_arg(a, i, d) for a in slices]
+                                              for i, d in ((2, 0), (3, 2**63 - 1), (1, 0), (4, 1))])
+    if len({d % 4 for d in view.const(3)}) != len(slices):
+        return None
+    try:
+        made = table["slice"].from_onnx(view, [hwc(shape_of(source))])  # the Slice entry hands it to crop
+    except Unmappable:
+        return None
+    last = steps.pop()
+    steps.append(Step(last.name, *made[0], last.inputs))
+    return source, slices
+
+
 def _flat(args) -> list:
     """The arguments, lists opened (cat's tensors), repeats kept (cat([x, x]))."""
     return [x for a in args for x in (a if isinstance(a, (list, tuple)) else [a])]
@@ -130,6 +156,7 @@ def read_aten(module, input, name=None, why="") -> Imported:  # noqa: A002
     table = aten_ops()
     unsupported = Unsupported("PyTorch aten calls")
     producer, steps, calls, output = {}, [], {}, None
+    crops = {}  # a slice read as a crop -> (the tensor it crops, the slices' arguments)
 
     def shape_of(node):
         return list(node.meta["val"].shape) if hasattr(node.meta.get("val"), "shape") else None
@@ -138,8 +165,9 @@ def read_aten(module, input, name=None, why="") -> Imported:  # noqa: A002
         return getattr(node.target, "_opname", str(node.target)).rstrip("_")  # relu_ is relu
 
     patterns, matched_nodes = onnx_patterns(), set()
-    ops, around = around_graph(graph, op_name, shape_of, {n: shape_of(n) for n in graph.nodes if n.op == "placeholder"
-                                                          and n.name not in user_inputs and shape_of(n)})
+    params = {n: shape_of(n) for n in graph.nodes if n.op == "placeholder" and n.name not in user_inputs
+              and shape_of(n)}
+    ops, around = around_graph(graph, op_name, shape_of, params)
 
     for node in graph.nodes:
         if node.op == "placeholder":
@@ -163,32 +191,26 @@ def read_aten(module, input, name=None, why="") -> Imported:  # noqa: A002
         if matched:  # a pattern one entry reads as its layer (F.local_response_norm's arithmetic)
             matched_nodes.update(id(n) for n in matched.nodes)
             last = next(n for n in ops if ops[n] is matched.nodes[-1])
-            source = producer[data[0]]
-            for kind, args in matched.lines:
-                steps.append(Step(label if source == producer[data[0]] else f"{label}_{kind}", kind, args, (source,)))
-                source = steps[-1].name
-            producer[last] = source
+            producer[last] = add_steps(steps, matched.lines, (producer[data[0]],), _suffixed(label))[-1]
             continue
         ins = [hwc(shape_of(d)) for d in data]
-        try:
-            entry = table.get(op)
-            if entry is None:
-                raise Unmappable("")
-            if REGISTRY[entry.name].merge and len(data) < 2:
-                raise Unmappable(f"{op} with a constant")
-            made = entry.from_onnx(_aten_view(op, list(node.args), hwc(list(value.shape)), shape_of), ins)
-        except Unmappable as err:
-            unsupported.add(f"aten.{op}", label, str(err))
+        folded = _fold_slices(node, crops, steps, producer, shape_of, table)
+        if folded:  # x[:, :, a:b, c:d]: aten slices one axis at a time; one crop, as written
+            crops[node], producer[node] = folded, steps[-1].name
+            continue
+        made = map_node(table.get(op), lambda: _aten_view(op, list(node.args), hwc(list(value.shape)),  # noqa: B023
+                                                          shape_of, params), ins, len(data), f"aten.{op}", label,
+                        unsupported)
+        if made is None:
             producer[node] = "?"
             continue
         sources = tuple(producer[d] for d in data)
         if not made:
             producer[node] = sources[0]
             continue
-        for k, (kind, args) in enumerate(made):
-            steps.append(Step(label if k == 0 else f"{label}_{kind}", kind, args,
-                              sources if k == 0 else (steps[-1].name,)))
-        producer[node] = steps[-1].name
+        producer[node] = add_steps(steps, made, sources, _suffixed(label))[-1]
+        if op == "slice" and [kind for kind, _a in made] == ["crop"]:
+            crops[node] = (data[0], [list(node.args)])
     unsupported.check(type(module).__name__)
     return Imported(name or type(module).__name__.lower(), f"a torch {type(module).__name__}",
                     f"torch.export reader, torch {torch.__version__}", (h, w, c), steps, output)

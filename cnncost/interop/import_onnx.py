@@ -7,8 +7,8 @@ import os
 import re
 
 from ..layers import REGISTRY
-from ..layers.spelling import Unmappable
-from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
+from .import_step import add_steps, map_node
+from .spec_writer import INPUT, Imported, ModelImportError, Unsupported
 
 SHAPE_ONLY = ("Shape", "Size")  # outputs describe a tensor, they are not data
 
@@ -230,6 +230,14 @@ def read_onnx(path: str, input_shape=None) -> Imported:
     unsupported = Unsupported("ONNX nodes")
     producer = {inputs[0].name: INPUT}  # data tensor -> step name
     steps, taken, matched_nodes = [], set(), set()
+
+    def fresh(base):  # names not taken yet: the node's path, then it and a number
+        def name(_k, _kind):
+            made = base if base not in taken else f"{base}_{len(taken)}"
+            taken.add(made)
+            return made
+        return name
+
     for node, attrs, op in zip(nodes, attrs_of, ops):
         data = [i for i in node.input if i in producer]
         if id(op) in matched_nodes or not data or node.op_type in SHAPE_ONLY:
@@ -237,45 +245,25 @@ def read_onnx(path: str, input_shape=None) -> Imported:
         matched = next((m for entry in patterns.get(node.op_type, ()) if (m := entry.match_onnx(op, around))), None)
         if matched:  # a pattern one entry reads as its layer (torch's LocalResponseNorm, channel shuffle)
             matched_nodes.update(id(n) for n in matched.nodes)
-            source = producer[data[0]]
-            base = module_path(node.name, node.op_type)
-            for kind, args in matched.lines:
-                name = base if base not in taken else f"{base}_{len(taken)}"
-                taken.add(name)
-                steps.append(Step(name, kind, args, (source,)))
-                source = name
-            producer[matched.nodes[-1].outputs[0]] = source
+            names = add_steps(steps, matched.lines, (producer[data[0]],), fresh(module_path(node.name, node.op_type)))
+            producer[matched.nodes[-1].outputs[0]] = names[-1]
             continue
         view = Node(node, attrs, [list(inits[i].dims) if i in inits else None for i in node.input],
                     [None if consts.get(i) is None else consts[i].reshape(-1).tolist() for i in node.input],
                     hwc(shapes.get(node.output[0])), data)
         ins = [hwc(shapes.get(i)) or shape for i in data]
-        entry = table.get(node.op_type)
-        try:
-            if entry is None:
-                raise Unmappable("")
-            if REGISTRY[entry.name].merge and len(data) < 2:
-                raise Unmappable(f"{node.op_type} with a constant")
-            made = entry.from_onnx(view, ins)
-        except Unmappable as err:
-            unsupported.add(node.op_type, node.name or node.output[0], str(err))
-            for o in node.output:
-                producer[o] = "?"
+        made = map_node(table.get(node.op_type), lambda: view, ins, len(data), node.op_type,
+                        node.name or node.output[0], unsupported)
+        if made is None:
+            producer.update((o, "?") for o in node.output)
             continue
         sources = tuple(producer[i] for i in data)
         if not made:
             producer[node.output[0]] = sources[0]
             continue
-        base = module_path(node.name, node.op_type)
         parallel = len(view.outputs) > 1 and len(made) == len(view.outputs)  # Split: one step per output
-        for k, (kind, args) in enumerate(made):
-            name = base if base not in taken else f"{base}_{len(taken)}"
-            taken.add(name)
-            steps.append(Step(name, kind, args, sources if k == 0 or parallel else (steps[-1].name,)))
-            if parallel:
-                producer[view.outputs[k]] = name
-        if not parallel:
-            producer[node.output[0]] = steps[-1].name
+        names = add_steps(steps, made, sources, fresh(module_path(node.name, node.op_type)), parallel)
+        producer.update(zip(view.outputs, names) if parallel else [(node.output[0], names[-1])])
     unsupported.check(os.path.basename(path))
     outputs = [o.name for o in graph.output]
     if len(outputs) != 1:

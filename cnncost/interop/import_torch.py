@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..layers import REGISTRY
 from ..layers.spelling import Unmappable
 from .import_onnx import Around, Op, hwc, onnx_patterns
-from .spec_writer import INPUT, Imported, ModelImportError, Step, Unsupported
+from .import_step import add_steps, map_node
+from .spec_writer import INPUT, Imported, Unsupported
 
 META_METHODS = ("size", "dim")
 
@@ -122,7 +123,38 @@ def _call_view(node, out, value):
                     consts=[None, None, [value]])
     if name == "dropout":
         return View(name, {"ratio": kwargs.get("p", args[1] if len(args) > 1 else 0.5)}, out=out)
+    if name == "getitem":
+        return _index_view(args[1], out, len(getattr(args[0].meta.get("tensor_meta"), "shape", ())))
+    if name == "matmul":  # x @ W, W a parameter (get_attr); anything else has no weight
+        w = args[1] if len(args) > 1 else None
+        shape = list(w.meta["tensor_meta"].shape) if getattr(w, "op", None) == "get_attr" \
+            and hasattr(w.meta.get("tensor_meta"), "shape") else None
+        return View("MatMul", {}, [None, shape], out)
     return View(name, {}, out=out)
+
+
+END = 2**63 - 1  # ONNX's "to the end"
+
+
+def _index_view(index, out, rank: int):
+    """`x[:, a:b]` / `x[:, :, a:b, c:d]` / `x[..., a:b]` as the ONNX Slice torch.onnx
+    writes: the axes whose slice is not `:`, with their starts, ends and steps (open
+    ends: 0 and END)."""
+    index = index if isinstance(index, tuple) else (index,)
+    if index.count(Ellipsis) == 1:
+        at = index.index(Ellipsis)
+        index = index[:at] + (slice(None),) * (rank - len(index) + 1) + index[at + 1:]
+    if not all(isinstance(i, slice) for i in index):
+        raise Unmappable(f"indexing by {index!r} (only slices of a feature map are read)")
+    cut = [(axis, i) for axis, i in enumerate(index) if i != slice(None)]
+    if not cut:
+        raise Unmappable("x[:] (a whole-tensor index)")
+    for _axis, i in cut:
+        if not all(v is None or isinstance(v, int) for v in (i.start, i.stop, i.step)):
+            raise Unmappable(f"slice {i} with bounds that are not numbers")
+    return View("Slice", {}, out=out, consts=[
+        None, [i.start or 0 for _a, i in cut], [END if i.stop is None else i.stop for _a, i in cut],
+        [a for a, _i in cut], [1 if i.step is None else i.step for _a, i in cut]])
 
 
 # the ONNX op torch.onnx writes for the calls the entries' patterns are made of (the
@@ -181,6 +213,11 @@ def around_graph(graph, name_of, shape_of, weights):
     return ops, Around(list(ops.values()), consts, {n.name: s for n, s in weights.items()}, outputs, shapes)
 
 
+def _suffixed(label):
+    """Step names for a call's lines: its label, then the label and the kind."""
+    return lambda k, kind: label if k == 0 else f"{label}_{kind}"
+
+
 def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported:  # noqa: A002
     import torch
     from torch.fx import symbolic_trace
@@ -228,8 +265,15 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
         for a in node.args:
             if isinstance(a, (list, tuple)):
                 data += [x for x in a if isinstance(x, torch.fx.Node) and x in producer]
+        if data and isinstance(meta, (tuple, list)) and not hasattr(meta, "shape"):  # torch.split: several tensors
+            unsupported.add(_call_name(node, submodules), node.name, "gives several tensors")
+            producer[node] = "?"
+            continue
         if not data or meta is None or not hasattr(meta, "shape"):
             continue  # constants, attributes and size arithmetic
+        if any(not hasattr(d.meta.get("tensor_meta"), "shape") for d in data):
+            producer[node] = "?"  # an output of the several-tensor call listed above
+            continue
         if id(ops[node]) in matched_nodes:
             continue  # read with the pattern it belongs to
         op = ops[node]
@@ -237,34 +281,19 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
         if matched:  # a pattern one entry reads as its layer (channel shuffle's view, transpose, view)
             matched_nodes.update(id(n) for n in matched.nodes)
             last = next(n for n in ops if ops[n] is matched.nodes[-1])
-            label, source = node.name, producer[data[0]]
-            for kind, args in matched.lines:
-                steps.append(Step(label if not steps or steps[-1].name != label else f"{label}_{kind}", kind, args,
-                                  (source,)))
-                source = steps[-1].name
-            producer[last] = source
+            producer[last] = add_steps(steps, matched.lines, (producer[data[0]],), _suffixed(node.name))[-1]
             continue
         out = hwc(list(meta.shape))
         ins = [hwc(list(d.meta["tensor_meta"].shape)) for d in data]
-        try:
-            if node.op == "call_module":
-                m = submodules[node.target]
-                kind_name = type(m).__name__
-                entry = modules.get(kind_name)
-                label = node.target
-                view = _module_view(m, out) if entry else None
-            else:
-                kind_name = getattr(node.target, "__name__", str(node.target))
-                entry = functions.get(kind_name)
-                label = node.name
-                view = _call_view(node, out, None) if entry else None
-            if entry is None:
-                raise Unmappable("")
-            if REGISTRY[entry.name].merge and len(data) < 2:
-                raise Unmappable(f"{kind_name} with a constant")
-            made = entry.from_onnx(view, ins)
-        except Unmappable as err:
-            unsupported.add(kind_name, node.target if node.op == "call_module" else node.name, str(err))
+        if node.op == "call_module":
+            m = submodules[node.target]
+            kind_name, label = type(m).__name__, node.target
+            entry, view = modules.get(kind_name), lambda: _module_view(m, out)  # noqa: B023 (called at once)
+        else:
+            kind_name, label = getattr(node.target, "__name__", str(node.target)), node.name
+            entry, view = functions.get(kind_name), lambda: _call_view(node, out, None)  # noqa: B023
+        made = map_node(entry, view, ins, len(data), kind_name, label, unsupported)
+        if made is None:
             producer[node] = "?"
             continue
         sources = tuple(producer[d] for d in data)
@@ -273,11 +302,7 @@ def read_torch(module, input=(224, 224, 3), name: str | None = None) -> Imported
             continue
         calls[label] = calls.get(label, 0) + 1  # a module called again (a shared ReLU): label_2
         label = label if calls[label] == 1 else f"{label}_{calls[label]}"
-        for k, (kind, args) in enumerate(made):
-            step = Step(label if k == 0 else f"{label}_{kind}", kind, args,
-                        sources if k == 0 else (steps[-1].name,))
-            steps.append(step)
-        producer[node] = steps[-1].name
+        producer[node] = add_steps(steps, made, sources, _suffixed(label))[-1]
     unsupported.check(type(module).__name__)
     return Imported(name or type(module).__name__.lower(), f"a torch {type(module).__name__}",
                     f"torch.fx reader, torch {torch.__version__}", (h, w, c), steps, output)

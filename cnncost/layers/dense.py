@@ -148,7 +148,8 @@ class Dense(Layer):
     onnx_ops = ("Gemm", "MatMul")
     onnx_patterns = {"MatMul": "MatMul by a constant (K, N) matrix, then Add of a constant N-vector: fc N with bias"}
     torch_modules = ("Linear",)
-    torch_aten_ops = ("linear",)
+    torch_functions = ("matmul",)  # torch.matmul(x, W) / x @ W alone: fc N nobias
+    torch_aten_ops = ("linear", "matmul", "mm")
 
     def from_keras(self, cfg, ins):
         return [("fc", f"{cfg['units']}" + ("" if cfg.get("use_bias", True) else " nobias"))]

@@ -204,6 +204,7 @@ class Slice(Layer):
 
     # ---- import hooks (cnncost.interop): the framework layers this kind is read from
     onnx_ops = ("Slice", "Split")
+    torch_functions = ("getitem",)  # x[:, a:b] (and x[:, :, a:b, c:d], handed to crop)
     torch_aten_ops = ("slice",)
 
     def from_onnx(self, node, ins):
