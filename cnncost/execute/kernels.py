@@ -196,18 +196,18 @@ def _cells(size: int, axis: Axis, dtype=FLOAT) -> np.ndarray:
     return sliding_window_view(counted, span)[:axis.count * axis.s:axis.s, ::axis.d].sum(axis=1).astype(dtype)
 
 
-def global_pool(x: np.ndarray, kind: str) -> np.ndarray:
-    return (x.mean if kind == "avg" else x.max)(axis=(1, 2), keepdims=True)
+def global_pool(x: np.ndarray, reduce: str) -> np.ndarray:
+    return (x.mean if reduce == "avg" else x.max)(axis=(1, 2), keepdims=True)
 
 
-def adaptive_pool(x: np.ndarray, kind: str, out_h: int, out_w: int) -> np.ndarray:
+def adaptive_pool(x: np.ndarray, reduce: str, out_h: int, out_w: int) -> np.ndarray:
     """PyTorch's adaptive pooling: output cell i spans floor(i*H/out) .. ceil((i+1)*H/out).
     The windows are gathered with index arrays (the last index repeated in shorter
     windows, masked out of averages), so every cell is reduced at once."""
     rows, row_mask = _adaptive_index(x.shape[1], out_h)
     cols, col_mask = _adaptive_index(x.shape[2], out_w)
     gathered = x[:, rows[:, :, None, None], cols[None, None, :, :], :]  # (B, oh, kh, ow, kw, C)
-    if kind == "max":
+    if reduce == "max":
         return gathered.max(axis=(2, 4))
     mask = (row_mask[:, :, None, None] * col_mask[None, None, :, :])[..., None]
     return (gathered * mask).sum(axis=(2, 4)) / mask.sum(axis=(1, 3))

@@ -95,7 +95,7 @@ def conv_transpose2d(x, weight, bias, a, groups: int) -> np.ndarray:
     return out
 
 
-def pool2d(x, kind: str, a) -> np.ndarray:
+def pool2d(x, reduce: str, a) -> np.ndarray:
     """Max / min over the window's cells inside the input; average over its cells inside
     the explicitly padded input (or, with `same`, the input; 0 if a dilated window holds
     none); L2 over the input."""
@@ -119,18 +119,18 @@ def pool2d(x, kind: str, a) -> np.ndarray:
                                 values.append(float(x[b, y, z, c]))
                             if inside if same else (y < height + bottom and z < width + right):
                                 counted += 1
-                    if kind == "max":  # a window all in padding (pad > k/2): -inf
+                    if reduce == "max":  # a window all in padding (pad > k/2): -inf
                         out[b, i, j, c] = max(values, default=-math.inf)
-                    elif kind == "min":
+                    elif reduce == "min":
                         out[b, i, j, c] = min(values, default=math.inf)
-                    elif kind == "avg":
+                    elif reduce == "avg":
                         out[b, i, j, c] = sum(values) / counted if counted else 0.0
                     else:
                         out[b, i, j, c] = math.sqrt(sum(v * v for v in values))
     return out
 
 
-def adaptive_pool(x, kind: str, out_h: int, out_w: int) -> np.ndarray:
+def adaptive_pool(x, reduce: str, out_h: int, out_w: int) -> np.ndarray:
     """PyTorch's adaptive pooling: cell i covers rows floor(i*H/out) to ceil((i+1)*H/out)."""
     batch, height, width, channels = x.shape
     out = np.zeros((batch, out_h, out_w, channels))
@@ -141,5 +141,5 @@ def adaptive_pool(x, kind: str, out_h: int, out_w: int) -> np.ndarray:
                 cols = range(j * width // out_w, math.ceil((j + 1) * width / out_w))
                 for c in range(channels):
                     values = [float(x[b, y, z, c]) for y in rows for z in cols]
-                    out[b, i, j, c] = max(values) if kind == "max" else sum(values) / len(values)
+                    out[b, i, j, c] = max(values) if reduce == "max" else sum(values) / len(values)
     return out

@@ -4,8 +4,8 @@ are the spec's with `.` written `_` (Keras on the torch backend refuses dots).""
 from __future__ import annotations
 
 from ..layers import REGISTRY
-from .export_code import KERAS_HELPERS, ExportError, KerasCode, Unsupported
-from .export_plan import layer_error, plan_variables
+from .export_code import KERAS_HELPERS, ExportError, KerasCode
+from .export_plan import entry_code, plan_variables
 
 INDENT = " " * 4
 
@@ -14,15 +14,9 @@ def keras_name(name: str) -> str:
     return name.replace(".", "_")
 
 
-def keras_code(graph, node, ins) -> KerasCode:
-    layer = REGISTRY[node.kind]
-    try:
-        code = layer.keras(node.attrs, ins, node.shape)
-    except Unsupported as err:
-        raise layer_error(graph, node, "Keras", str(err)) from None
-    if code is None:
-        raise layer_error(graph, node, "Keras", f"Keras has no layer for layer kind '{node.kind}'")
-    return code
+def keras_code(graph, node) -> KerasCode:
+    """The layer entry's Keras code for one node, or an ExportError naming it."""
+    return entry_code(graph, node, "keras", "Keras", "has no layer for")
 
 
 def _with_name(ctor: str, name: str, frozen: bool) -> str:
@@ -40,7 +34,7 @@ def export_keras(graph) -> str:
     lines = [f'{INDENT}{names[0]} = keras.Input(shape={tuple(graph.input.shape)!r}, name="input")']
     for node in graph.nodes[1:]:
         ins = [graph.nodes[i].shape for i in node.inputs]
-        code = keras_code(graph, node, ins)
+        code = keras_code(graph, node)
         helpers += [h for h in code.helpers if h not in helpers]
         args = [names[i] for i in node.inputs]
         source = f"[{', '.join(args)}]" if REGISTRY[node.kind].merge else args[0]

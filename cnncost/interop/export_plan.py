@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from ..errors import Span
-from .export_code import ExportError
+from ..layers import REGISTRY
+from .export_code import ExportError, Unsupported
 
 
 def plan_variables(graph) -> dict[int, str]:
@@ -38,3 +39,17 @@ def layer_error(graph, node, framework: str, reason: str) -> ExportError:
     return ExportError(f"cannot export {node.name} ({node.kind}) to {framework}: {reason}", span,
                        hint=f"write it with layers {framework} has, or export to the other framework")
 
+
+
+def entry_code(graph, node, hook: str, framework: str, missing: str):
+    """The layer entry's code for one node from its `hook` (`pytorch` or `keras`), or an
+    ExportError naming the layer: the hook's reason, or `missing` when it has none."""
+    hook = getattr(REGISTRY[node.kind], hook)
+    ins = [graph.nodes[i].shape for i in node.inputs]
+    try:
+        code = hook(node.attrs, ins, node.shape)
+    except Unsupported as err:
+        raise layer_error(graph, node, framework, str(err)) from None
+    if code is None:
+        raise layer_error(graph, node, framework, f"{framework} {missing} layer kind '{node.kind}'")
+    return code

@@ -9,8 +9,8 @@ import keyword
 from ..layers import REGISTRY
 from .export_classes import (LOOP, OPTIONAL, SEQUENTIAL, Item, Unit, safe_name, class_arguments, collapse, fill, full_text,
                              loops, optional_item, plan_units, sequential, shared_texts, template, without)
-from .export_code import TORCH_HELPERS, ExportError, TorchCode, Unsupported
-from .export_plan import class_name, layer_error
+from .export_code import TORCH_HELPERS, ExportError, TorchCode
+from .export_plan import class_name, entry_code
 
 INDENT = " " * 8
 
@@ -74,16 +74,9 @@ class _Tree:
             self.lines.append(f'{INDENT}{owner}.add_module("{last}", {ctor})')
 
 
-def torch_code(graph, node, ins) -> TorchCode:
+def torch_code(graph, node) -> TorchCode:
     """The layer entry's PyTorch code for one node, or an ExportError naming it."""
-    layer = REGISTRY[node.kind]
-    try:
-        code = layer.pytorch(node.attrs, ins, node.shape)
-    except Unsupported as err:
-        raise layer_error(graph, node, "PyTorch", str(err)) from None
-    if code is None:
-        raise layer_error(graph, node, "PyTorch", f"PyTorch has no form of layer kind '{node.kind}'")
-    return code
+    return entry_code(graph, node, "pytorch", "PyTorch", "has no form of")
 
 
 def export_pytorch(graph, record: bool = False) -> str:
@@ -97,7 +90,7 @@ def export_pytorch(graph, record: bool = False) -> str:
     paths = {node.id: tuple(module_path(node.name).split(".")) for node in graph.nodes}
     codes, helpers = {}, []
     for node in graph.nodes[1:]:
-        codes[node.id] = torch_code(graph, node, [graph.nodes[i].shape for i in node.inputs])
+        codes[node.id] = torch_code(graph, node)
         helpers += [h for h in codes[node.id].helpers if h not in helpers]
     cls = class_name(graph.name)
     writer = _Classes(graph, paths, codes, flat=record, taken={cls, "F", *TORCH_HELPERS})  # F: torch.nn.functional
